@@ -1,0 +1,28 @@
+package v1alpha1
+
+// ConditionReady is the summary condition of every kind in this group.
+const ConditionReady = "Ready"
+
+// ConditionStalled says that a PackageVariant or PackageVariantSet cannot make
+// progress until its spec or its upstream changes.
+const ConditionStalled = "Stalled"
+
+// Reasons of the Repository Ready condition.
+const (
+	// ReasonReady: the remote answered, the branch exists and credentials work.
+	ReasonReady = "Ready"
+	// ReasonReconciling: the repository has not been checked yet.
+	ReasonReconciling = "Reconciling"
+	// ReasonAuthenticationFailed: the remote refused the credentials, or needs some.
+	ReasonAuthenticationFailed = "AuthenticationFailed"
+	// ReasonSecretNotFound: spec.*.secretRef names a Secret that cannot be read or used.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonBranchNotFound: spec.git.branch does not exist and createBranch is false.
+	ReasonBranchNotFound = "BranchNotFound"
+	// ReasonUnreachable: the remote did not answer, or is not a repository.
+	ReasonUnreachable = "Unreachable"
+	// ReasonInvalidSpec: the spec cannot be acted on, e.g. an address that does not parse.
+	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonError: anything else; the message says what.
+	ReasonError = "Error"
+)

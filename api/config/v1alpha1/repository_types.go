@@ -1,0 +1,215 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// RepositoryType is the storage behind a repository.
+// +kubebuilder:validation:Enum=git;oci
+type RepositoryType string
+
+const (
+	RepositoryTypeGit RepositoryType = "git"
+	RepositoryTypeOCI RepositoryType = "oci"
+)
+
+// RepositoryContent is deprecated; its only value is Package.
+// +kubebuilder:validation:Enum=Package
+type RepositoryContent string
+
+// RepositoryContentPackage is the only content a repository holds.
+const RepositoryContentPackage RepositoryContent = "Package"
+
+// DefaultBranch is the branch used when spec.git.branch is empty.
+const DefaultBranch = "main"
+
+// RepositorySpec says where a repository of packages lives and how to reach it.
+// +kubebuilder:validation:XValidation:rule="self.type != 'git' || has(self.git)",message="spec.git is required when spec.type is git"
+// +kubebuilder:validation:XValidation:rule="self.type != 'git' || !has(self.oci)",message="spec.oci must not be set when spec.type is git"
+// +kubebuilder:validation:XValidation:rule="self.type != 'oci' || has(self.oci)",message="spec.oci is required when spec.type is oci"
+// +kubebuilder:validation:XValidation:rule="self.type != 'oci' || !has(self.git)",message="spec.git must not be set when spec.type is oci"
+type RepositorySpec struct {
+	// Description is a user-friendly description of the repository.
+	// +kubebuilder:validation:MaxLength=1024
+	// +optional
+	Description string `json:"description,omitempty"`
+
+	// Deployment marks a deployment repository: its packages are ready to deploy.
+	// +optional
+	Deployment bool `json:"deployment,omitempty"`
+
+	// Type is git or oci.
+	// +kubebuilder:validation:Required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.type is immutable"
+	Type RepositoryType `json:"type"`
+
+	// Content is deprecated and accepted only for compatibility; its only value is Package.
+	// +optional
+	Content *RepositoryContent `json:"content,omitempty"`
+
+	// Sync says when the repository is read again.
+	// +optional
+	Sync *RepositorySync `json:"sync,omitempty"`
+
+	// Git holds the git repository's details; required when type is git.
+	// +optional
+	Git *GitRepository `json:"git,omitempty"`
+
+	// Oci holds the OCI registry's details; required when type is oci.
+	// +optional
+	Oci *OciRepository `json:"oci,omitempty"`
+}
+
+// RepositorySync says when a repository is read again besides the default period.
+type RepositorySync struct {
+	// Schedule is a cron expression, such as "*/10 * * * *" for every ten minutes.
+	// +kubebuilder:validation:MaxLength=128
+	// +optional
+	Schedule string `json:"schedule,omitempty"`
+	// RunOnceAt asks for one extra sync at this time.
+	// +optional
+	RunOnceAt *metav1.Time `json:"runOnceAt,omitempty"`
+}
+
+// GitRepository describes a git repository of packages.
+// +kubebuilder:validation:XValidation:rule="(has(self.directory) ? self.directory : ”) == (has(oldSelf.directory) ? oldSelf.directory : ”)",message="spec.git.directory is immutable"
+type GitRepository struct {
+	// Repo is the repository address, such as https://example.com/blueprints.git.
+	// +kubebuilder:validation:Required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.git.repo is immutable"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^(https?|file|ssh|git)://') || self.matches('^[^@/]+@[^:]+:')",message="spec.git.repo must be a URL (https://, http://, ssh://, git://, file://) or an scp-like address user@host:path"
+	Repo string `json:"repo"`
+
+	// Branch holds the published packages; main when empty.
+	// +kubebuilder:default=main
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9._/-]*$`
+	// +kubebuilder:validation:XValidation:rule="!self.contains('..') && !self.contains('//') && !self.endsWith('/') && !self.endsWith('.') && !self.endsWith('.lock') && !self.contains('/.') && !self.contains('@{')",message="spec.git.branch must be a valid git branch name: no '..', '//', '/.', '@{', and no trailing '/', '.' or '.lock'"
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.git.branch is immutable"
+	// +optional
+	Branch string `json:"branch,omitempty"`
+
+	// CreateBranch creates the branch, with an initial commit, when it does not exist.
+	// +optional
+	CreateBranch bool `json:"createBranch,omitempty"`
+
+	// Directory is the folder under which packages are found; the root when empty.
+	// +kubebuilder:validation:MaxLength=1024
+	// +kubebuilder:validation:XValidation:rule="!self.split('/').exists(s, s == '..')",message="spec.git.directory must not contain '..'"
+	// +optional
+	Directory string `json:"directory,omitempty"`
+
+	// SecretRef names a Secret with credentials: kubernetes.io/basic-auth
+	// (username, password) or Opaque with bearerToken.
+	// +optional
+	SecretRef SecretRef `json:"secretRef,omitempty"`
+
+	// Author is the commit author's name for commits the system makes.
+	// +kubebuilder:validation:MaxLength=256
+	// +optional
+	Author string `json:"author,omitempty"`
+
+	// Email is the commit author's email for commits the system makes.
+	// +kubebuilder:validation:MaxLength=256
+	// +optional
+	Email string `json:"email,omitempty"`
+}
+
+// OciRepository describes an OCI registry of packages.
+type OciRepository struct {
+	// Registry is the registry address, such as registry.example.com/packages.
+	// +kubebuilder:validation:Required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.oci.registry is immutable"
+	Registry string `json:"registry"`
+
+	// SecretRef names a Secret with credentials.
+	// +optional
+	SecretRef SecretRef `json:"secretRef,omitempty"`
+}
+
+// SecretRef names a Secret in the namespace of the referring object.
+type SecretRef struct {
+	// Name of the Secret.
+	// +kubebuilder:validation:MaxLength=253
+	// +optional
+	Name string `json:"name,omitempty"`
+}
+
+// RepositoryStatus is what the system observed of the repository.
+type RepositoryStatus struct {
+	// Conditions: Ready. See conditions.go for reasons.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+
+	// ObservedGeneration is the generation last reconciled successfully.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// LastFullSyncTime is when the repository was last read completely.
+	// +optional
+	LastFullSyncTime *metav1.Time `json:"lastFullSyncTime,omitempty"`
+
+	// NextFullSyncTime is when the next sync is due.
+	// +optional
+	NextFullSyncTime *metav1.Time `json:"nextFullSyncTime,omitempty"`
+
+	// ObservedRunOnceAt is the last spec.sync.runOnceAt acted upon.
+	// +optional
+	ObservedRunOnceAt *metav1.Time `json:"observedRunOnceAt,omitempty"`
+
+	// PackageCount is the number of package revisions found in the repository.
+	// +optional
+	PackageCount int `json:"packageCount,omitempty"`
+
+	// GitCommitHash is the commit of the registered branch; empty for OCI.
+	// +optional
+	GitCommitHash string `json:"gitCommitHash,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:path=repositories,singular=repository,shortName=repo,categories=porch
+// +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
+// +kubebuilder:printcolumn:name="Deployment",type=boolean,JSONPath=`.spec.deployment`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.spec['git','oci']['repo','registry']`
+// +kubebuilder:printcolumn:name="Branch",type=string,JSONPath=`.spec.git.branch`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",message="metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+
+// Repository registers a git repository or OCI registry of packages.
+type Repository struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   RepositorySpec   `json:"spec,omitempty"`
+	Status RepositoryStatus `json:"status,omitempty"`
+}
+
+// Branch is the registered branch, main when unset.
+func (r *Repository) Branch() string {
+	if r.Spec.Git == nil || r.Spec.Git.Branch == "" {
+		return DefaultBranch
+	}
+	return r.Spec.Git.Branch
+}
+
+// +kubebuilder:object:root=true
+
+// RepositoryList is a list of Repositories.
+type RepositoryList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Repository `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Repository{}, &RepositoryList{})
+}

@@ -1,0 +1,25 @@
+package v1alpha1
+
+// Condition types of a PackageRevision.
+const (
+	// ConditionReady says whether the revision's task has run and its content
+	// is committed in the repository.
+	ConditionReady = "Ready"
+	// ConditionRendered says whether the package's function pipeline last
+	// rendered without error.
+	ConditionRendered = "Rendered"
+)
+
+// Reasons of PackageRevision conditions.
+const (
+	// ReasonReady: the revision is in the repository and up to date.
+	ReasonReady = "Ready"
+	// ReasonPending: the revision's task has not run yet.
+	ReasonPending = "Pending"
+	// ReasonTaskFailed: the revision's task failed; the message says why.
+	ReasonTaskFailed = "TaskFailed"
+	// ReasonRenderSucceeded: the pipeline ran and every function passed.
+	ReasonRenderSucceeded = "RenderSucceeded"
+	// ReasonRenderFailed: a function of the pipeline failed; see the render status.
+	ReasonRenderFailed = "RenderFailed"
+)

@@ -1,0 +1,159 @@
+// Command manager runs the product's controllers against a cluster, or, with
+// --local-dir, against a local control plane it starts itself.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"flag"
+	"fmt"
+	"os"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/localmode"
+)
+
+var (
+	scheme   = runtime.NewScheme()
+	setupLog = ctrl.Log.WithName("setup")
+)
+
+func init() {
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(configv1alpha1.AddToScheme(scheme))
+	utilruntime.Must(porchv1alpha1.AddToScheme(scheme))
+}
+
+type flags struct {
+	metricsAddr, probeAddr, localDir string
+	webhookCertPath                  string
+	leaderElect, secureMetrics       bool
+	controllers                      controller.Options
+}
+
+func parseFlags() flags {
+	f := flags{controllers: controller.DefaultOptions()}
+	flag.StringVar(&f.metricsAddr, "metrics-bind-address", "0", "Address of the metrics endpoint, e.g. :8443 (HTTPS) or :8080 (HTTP); 0 disables it.")
+	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 disables them.")
+	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager of several is active.")
+	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
+	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty.")
+	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
+	flag.DurationVar(&f.controllers.Repository.CheckInterval, "repository-check-interval", f.controllers.Repository.CheckInterval, "How often a Ready repository's remote is checked again (jittered by ±10%).")
+	flag.DurationVar(&f.controllers.Repository.RetryInterval, "repository-retry-interval", f.controllers.Repository.RetryInterval, "How soon a repository that is not Ready is checked again.")
+	flag.DurationVar(&f.controllers.Repository.ProbeTimeout, "repository-probe-timeout", f.controllers.Repository.ProbeTimeout, "Time limit of one check of a remote.")
+	opts := zap.Options{Development: true}
+	opts.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&opts)))
+	return f
+}
+
+func main() {
+	if err := run(parseFlags()); err != nil {
+		setupLog.Error(err, "Manager stopped")
+		os.Exit(1)
+	}
+}
+
+func run(f flags) (retErr error) {
+	ctx := ctrl.SetupSignalHandler()
+	cfg, ready, stop, err := restConfig(f)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := stop(); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
+
+	if f.localDir != "" && !isFlagSet("health-probe-bind-address") {
+		f.probeAddr = "0" // nothing probes a local run; leave the port free
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsOptions(f),
+		WebhookServer:          webhook.NewServer(webhook.Options{CertDir: f.webhookCertPath, TLSOpts: []func(*tls.Config){disableHTTP2}}),
+		HealthProbeBindAddress: f.probeAddr,
+		LeaderElection:         f.leaderElect,
+		LeaderElectionID:       "porch-manager.porch.kpt.dev",
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
+		return fmt.Errorf("setting up the controllers: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.Add(announceWhenSynced(mgr, ready)); err != nil {
+		return err
+	}
+	setupLog.Info("Starting manager")
+	return mgr.Start(ctx)
+}
+
+// restConfig reaches the cluster of the kubeconfig, or starts the local mode.
+// ready is printed once the manager's caches are in sync.
+func restConfig(f flags) (cfg *rest.Config, ready string, stop func() error, err error) {
+	if f.localDir == "" {
+		cfg, err = ctrl.GetConfig()
+		return cfg, "", func() error { return nil }, err
+	}
+	env, err := localmode.Start(localmode.Options{Dir: f.localDir})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("starting the local mode: %w", err)
+	}
+	setupLog.Info("Local mode started", "kubeconfig", env.KubeconfigPath, "git", env.Git.URL())
+	return env.Plane.Config, "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath, env.Stop, nil
+}
+
+func metricsOptions(f flags) metricsserver.Options {
+	opts := metricsserver.Options{BindAddress: f.metricsAddr, SecureServing: f.secureMetrics}
+	if f.secureMetrics {
+		opts.FilterProvider = filters.WithAuthenticationAndAuthorization
+		opts.TLSOpts = []func(*tls.Config){disableHTTP2}
+	}
+	return opts
+}
+
+// disableHTTP2 guards the HTTPS servers against the HTTP/2 stream
+// cancellation and rapid reset vulnerabilities.
+func disableHTTP2(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }
+
+func isFlagSet(name string) bool {
+	set := false
+	flag.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
+// announceWhenSynced prints the ready line once the controllers' caches are in sync.
+func announceWhenSynced(mgr ctrl.Manager, line string) manager.Runnable {
+	return manager.RunnableFunc(func(ctx context.Context) error {
+		if line == "" || !mgr.GetCache().WaitForCacheSync(ctx) {
+			return nil
+		}
+		fmt.Println(line)
+		<-ctx.Done()
+		return nil
+	})
+}

@@ -1,0 +1,145 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/oci"
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// Prober reaches the remote behind a Repository.
+type Prober interface {
+	// ResolveBranch returns the commit the branch points at.
+	ResolveBranch(ctx context.Context, ep git.Endpoint, branch string) (string, error)
+	// CreateBranch creates the branch with an initial commit and returns it.
+	CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error)
+	// ProbeRegistry checks that an OCI registry answers and accepts the credentials.
+	ProbeRegistry(ctx context.Context, registry string, creds repository.Credentials) error
+}
+
+// RemoteProber is the Prober that talks to real remotes.
+type RemoteProber struct{}
+
+func (RemoteProber) ResolveBranch(ctx context.Context, ep git.Endpoint, branch string) (string, error) {
+	h, err := git.ResolveBranch(ctx, ep, branch)
+	return h.String(), err
+}
+
+func (RemoteProber) CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error) {
+	h, err := git.CreateBranch(ctx, ep, branch, author, readme)
+	return h.String(), err
+}
+
+func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds repository.Credentials) error {
+	return oci.Probe(ctx, registry, creds)
+}
+
+// probe reads the credentials and checks the remote, creating the branch
+// when the spec asks for it.
+func (r *Reconciler) probe(ctx context.Context, s *scope) error {
+	ctx, cancel := context.WithTimeout(ctx, r.Options.ProbeTimeout)
+	defer cancel()
+	repo := s.repo
+	switch {
+	case repo.Spec.Type == configv1alpha1.RepositoryTypeGit && repo.Spec.Git != nil:
+		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef")
+		if err != nil {
+			return err
+		}
+		return r.probeGit(ctx, s, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
+	case repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil:
+		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef")
+		if err != nil {
+			return err
+		}
+		return r.wrap(r.Prober.ProbeRegistry(ctx, repo.Spec.Oci.Registry, creds))
+	default:
+		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
+			Message: fmt.Sprintf("spec.type %q needs the matching spec.%s block", repo.Spec.Type, repo.Spec.Type)}
+	}
+}
+
+func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) error {
+	branch := s.repo.Branch()
+	hash, err := r.Prober.ResolveBranch(ctx, ep, branch)
+	if errors.Is(err, repository.ErrBranchNotFound) && s.repo.Spec.Git.CreateBranch {
+		hash, err = r.Prober.CreateBranch(ctx, ep, branch, author(s.repo), readme(s.repo))
+		s.created = err == nil
+	}
+	if err != nil {
+		return r.wrap(err)
+	}
+	s.branchHash = hash
+	return nil
+}
+
+// credentials reads the Secret named by a secretRef; no name means anonymous.
+func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (repository.Credentials, error) {
+	if name == "" {
+		return repository.Credentials{}, nil
+	}
+	secret := &corev1.Secret{}
+	err := r.SecretReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret)
+	if apierrors.IsNotFound(err) {
+		return repository.Credentials{}, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval),
+			Message: fmt.Sprintf("%s: Secret %q not found in namespace %q; create it or fix the name", field, name, namespace)}
+	}
+	if err != nil {
+		return repository.Credentials{}, fmt.Errorf("reading Secret %q named by %s: %w", name, field, err)
+	}
+	creds, err := repository.CredentialsFromSecret(secret)
+	if err != nil {
+		return repository.Credentials{}, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval),
+			Message: fmt.Sprintf("%s: %v", field, err)}
+	}
+	return creds, nil
+}
+
+// wrap turns an adapter's failure into a Waiting error with the matching reason:
+// each of these can be fixed outside the spec (a Secret, the remote), so retry.
+func (r *Reconciler) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	reason := configv1alpha1.ReasonError
+	switch {
+	case errors.Is(err, repository.ErrAuthentication):
+		reason = configv1alpha1.ReasonAuthenticationFailed
+	case errors.Is(err, repository.ErrBranchNotFound):
+		reason = configv1alpha1.ReasonBranchNotFound
+		err = fmt.Errorf("%w; create the branch or set spec.git.createBranch: true", err)
+	case errors.Is(err, repository.ErrUnreachable):
+		reason = configv1alpha1.ReasonUnreachable
+	case errors.Is(err, repository.ErrInvalidAddress):
+		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec, Message: err.Error()}
+	}
+	return &reconcile.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: jitter(r.Options.RetryInterval)}
+}
+
+func author(repo *configv1alpha1.Repository) git.Signature {
+	sig := git.DefaultSignature
+	if repo.Spec.Git.Author != "" {
+		sig.Name = repo.Spec.Git.Author
+	}
+	if repo.Spec.Git.Email != "" {
+		sig.Email = repo.Spec.Git.Email
+	}
+	return sig
+}
+
+func readme(repo *configv1alpha1.Repository) string {
+	text := fmt.Sprintf("# %s\n\nPackages of the repository %q, managed by Porch.\n", repo.Name, repo.Name)
+	if repo.Spec.Description != "" {
+		text += "\n" + repo.Spec.Description + "\n"
+	}
+	return text
+}

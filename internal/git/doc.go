@@ -1,0 +1,2 @@
+// Package git is the go-git adapter for git repositories of packages.
+package git

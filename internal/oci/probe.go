@@ -1,0 +1,70 @@
+package oci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// Probe checks that the registry answers and accepts the credentials. The
+// registry may carry a repository path (registry.example.com/packages); a
+// repository that does not exist yet is fine, since packages create it.
+func Probe(ctx context.Context, registry string, creds repository.Credentials) error {
+	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(authenticator(creds))}
+	var err error
+	if strings.Contains(strings.TrimSuffix(registry, "/"), "/") {
+		var repo name.Repository
+		if repo, err = name.NewRepository(strings.TrimSuffix(registry, "/")); err != nil {
+			return fmt.Errorf("%w: spec.oci.registry %q: %v", repository.ErrInvalidAddress, registry, err)
+		}
+		_, err = remote.List(repo, opts...)
+	} else {
+		var reg name.Registry
+		if reg, err = name.NewRegistry(registry); err != nil {
+			return fmt.Errorf("%w: spec.oci.registry %q: %v", repository.ErrInvalidAddress, registry, err)
+		}
+		_, err = remote.CatalogPage(reg, "", 1, opts...)
+	}
+	return classify(registry, creds, err)
+}
+
+func authenticator(c repository.Credentials) authn.Authenticator {
+	switch {
+	case c.BearerToken != "":
+		return &authn.Bearer{Token: c.BearerToken}
+	case c.Username != "" || c.Password != "":
+		return &authn.Basic{Username: c.Username, Password: c.Password}
+	default:
+		return authn.Anonymous
+	}
+}
+
+func classify(registry string, creds repository.Credentials, err error) error {
+	if err == nil {
+		return nil
+	}
+	var terr *transport.Error
+	if errors.As(err, &terr) {
+		switch terr.StatusCode {
+		case http.StatusNotFound:
+			return nil // the registry answered; the repository or catalog is just absent
+		case http.StatusUnauthorized, http.StatusForbidden:
+			hint := "check the credentials in the Secret named by spec.oci.secretRef"
+			if creds.IsZero() {
+				hint = "the registry needs credentials: set spec.oci.secretRef"
+			}
+			return fmt.Errorf("%w: registry %s refused access (HTTP %d); %s", repository.ErrAuthentication, registry, terr.StatusCode, hint)
+		}
+	}
+	return fmt.Errorf("%w: registry %s did not answer: %s; check the address and that the registry is up",
+		repository.ErrUnreachable, registry, creds.Redact(err.Error()))
+}

@@ -1,0 +1,63 @@
+package oci
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/registry"
+
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// withBasicAuth guards a registry the way a real one does: 401 with a Basic challenge.
+func withBasicAuth(h http.Handler, user, pass string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != pass {
+			w.Header().Set("WWW-Authenticate", `Basic realm="registry"`)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestProbe(t *testing.T) {
+	open := httptest.NewServer(registry.New())
+	defer open.Close()
+	guarded := httptest.NewServer(withBasicAuth(registry.New(), "u", "registry-pass"))
+	defer guarded.Close()
+	host := func(s *httptest.Server) string { return strings.TrimPrefix(s.URL, "http://") }
+
+	tests := []struct {
+		name     string
+		registry string
+		creds    repository.Credentials
+		wantKind error
+	}{
+		{"open registry", host(open), repository.Credentials{}, nil},
+		{"open registry with a repository path", host(open) + "/packages", repository.Credentials{}, nil},
+		{"guarded, right credentials", host(guarded) + "/packages", repository.Credentials{Username: "u", Password: "registry-pass"}, nil},
+		{"guarded, wrong credentials", host(guarded) + "/packages", repository.Credentials{Username: "u", Password: "wrong-pass-99"}, repository.ErrAuthentication},
+		{"guarded, no credentials", host(guarded), repository.Credentials{}, repository.ErrAuthentication},
+		{"nothing listening", "127.0.0.1:1/packages", repository.Credentials{}, repository.ErrUnreachable},
+		{"not an address", "UPPER CASE/x", repository.Credentials{}, repository.ErrInvalidAddress},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			err := Probe(ctx, tt.registry, tt.creds)
+			if !errors.Is(err, tt.wantKind) || (tt.wantKind == nil && err != nil) {
+				t.Fatalf("Probe(%q) = %v, want %v", tt.registry, err, tt.wantKind)
+			}
+			if err != nil && strings.Contains(err.Error(), "wrong-pass-99") {
+				t.Fatalf("message leaks the password: %v", err)
+			}
+		})
+	}
+}

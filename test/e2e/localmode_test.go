@@ -1,0 +1,218 @@
+// Package e2e runs the product's binaries as a user does.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+)
+
+const readyPrefix = "Porch is ready: export KUBECONFIG="
+
+// manager is a running bin/manager in local mode.
+type manager struct {
+	cmd    *exec.Cmd
+	stderr *os.File
+}
+
+func buildManager(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "manager")
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/porch-dev/porch/cmd/manager").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startLocal runs the manager with --local-dir and waits for its ready line.
+func startLocal(t *testing.T, bin, dir string) *manager {
+	t.Helper()
+	stderr, err := os.CreateTemp(t.TempDir(), "manager-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--local-dir="+dir)
+	cmd.Stderr = stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	m := &manager{cmd: cmd, stderr: stderr}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	lines := make(chan string)
+	go func() {
+		scanner := bufio.NewScanner(stdout)
+		for scanner.Scan() {
+			lines <- scanner.Text()
+		}
+		close(lines)
+	}()
+	select {
+	case line, ok := <-lines:
+		want := readyPrefix + filepath.Join(dir, "kubeconfig")
+		if !ok || line != want {
+			t.Fatalf("first stdout line = %q, want %q\n%s", line, want, m.log())
+		}
+		go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	case <-time.After(3 * time.Minute):
+		t.Fatalf("no ready line within 3 minutes\n%s", m.log())
+	}
+	return m
+}
+
+// interrupt stops the manager as Ctrl-C does and checks that it exits cleanly.
+func (m *manager) interrupt(t *testing.T) {
+	t.Helper()
+	if err := m.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("manager exited with %v after SIGINT\n%s", err, m.log())
+		}
+	case <-time.After(90 * time.Second):
+		t.Fatalf("manager did not stop within 90s of SIGINT\n%s", m.log())
+	}
+}
+
+func (m *manager) log() string {
+	data, _ := os.ReadFile(m.stderr.Name())
+	return string(data)
+}
+
+func clientFor(t *testing.T, kubeconfig string) client.Client {
+	t.Helper()
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{apiextensionsv1.AddToScheme, configv1alpha1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func waitReady(t *testing.T, c client.Client, key client.ObjectKey) {
+	t.Helper()
+	var last string
+	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+		repo := &configv1alpha1.Repository{}
+		if err := c.Get(ctx, key, repo); err != nil {
+			return false, err
+		}
+		cond := meta.FindStatusCondition(repo.Status.Conditions, configv1alpha1.ConditionReady)
+		if cond == nil {
+			return false, nil
+		}
+		last = fmt.Sprintf("%s %s: %s", cond.Status, cond.Reason, cond.Message)
+		return cond.Status == metav1.ConditionTrue, nil
+	})
+	if err != nil {
+		t.Fatalf("repository %s not Ready: %v (last: %s)", key, err, last)
+	}
+}
+
+func TestLocalMode(t *testing.T) {
+	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
+		t.Fatal("KUBEBUILDER_ASSETS is not set: run the tests with make test")
+	}
+	bin := buildManager(t)
+	dir := filepath.Join(t.TempDir(), ".porch")
+	m := startLocal(t, bin, dir)
+	c := clientFor(t, filepath.Join(dir, "kubeconfig"))
+	ctx := context.Background()
+
+	crds := &apiextensionsv1.CustomResourceDefinitionList{}
+	if err := c.List(ctx, crds); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, crd := range crds.Items {
+		names = append(names, crd.Name)
+	}
+	want := []string{
+		"packagerevisionresources.porch.kpt.dev", "packagerevisions.porch.kpt.dev", "packages.porch.kpt.dev",
+		"packagevariants.config.porch.kpt.dev", "packagevariantsets.config.porch.kpt.dev", "repositories.config.porch.kpt.dev",
+	}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Fatalf("CRDs = %v, want %v", names, want)
+	}
+
+	gitURL, err := os.ReadFile(filepath.Join(dir, "git-url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := &configv1alpha1.Repository{
+		ObjectMeta: metav1.ObjectMeta{Name: "demo", Namespace: "default"},
+		Spec: configv1alpha1.RepositorySpec{
+			Type: configv1alpha1.RepositoryTypeGit,
+			Git:  &configv1alpha1.GitRepository{Repo: strings.TrimSpace(string(gitURL)) + "/demo.git", CreateBranch: true},
+		},
+	}
+	if err := c.Create(ctx, repo); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, c, client.ObjectKeyFromObject(repo))
+	if _, err := os.Stat(filepath.Join(dir, "git", "demo.git", "HEAD")); err != nil {
+		t.Fatalf("the git server did not keep the repository under .porch/git: %v", err)
+	}
+	m.interrupt(t)
+
+	// A second run keeps the objects (etcd data in .porch/etcd) and serves git
+	// on the same address, so Repositories registered before still point at it.
+	startLocal(t, bin, dir)
+	again, err := os.ReadFile(filepath.Join(dir, "git-url"))
+	if err != nil || string(again) != string(gitURL) {
+		t.Fatalf("git URL changed across restarts: %q -> %q (%v)", gitURL, again, err)
+	}
+	c = clientFor(t, filepath.Join(dir, "kubeconfig"))
+	kept := &configv1alpha1.Repository{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(repo), kept); err != nil {
+		t.Fatalf("the Repository did not survive the restart: %v", err)
+	}
+	if kept.UID != repo.UID {
+		t.Fatalf("the Repository was recreated (uid %s -> %s), not kept", repo.UID, kept.UID)
+	}
+	// The same remote, registered anew, is checked by the restarted manager.
+	second := &configv1alpha1.Repository{
+		ObjectMeta: metav1.ObjectMeta{Name: "demo-again", Namespace: "default"},
+		Spec:       configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: repo.Spec.Git.Repo}},
+	}
+	if err := c.Create(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, c, client.ObjectKeyFromObject(second))
+}

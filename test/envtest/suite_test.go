@@ -1,0 +1,96 @@
+// Package envtest holds the suite that runs the API and the controllers
+// against a real kube-apiserver and etcd, with the manager running.
+package envtest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/controlplane"
+)
+
+var (
+	ctx    context.Context
+	cancel context.CancelFunc
+	plane  *controlplane.ControlPlane
+	k8s    client.Client
+	scheme = runtime.NewScheme()
+)
+
+func TestEnvtest(t *testing.T) {
+	RegisterFailHandler(Fail)
+	SetDefaultEventuallyTimeout(30 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	RunSpecs(t, "envtest suite")
+}
+
+var _ = BeforeSuite(func() {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	ctx, cancel = context.WithCancel(context.Background())
+
+	Expect(clientgoscheme.AddToScheme(scheme)).To(Succeed())
+	Expect(configv1alpha1.AddToScheme(scheme)).To(Succeed())
+	Expect(porchv1alpha1.AddToScheme(scheme)).To(Succeed())
+
+	var err error
+	plane, err = controlplane.Start(controlplane.Options{})
+	Expect(err).NotTo(HaveOccurred())
+
+	k8s, err = client.New(plane.Config, client.Options{Scheme: scheme})
+	Expect(err).NotTo(HaveOccurred())
+
+	startManager()
+})
+
+// startManager runs the product's controllers against the control plane,
+// with intervals short enough for tests.
+func startManager() {
+	mgr, err := ctrl.NewManager(plane.Config, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	Expect(err).NotTo(HaveOccurred())
+	opts := controller.DefaultOptions()
+	opts.Repository.CheckInterval = 2 * time.Second
+	opts.Repository.RetryInterval = time.Second
+	opts.Repository.ProbeTimeout = 10 * time.Second
+	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
+	go func() {
+		defer GinkgoRecover()
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+}
+
+var _ = AfterSuite(func() {
+	if cancel != nil {
+		cancel()
+	}
+	if plane != nil {
+		Expect(plane.Stop()).To(Succeed())
+	}
+})
+
+// newNamespace creates a namespace for one test and deletes it afterwards.
+func newNamespace() string {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "test-"}}
+	Expect(k8s.Create(ctx, ns)).To(Succeed())
+	DeferCleanup(func() { _ = k8s.Delete(context.Background(), ns) })
+	return ns.Name
+}
