@@ -72,7 +72,7 @@ type RepositorySync struct {
 }
 
 // GitRepository describes a git repository of packages.
-// +kubebuilder:validation:XValidation:rule="(has(self.directory) ? self.directory : ”) == (has(oldSelf.directory) ? oldSelf.directory : ”)",message="spec.git.directory is immutable"
+// +kubebuilder:validation:XValidation:rule=`(has(self.directory) ? self.directory : "") == (has(oldSelf.directory) ? oldSelf.directory : "")`,message="spec.git.directory is immutable"
 type GitRepository struct {
 	// Repo is the repository address, such as https://example.com/blueprints.git.
 	// +kubebuilder:validation:Required
