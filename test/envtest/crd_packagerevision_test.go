@@ -22,8 +22,8 @@ spec:
 `
 	packagePattern   = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(/[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	repoNamePattern  = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-	workspacePattern = `^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
-	createdAsDraft   = "spec.lifecycle: a PackageRevision is created as Draft; propose and approve it to publish"
+	workspacePattern = `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	createdAsDraft   = "a PackageRevision is created as Draft; propose and approve it to publish"
 	exactlyOneSource = "exactly one of git, oci and upstreamRef must be set"
 )
 
@@ -45,7 +45,14 @@ var _ = Describe("PackageRevision validation", func() {
 
 	DescribeTable("create", creating(packageRevision),
 		Entry("minimal", nil, ""),
+		Entry("without spec", `{spec: null}`, required("spec")),
 		Entry("without tasks", `{spec: {tasks: null}}`, ""),
+		Entry("named after repository, package and workspace", `{metadata: {name: blueprints.app.v1}}`, ""),
+		Entry("named otherwise", `{metadata: {name: anything}}`,
+			objRule("<nil>", "metadata.name must be blueprints.app.v1: the repository, the package path with / as . and the workspace, joined by .")),
+		Entry("nested package named with dots", `{metadata: {name: blueprints.team.app.v1}, spec: {packageName: team/app}}`, ""),
+		Entry("nested package named with a slash", `{metadata: {name: blueprints.team-app.v1}, spec: {packageName: team/app}}`,
+			objRule("<nil>", "metadata.name must be blueprints.team.app.v1")),
 		Entry("every field", `
 spec:
   lifecycle: Draft
@@ -54,10 +61,10 @@ spec:
 `, ""),
 
 		Entry("lifecycle Draft", `{spec: {lifecycle: Draft}}`, ""),
-		Entry("lifecycle Proposed", `{spec: {lifecycle: Proposed}}`, objRule("spec", createdAsDraft)),
-		Entry("lifecycle Proposed, revision 0", `{spec: {lifecycle: Proposed, revision: 0}}`, objRule("spec", createdAsDraft)),
-		Entry("lifecycle Published", `{spec: {lifecycle: Published}}`, objRule("spec", createdAsDraft)),
-		Entry("lifecycle DeletionProposed", `{spec: {lifecycle: DeletionProposed}}`, objRule("spec", createdAsDraft)),
+		Entry("lifecycle Proposed", `{spec: {lifecycle: Proposed}}`, objRule("spec.lifecycle", createdAsDraft)),
+		Entry("lifecycle Proposed, revision 0", `{spec: {lifecycle: Proposed, revision: 0}}`, objRule("spec.lifecycle", createdAsDraft)),
+		Entry("lifecycle Published", `{spec: {lifecycle: Published}}`, objRule("spec.lifecycle", createdAsDraft)),
+		Entry("lifecycle DeletionProposed", `{spec: {lifecycle: DeletionProposed}}`, objRule("spec.lifecycle", createdAsDraft)),
 		Entry("lifecycle Published, revision 1 (read from the repository)", `{spec: {lifecycle: Published, revision: 1}}`, ""),
 		Entry("lifecycle Published, revision -1 (the branch)", `{spec: {lifecycle: Published, revision: -1}}`, ""),
 		Entry("lifecycle Final", `{spec: {lifecycle: Final}}`, unsupported("spec.lifecycle", "Final")),
@@ -68,7 +75,7 @@ spec:
 		Entry("packageName of 200", pkg(long(200)), ""),
 		Entry("packageName of 201", pkg(long(201)), tooLong("spec.packageName", 200)),
 		Entry("packageName missing", `{spec: {packageName: null}}`, required("spec.packageName")),
-		Entry("packageName empty", pkg(""), tooShort("spec.packageName", "")),
+		Entry("packageName empty", pkg(""), tooShort("spec.packageName")),
 		Entry("packageName team/../app", pkg("team/../app"), noMatch("spec.packageName", "team/../app", packagePattern)),
 		Entry("packageName a..b", pkg("a..b"), noMatch("spec.packageName", "a..b", packagePattern)),
 		Entry("packageName App", pkg("App"), noMatch("spec.packageName", "App", packagePattern)),
@@ -79,7 +86,7 @@ spec:
 		Entry("repository of 63", at(long(63), "spec", "repository"), ""),
 		Entry("repository of 64", at(long(64), "spec", "repository"), tooLong("spec.repository", 63)),
 		Entry("repository missing", `{spec: {repository: null}}`, required("spec.repository")),
-		Entry("repository empty", at("", "spec", "repository"), tooShort("spec.repository", "")),
+		Entry("repository empty", at("", "spec", "repository"), tooShort("spec.repository")),
 		Entry("repository Blue", at("Blue", "spec", "repository"), noMatch("spec.repository", "Blue", repoNamePattern)),
 		Entry("repository a.b", at("a.b", "spec", "repository"), noMatch("spec.repository", "a.b", repoNamePattern)),
 
@@ -88,10 +95,13 @@ spec:
 		Entry("workspaceName of 63", ws(long(63)), ""),
 		Entry("workspaceName of 64", ws(long(64)), tooLong("spec.workspaceName", 63)),
 		Entry("workspaceName missing", `{spec: {workspaceName: null}}`, required("spec.workspaceName")),
-		Entry("workspaceName empty", ws(""), tooShort("spec.workspaceName", "")),
+		Entry("workspaceName empty", ws(""), tooShort("spec.workspaceName")),
 		Entry("workspaceName Bad_WS", ws("Bad_WS"), noMatch("spec.workspaceName", "Bad_WS", workspacePattern)),
 		Entry("workspaceName .v1", ws(".v1"), noMatch("spec.workspaceName", ".v1", workspacePattern)),
 		Entry("workspaceName v1-", ws("v1-"), noMatch("spec.workspaceName", "v1-", workspacePattern)),
+		Entry("workspaceName a..b", ws("a..b"), noMatch("spec.workspaceName", "a..b", workspacePattern)),
+		Entry("workspaceName a.-b", ws("a.-b"), noMatch("spec.workspaceName", "a.-b", workspacePattern)),
+		Entry("workspaceName v1.lock", ws("v1.lock"), rule("spec.workspaceName", "v1.lock", "spec.workspaceName must not end with .lock")),
 
 		Entry("two tasks", `{spec: {tasks: [{type: init}, {type: init}]}}`, tooMany("spec.tasks", 2, 1)),
 		Entry("task type missing", task(`{init: {}}`), required("spec.tasks[0].type")),
@@ -109,7 +119,7 @@ spec:
 		Entry("edit with init", task(`{type: edit, init: {}, edit: {sourceRef: {name: b.app.v0}}}`),
 			objRule(tasksAt, "a task of type edit needs edit and may set nothing else")),
 		Entry("edit without sourceRef", task(`{type: edit, edit: {}}`), required("spec.tasks[0].edit.sourceRef")),
-		Entry("edit sourceRef name empty", task(`{type: edit, edit: {sourceRef: {name: ""}}}`), tooShort("spec.tasks[0].edit.sourceRef.name", "")),
+		Entry("edit sourceRef name empty", task(`{type: edit, edit: {sourceRef: {name: ""}}}`), tooShort("spec.tasks[0].edit.sourceRef.name")),
 		Entry("edit sourceRef name of 254", task(`{type: edit, edit: {sourceRef: {name: `+long(254)+`}}}`), tooLong("spec.tasks[0].edit.sourceRef.name", 253)),
 		Entry("upgrade", task(upgrade+`}}`), ""),
 		Entry("upgrade without upgrade", task(`{type: upgrade}`), objRule(tasksAt, "a task of type upgrade needs upgrade and may set nothing else")),
@@ -137,18 +147,18 @@ spec:
 		Entry("clone git without ref", clone(`{git: {repo: r, directory: d}}`), required("spec.tasks[0].clone.upstreamRef.git.ref")),
 		Entry("clone git without directory", clone(`{git: {repo: r, ref: main}}`), required("spec.tasks[0].clone.upstreamRef.git.directory")),
 		Entry("clone git with empty directory", clone(`{git: {repo: r, ref: main, directory: ""}}`), ""),
-		Entry("clone git repo empty", clone(`{git: {repo: "", ref: main, directory: d}}`), tooShort("spec.tasks[0].clone.upstreamRef.git.repo", "")),
+		Entry("clone git repo empty", clone(`{git: {repo: "", ref: main, directory: d}}`), tooShort("spec.tasks[0].clone.upstreamRef.git.repo")),
 		Entry("clone git ref of 256", clone(`{git: {repo: r, ref: `+long(256)+`, directory: d}}`), tooLong("spec.tasks[0].clone.upstreamRef.git.ref", 255)),
 		Entry("clone git directory of 1025", clone(`{git: {repo: r, ref: main, directory: `+long(1025)+`}}`),
 			tooLong("spec.tasks[0].clone.upstreamRef.git.directory", 1024)),
-		Entry("clone oci image empty", clone(`{oci: {image: ""}}`), tooShort("spec.tasks[0].clone.upstreamRef.oci.image", "")),
-		Entry("clone upstreamRef name empty", clone(`{upstreamRef: {name: ""}}`), tooShort("spec.tasks[0].clone.upstreamRef.upstreamRef.name", "")),
+		Entry("clone oci image empty", clone(`{oci: {image: ""}}`), tooShort("spec.tasks[0].clone.upstreamRef.oci.image")),
+		Entry("clone upstreamRef name empty", clone(`{upstreamRef: {name: ""}}`), tooShort("spec.tasks[0].clone.upstreamRef.upstreamRef.name")),
 
 		Entry("32 readiness gates", at(list(32, func(int) any { return map[string]any{"conditionType": "c"} }), "spec", "readinessGates"), ""),
 		Entry("33 readiness gates", at(list(33, func(int) any { return map[string]any{"conditionType": "c"} }), "spec", "readinessGates"),
 			tooMany("spec.readinessGates", 33, 32)),
 		Entry("readiness gate without conditionType", `{spec: {readinessGates: [{}]}}`, required("spec.readinessGates[0].conditionType")),
-		Entry("readiness gate conditionType empty", `{spec: {readinessGates: [{conditionType: ""}]}}`, tooShort("spec.readinessGates[0].conditionType", "")),
+		Entry("readiness gate conditionType empty", `{spec: {readinessGates: [{conditionType: ""}]}}`, tooShort("spec.readinessGates[0].conditionType")),
 		Entry("readiness gate conditionType of 316", at([]any{map[string]any{"conditionType": long(316)}}, "spec", "readinessGates"), ""),
 		Entry("readiness gate conditionType of 317", at([]any{map[string]any{"conditionType": long(317)}}, "spec", "readinessGates"),
 			tooLong("spec.readinessGates[0].conditionType", 316)),
@@ -168,6 +178,7 @@ spec:
 		Entry("workspaceName changed", ws("v2"), rule("spec.workspaceName", "v2", "spec.workspaceName is immutable")),
 		Entry("task changed", task(`{type: init, init: {description: another}}`), objRule("spec.tasks", "spec.tasks is immutable")),
 		Entry("task replaced", clone(`{upstreamRef: {name: b.app.v1}}`), objRule("spec.tasks", "spec.tasks is immutable")),
+		Entry("task removed", `{spec: {tasks: null}}`, objRule("spec.tasks", "spec.tasks is immutable")),
 		Entry("identity and task kept, lifecycle proposed", `
 spec:
   packageName: app

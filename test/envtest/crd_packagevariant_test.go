@@ -58,6 +58,8 @@ spec:
 		Entry("upstream by workspaceName", `{spec: {upstream: {revision: null, workspaceName: v1}}}`, ""),
 		Entry("upstream latest", `{spec: {upstream: {revision: null}}}`, ""),
 		Entry("upstream revision and workspaceName", `{spec: {upstream: {workspaceName: v1}}}`, objRule("spec.upstream", atMostOneUpstream)),
+		Entry("upstream revision 0 (unset) and workspaceName", `{spec: {upstream: {revision: 0, workspaceName: v1}}}`, ""),
+		Entry("without spec", `{spec: null}`, required("spec")),
 		Entry("upstream revision -1", `{spec: {upstream: {revision: -1}}}`,
 			"spec.upstream.revision: Invalid value: -1: spec.upstream.revision in body should be greater than or equal to 0"),
 		Entry("upstream repo of 63", at(long(63), "spec", "upstream", "repo"), ""),
@@ -77,7 +79,7 @@ spec:
 		Entry("deletionPolicy keep", `{spec: {deletionPolicy: keep}}`, unsupported("spec.deletionPolicy", "keep")),
 
 		Entry("injector without name", `{spec: {injectors: [{kind: ConfigMap}]}}`, required("spec.injectors[0].name")),
-		Entry("injector name empty", `{spec: {injectors: [{name: ""}]}}`, tooShort("spec.injectors[0].name", "")),
+		Entry("injector name empty", `{spec: {injectors: [{name: ""}]}}`, tooShort("spec.injectors[0].name")),
 	)
 
 	DescribeTable("status", updatingStatus(packageVariant),
@@ -117,14 +119,14 @@ var _ = Describe("PackageVariantSet validation", func() {
 		Entry("1001 repositories", at([]any{at(list(1001, func(int) any { return map[string]any{"name": "r"} }), "repositories")}, "spec", "targets"),
 			tooMany("spec.targets[0].repositories", 1001, 1000)),
 		Entry("repository without name", target(`{repositories: [{packageNames: [a]}]}`), required("spec.targets[0].repositories[0].name")),
-		Entry("repository name empty", target(`{repositories: [{name: ""}]}`), tooShort("spec.targets[0].repositories[0].name", "")),
+		Entry("repository name empty", target(`{repositories: [{name: ""}]}`), tooShort("spec.targets[0].repositories[0].name")),
 		Entry("repository name of 63", target(`{repositories: [{name: `+long(63)+`}]}`), ""),
 		Entry("repository name of 64", target(`{repositories: [{name: `+long(64)+`}]}`), tooLong("spec.targets[0].repositories[0].name", 63)),
 		Entry("objectSelector without apiVersion", target(`{objectSelector: {kind: ConfigMap}}`), required("spec.targets[0].objectSelector.apiVersion")),
 		Entry("objectSelector without kind", target(`{objectSelector: {apiVersion: v1}}`), required("spec.targets[0].objectSelector.kind")),
 		Entry("objectSelector apiVersion empty", target(`{objectSelector: {apiVersion: "", kind: ConfigMap}}`),
-			tooShort("spec.targets[0].objectSelector.apiVersion", "")),
-		Entry("objectSelector kind empty", target(`{objectSelector: {apiVersion: v1, kind: ""}}`), tooShort("spec.targets[0].objectSelector.kind", "")),
+			tooShort("spec.targets[0].objectSelector.apiVersion")),
+		Entry("objectSelector kind empty", target(`{objectSelector: {apiVersion: v1, kind: ""}}`), tooShort("spec.targets[0].objectSelector.kind")),
 
 		Entry("template of every field", `
 spec:

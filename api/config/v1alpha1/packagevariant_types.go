@@ -68,7 +68,7 @@ type PackageVariantSpec struct {
 
 // Upstream identifies a published package revision by repository, package and
 // either revision number or workspace. With neither, the latest published revision.
-// +kubebuilder:validation:XValidation:rule="!(has(self.revision) && has(self.workspaceName))",message="at most one of revision and workspaceName may be set"
+// +kubebuilder:validation:XValidation:rule="!(has(self.revision) && self.revision > 0 && has(self.workspaceName) && size(self.workspaceName) > 0)",message="at most one of revision and workspaceName may be set"
 type Upstream struct {
 	// Repo is the Repository holding the upstream package.
 	// +kubebuilder:validation:MaxLength=63
@@ -161,7 +161,8 @@ type PackageVariant struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   PackageVariantSpec   `json:"spec,omitempty"`
+	// +kubebuilder:validation:Required
+	Spec   PackageVariantSpec   `json:"spec"`
 	Status PackageVariantStatus `json:"status,omitempty"`
 }
 

@@ -188,7 +188,8 @@ type PackageVariantSet struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   PackageVariantSetSpec   `json:"spec,omitempty"`
+	// +kubebuilder:validation:Required
+	Spec   PackageVariantSetSpec   `json:"spec"`
 	Status PackageVariantSetStatus `json:"status,omitempty"`
 }
 

@@ -86,8 +86,7 @@ type GitRepository struct {
 	// +kubebuilder:default=main
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
-	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9._/-]*$`
-	// +kubebuilder:validation:XValidation:rule="!self.contains('..') && !self.contains('//') && !self.endsWith('/') && !self.endsWith('.') && !self.endsWith('.lock') && !self.contains('/.') && !self.contains('@{')",message="spec.git.branch must be a valid git branch name: no '..', '//', '/.', '@{', and no trailing '/', '.' or '.lock'"
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[A-Za-z0-9][A-Za-z0-9._/-]*$') && self != 'HEAD' && !self.contains('..') && !self.contains('//') && !self.contains('/.') && !self.contains('.lock/') && !self.endsWith('/') && !self.endsWith('.') && !self.endsWith('.lock')",message="spec.git.branch must be a valid git branch name: letters, digits and . _ / - starting with a letter or digit; not HEAD; no '..', '//' or '/.'; no part ending in '.lock'; not ending in '/' or '.'"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.git.branch is immutable"
 	// +optional
 	Branch string `json:"branch,omitempty"`
@@ -189,7 +188,8 @@ type Repository struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   RepositorySpec   `json:"spec,omitempty"`
+	// +kubebuilder:validation:Required
+	Spec   RepositorySpec   `json:"spec"`
 	Status RepositoryStatus `json:"status,omitempty"`
 }
 

@@ -28,7 +28,8 @@ func (l PackageRevisionLifecycle) IsPublished() bool {
 
 // PackageRevisionSpec is what a user asks for: which package, where, and how it was made.
 // A revision is created as a Draft; spec.revision is set by the system when it is published.
-// +kubebuilder:validation:XValidation:rule="oldSelf.hasValue() || !has(self.lifecycle) || self.lifecycle == 'Draft' || (has(self.revision) && self.revision != 0)",optionalOldSelf=true,message="spec.lifecycle: a PackageRevision is created as Draft; propose and approve it to publish"
+// +kubebuilder:validation:XValidation:rule="oldSelf.hasValue() || !has(self.lifecycle) || self.lifecycle == 'Draft' || (has(self.revision) && self.revision != 0)",optionalOldSelf=true,fieldPath=.lifecycle,message="a PackageRevision is created as Draft; propose and approve it to publish"
+// +kubebuilder:validation:XValidation:rule="has(self.tasks) == has(oldSelf.tasks)",fieldPath=.tasks,message="spec.tasks is immutable"
 type PackageRevisionSpec struct {
 	// PackageName is the package's path in the repository, relative to the
 	// repository's directory; it may contain '/' for nested packages.
@@ -53,7 +54,8 @@ type PackageRevisionSpec struct {
 	// +kubebuilder:validation:Required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	// +kubebuilder:validation:XValidation:rule="!self.endsWith('.lock')",message="spec.workspaceName must not end with .lock, which git refuses in ref names"
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.workspaceName is immutable"
 	WorkspaceName string `json:"workspaceName"`
 
@@ -191,6 +193,7 @@ type GitLock struct {
 // +kubebuilder:printcolumn:name="Lifecycle",type=string,JSONPath=`.spec.lifecycle`
 // +kubebuilder:printcolumn:name="Repository",type=string,JSONPath=`.spec.repository`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.metadata.name == self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName",messageExpression="'metadata.name must be ' + self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName + ': the repository, the package path with / as . and the workspace, joined by .'"
 
 // PackageRevision is one revision of a package in a repository: a Draft being
 // authored, a Proposed one awaiting approval, or a Published one.
@@ -199,7 +202,8 @@ type PackageRevision struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   PackageRevisionSpec   `json:"spec,omitempty"`
+	// +kubebuilder:validation:Required
+	Spec   PackageRevisionSpec   `json:"spec"`
 	Status PackageRevisionStatus `json:"status,omitempty"`
 }
 
