@@ -212,9 +212,9 @@ spec:
   type: oci
   oci: {registry: "127.0.0.1:1/packages"}
 `
-	badBranch = "spec.git.branch must be a valid git branch name: letters, digits and . _ / - starting with a letter or digit; not HEAD; no '..', '//' or '/.'; no part ending in '.lock'; not ending in '/' or '.'"
-	badRepoURL    = "spec.git.repo must be a URL (https://, http://, ssh://, git://, file://) or an scp-like address user@host:path"
-	notDNSLabel   = "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+	badBranch   = "spec.git.branch must be a valid git branch name: letters, digits and . _ / - starting with a letter or digit; not HEAD; no '..', '//' or '/.'; no part ending in '.lock'; not ending in '/' or '.'"
+	badRepoURL  = "spec.git.repo must be a URL (https://, http://, ssh://, git://, file://) or an scp-like address user@host:path"
+	notDNSLabel = "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
 )
 
 var _ = Describe("Repository validation", func() {
