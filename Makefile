@@ -8,6 +8,8 @@ ENVTEST_ETCD_VERSION ?= 3.6.7
 LOCALBIN ?= $(CURDIR)/bin
 CONTROLLER_GEN ?= $(LOCALBIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
 LOCAL_DIR ?= $(CURDIR)/.porch
+# Builds the control plane if needed and prints the folder holding it.
+ENVTEST_ASSETS = K8S_VERSION=$(ENVTEST_K8S_VERSION) ETCD_VERSION=$(ENVTEST_ETCD_VERSION) hack/setup-envtest.sh $(LOCALBIN)/k8s | tail -n1
 
 GO ?= go
 export GOTOOLCHAIN ?= local
@@ -47,7 +49,7 @@ vet: ## Run go vet.
 
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run every test (unit and envtest) with the race detector.
-	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh $(LOCALBIN)/k8s | tail -n1)" \
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(GO) test -race -count=1 -timeout 30m ./...
 
 .PHONY: verify
@@ -66,7 +68,7 @@ build: manifests generate fmt vet ## Build the binaries into bin/.
 
 .PHONY: run
 run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
-	KUBEBUILDER_ASSETS="$$(hack/setup-envtest.sh $(LOCALBIN)/k8s | tail -n1)" \
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(LOCALBIN)/manager --local-dir=$(LOCAL_DIR)
 
 .PHONY: run-cluster
@@ -78,7 +80,7 @@ run-cluster: build ## Run the manager against the cluster of the current kubecon
 
 .PHONY: envtest
 envtest: ## Build the envtest control plane (kube-apiserver, etcd) from source, once.
-	@K8S_VERSION=$(ENVTEST_K8S_VERSION) ETCD_VERSION=$(ENVTEST_ETCD_VERSION) hack/setup-envtest.sh $(LOCALBIN)/k8s
+	@$(ENVTEST_ASSETS)
 
 .PHONY: controller-gen
 controller-gen: $(CONTROLLER_GEN) ## Install controller-gen into bin/.

@@ -107,6 +107,30 @@ func TestResolveBranchFailures(t *testing.T) {
 	}
 }
 
+func TestBearerToken(t *testing.T) {
+	srv, err := gitserver.New(gitserver.Options{Root: t.TempDir(), BearerToken: "token-abc-123", AutoCreate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	ctx := testContext(t)
+	good := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-abc-123"}}
+	if _, err := CreateBranch(ctx, good, "main", DefaultSignature, "x"); err != nil {
+		t.Fatalf("CreateBranch with a bearer token: %v", err)
+	}
+	if _, err := ResolveBranch(ctx, good, "main"); err != nil {
+		t.Fatalf("ResolveBranch with a bearer token: %v", err)
+	}
+	bad := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-wrong-999"}}
+	_, err = ResolveBranch(ctx, bad, "main")
+	if !errors.Is(err, repository.ErrAuthentication) || strings.Contains(err.Error(), "token-wrong-999") {
+		t.Fatalf("wrong token: got %v, want ErrAuthentication without the token", err)
+	}
+}
+
 func TestSafeURL(t *testing.T) {
 	tests := map[string]string{
 		"https://user:pass@example.com/r.git": "https://example.com/r.git",

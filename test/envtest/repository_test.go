@@ -2,9 +2,11 @@ package envtest
 
 import (
 	"fmt"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 
+	ociregistry "github.com/google/go-containerregistry/pkg/registry"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -168,6 +170,24 @@ var _ = Describe("Repository controller", func() {
 			strings.Replace(git.RepoURL("fresh"), "http://", fmt.Sprintf("http://%s:%s@", gitUser, gitPassword), 1)).CombinedOutput()
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(string(out)).To(ContainSubstring("refs/heads/packages"))
+	})
+
+	It("makes an OCI repository Ready when its registry answers, and Unreachable when none does", func() {
+		registry := httptest.NewServer(ociregistry.New())
+		DeferCleanup(registry.Close)
+		oci := func(name, address string) *configv1alpha1.Repository {
+			repo := &configv1alpha1.Repository{
+				ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+				Spec: configv1alpha1.RepositorySpec{
+					Type: configv1alpha1.RepositoryTypeOCI,
+					Oci:  &configv1alpha1.OciRepository{Registry: address},
+				},
+			}
+			Expect(k8s.Create(ctx, repo)).To(Succeed())
+			return repo
+		}
+		readyOf(oci("registry", strings.TrimPrefix(registry.URL, "http://")+"/packages"), configv1alpha1.ReasonReady)
+		readyOf(oci("no-registry", "127.0.0.1:1/packages"), configv1alpha1.ReasonUnreachable)
 	})
 
 	It("reports Unreachable when nothing answers at the address", func() {

@@ -29,16 +29,19 @@ type Prober interface {
 // RemoteProber is the Prober that talks to real remotes.
 type RemoteProber struct{}
 
+// ResolveBranch lists the remote's refs with go-git.
 func (RemoteProber) ResolveBranch(ctx context.Context, ep git.Endpoint, branch string) (string, error) {
 	h, err := git.ResolveBranch(ctx, ep, branch)
 	return h.String(), err
 }
 
+// CreateBranch pushes a new branch with go-git, never forcing.
 func (RemoteProber) CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error) {
 	h, err := git.CreateBranch(ctx, ep, branch, author, readme)
 	return h.String(), err
 }
 
+// ProbeRegistry asks the registry with go-containerregistry.
 func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds repository.Credentials) error {
 	return oci.Probe(ctx, registry, creds)
 }
