@@ -69,7 +69,7 @@ build: manifests generate fmt vet ## Build the binaries into bin/.
 .PHONY: run
 run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
-		$(LOCALBIN)/manager --local-dir=$(LOCAL_DIR)
+		exec $(LOCALBIN)/manager --local-dir=$(LOCAL_DIR)
 
 .PHONY: run-cluster
 run-cluster: build ## Run the manager against the cluster of the current kubeconfig.

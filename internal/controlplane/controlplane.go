@@ -65,7 +65,9 @@ func Start(opts Options) (*ControlPlane, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
-		return nil, fmt.Errorf("starting the control plane from %s: %w", assets, err)
+		// Start may fail after etcd and kube-apiserver are up (installing the
+		// CRDs, say); stop them rather than leave them running.
+		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), env.Stop())
 	}
 	return &ControlPlane{env: env, Config: cfg, KubeConfig: env.KubeConfig}, nil
 }

@@ -31,6 +31,8 @@ const readyPrefix = "Porch is ready: export KUBECONFIG="
 type manager struct {
 	cmd    *exec.Cmd
 	stderr *os.File
+	exited chan error
+	result *error
 }
 
 func buildManager(t *testing.T) string {
@@ -59,8 +61,11 @@ func startLocal(t *testing.T, bin, dir string) *manager {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	m := &manager{cmd: cmd, stderr: stderr}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	m := &manager{cmd: cmd, stderr: stderr, exited: make(chan error, 1)}
+	go func() { m.exited <- cmd.Wait() }()
+	// A killed manager would leave its kube-apiserver and etcd running, so a
+	// test that ends early still stops it as Ctrl-C does.
+	t.Cleanup(func() { m.stop() })
 
 	lines := make(chan string)
 	go func() {
@@ -83,21 +88,29 @@ func startLocal(t *testing.T, bin, dir string) *manager {
 	return m
 }
 
-// interrupt stops the manager as Ctrl-C does and checks that it exits cleanly.
+// stop sends SIGINT, as Ctrl-C does, and waits for the manager to exit,
+// killing it only if it does not stop within 90s. It returns how it exited.
+func (m *manager) stop() error {
+	if m.result != nil {
+		return *m.result
+	}
+	_ = m.cmd.Process.Signal(syscall.SIGINT)
+	var err error
+	select {
+	case err = <-m.exited:
+	case <-time.After(90 * time.Second):
+		_ = m.cmd.Process.Kill()
+		err = fmt.Errorf("did not stop within 90s of SIGINT: %v", <-m.exited)
+	}
+	m.result = &err
+	return err
+}
+
+// interrupt stops the manager and checks that it exited cleanly.
 func (m *manager) interrupt(t *testing.T) {
 	t.Helper()
-	if err := m.cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- m.cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("manager exited with %v after SIGINT\n%s", err, m.log())
-		}
-	case <-time.After(90 * time.Second):
-		t.Fatalf("manager did not stop within 90s of SIGINT\n%s", m.log())
+	if err := m.stop(); err != nil {
+		t.Fatalf("manager exited with %v after SIGINT\n%s", err, m.log())
 	}
 }
 
@@ -193,7 +206,7 @@ func TestLocalMode(t *testing.T) {
 
 	// A second run keeps the objects (etcd data in .porch/etcd) and serves git
 	// on the same address, so Repositories registered before still point at it.
-	startLocal(t, bin, dir)
+	m = startLocal(t, bin, dir)
 	again, err := os.ReadFile(filepath.Join(dir, "git-url"))
 	if err != nil || string(again) != string(gitURL) {
 		t.Fatalf("git URL changed across restarts: %q -> %q (%v)", gitURL, again, err)
@@ -215,4 +228,5 @@ func TestLocalMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitReady(t, c, client.ObjectKeyFromObject(second))
+	m.interrupt(t)
 }
