@@ -18,9 +18,11 @@ const (
 	password = "correct-horse-battery"
 )
 
-func startServer(t *testing.T) *gitserver.Server {
+// startServer starts a git server with AutoCreate and the given auth options.
+func startServer(t *testing.T, auth gitserver.Options) *gitserver.Server {
 	t.Helper()
-	srv, err := gitserver.New(gitserver.Options{Root: t.TempDir(), Username: user, Password: password, AutoCreate: true})
+	auth.Root, auth.AutoCreate = t.TempDir(), true
+	srv, err := gitserver.New(auth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +33,8 @@ func startServer(t *testing.T) *gitserver.Server {
 	return srv
 }
 
+var basicAuth = gitserver.Options{Username: user, Password: password}
+
 func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
@@ -38,7 +42,7 @@ func testContext(t *testing.T) context.Context {
 }
 
 func TestResolveAndCreateBranch(t *testing.T) {
-	srv := startServer(t)
+	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
 	ep := Endpoint{URL: srv.RepoURL("demo"), Credentials: repository.Credentials{Username: user, Password: password}}
 
@@ -71,7 +75,7 @@ func TestResolveAndCreateBranch(t *testing.T) {
 }
 
 func TestResolveBranchFailures(t *testing.T) {
-	srv := startServer(t)
+	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
 	good := repository.Credentials{Username: user, Password: password}
 	if _, err := CreateBranch(ctx, Endpoint{URL: srv.RepoURL("demo"), Credentials: good}, "main", DefaultSignature, "x"); err != nil {
@@ -108,14 +112,7 @@ func TestResolveBranchFailures(t *testing.T) {
 }
 
 func TestBearerToken(t *testing.T) {
-	srv, err := gitserver.New(gitserver.Options{Root: t.TempDir(), BearerToken: "token-abc-123", AutoCreate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv := startServer(t, gitserver.Options{BearerToken: "token-abc-123"})
 	ctx := testContext(t)
 	good := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-abc-123"}}
 	if _, err := CreateBranch(ctx, good, "main", DefaultSignature, "x"); err != nil {
@@ -125,7 +122,7 @@ func TestBearerToken(t *testing.T) {
 		t.Fatalf("ResolveBranch with a bearer token: %v", err)
 	}
 	bad := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-wrong-999"}}
-	_, err = ResolveBranch(ctx, bad, "main")
+	_, err := ResolveBranch(ctx, bad, "main")
 	if !errors.Is(err, repository.ErrAuthentication) || strings.Contains(err.Error(), "token-wrong-999") {
 		t.Fatalf("wrong token: got %v, want ErrAuthentication without the token", err)
 	}
@@ -147,7 +144,7 @@ func TestSafeURL(t *testing.T) {
 }
 
 func TestInitialCommitIsDeterministicInShape(t *testing.T) {
-	srv := startServer(t)
+	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
 	ep := Endpoint{URL: srv.RepoURL("shape"), Credentials: repository.Credentials{Username: user, Password: password}}
 	h, err := CreateBranch(ctx, ep, "feature/x", Signature{Name: "A", Email: "a@example.com"}, "# shape\n")
