@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -42,6 +43,8 @@ type flags struct {
 	metricsAddr, probeAddr, localDir string
 	webhookCertPath                  string
 	leaderElect, secureMetrics       bool
+	qps                              float64
+	burst                            int
 	controllers                      controller.Options
 }
 
@@ -53,9 +56,18 @@ func parseFlags() flags {
 	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
 	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty.")
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
-	flag.DurationVar(&f.controllers.Repository.CheckInterval, "repository-check-interval", f.controllers.Repository.CheckInterval, "How often a Ready repository's remote is checked again (jittered by ±10%).")
-	flag.DurationVar(&f.controllers.Repository.RetryInterval, "repository-retry-interval", f.controllers.Repository.RetryInterval, "How soon a repository that is not Ready is checked again.")
-	flag.DurationVar(&f.controllers.Repository.ProbeTimeout, "repository-probe-timeout", f.controllers.Repository.ProbeTimeout, "Time limit of one check of a remote.")
+	repo := &f.controllers.Repository
+	flag.DurationVar(&repo.SyncInterval, "repository-sync-interval", repo.SyncInterval, "How often a repository without spec.sync.schedule is synced (jittered by ±10%); a sync that finds the remote's refs unchanged lists them and writes nothing.")
+	flag.DurationVar(&repo.RetryInterval, "repository-retry-interval", repo.RetryInterval, "How soon a repository that is not Ready is tried again.")
+	flag.DurationVar(&repo.ProbeTimeout, "repository-probe-timeout", repo.ProbeTimeout, "Time limit of one listing of a remote's refs.")
+	flag.DurationVar(&repo.SyncTimeout, "repository-sync-timeout", repo.SyncTimeout, "Time limit of one fetch of a repository and the writes that follow.")
+	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager.")
+	flag.IntVar(&repo.Workers, "repository-workers", repo.Workers, "How many Repositories are reconciled at once.")
+	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
+	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
+	flag.StringVar(&repo.CacheDir, "cache-dir", "", "Folder of the local git mirrors; <local-dir>/cache in local mode, else porch-cache in the temporary folder.")
+	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
+	flag.IntVar(&f.burst, "kube-api-burst", 400, "Burst of requests the manager may send to the apiserver.")
 	opts := zap.Options{Development: true}
 	opts.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -82,6 +94,13 @@ func run(f flags) (retErr error) {
 		}
 	}()
 
+	cfg.QPS, cfg.Burst = float32(f.qps), f.burst
+	if f.controllers.Repository.CacheDir == "" {
+		f.controllers.Repository.CacheDir = filepath.Join(os.TempDir(), "porch-cache")
+		if f.localDir != "" {
+			f.controllers.Repository.CacheDir = filepath.Join(f.localDir, "cache")
+		}
+	}
 	if f.localDir != "" && !isFlagSet("health-probe-bind-address") {
 		f.probeAddr = "0" // nothing probes a local run; leave the port free
 	}

@@ -12,6 +12,10 @@ type Options struct {
 	Repository repository.Options
 	// RepositoryProber reaches remotes; the real one when nil.
 	RepositoryProber repository.Prober
+	// RepositorySyncs bounds concurrent repository syncs; one of
+	// Repository.MaxConcurrentSyncs slots when nil. Tests pass their own to
+	// observe it.
+	RepositorySyncs *repository.SyncLimiter
 }
 
 // DefaultOptions are the reconcilers' defaults.
@@ -25,11 +29,16 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if prober == nil {
 		prober = repository.RemoteProber{}
 	}
+	syncs := opts.RepositorySyncs
+	if syncs == nil {
+		syncs = repository.NewSyncLimiter(opts.Repository.MaxConcurrentSyncs)
+	}
 	return (&repository.Reconciler{
-		Client:       mgr.GetClient(),
-		SecretReader: mgr.GetAPIReader(),
-		Recorder:     mgr.GetEventRecorder("repository-controller"),
-		Prober:       prober,
-		Options:      opts.Repository,
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("repository-controller"),
+		Prober:    prober,
+		Syncs:     syncs,
+		Options:   opts.Repository,
 	}).SetupWithManager(mgr)
 }

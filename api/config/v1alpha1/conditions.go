@@ -9,7 +9,8 @@ const ConditionStalled = "Stalled"
 
 // Reasons of the Repository Ready condition.
 const (
-	// ReasonReady: the remote answered, the branch exists and credentials work.
+	// ReasonReady: the remote answered, the branch exists, credentials work,
+	// and the package revisions are mirrored as of the last sync.
 	ReasonReady = "Ready"
 	// ReasonReconciling: the repository has not been checked yet.
 	ReasonReconciling = "Reconciling"
@@ -23,6 +24,10 @@ const (
 	ReasonUnreachable = "Unreachable"
 	// ReasonInvalidSpec: the spec cannot be acted on, e.g. an address that does not parse.
 	ReasonInvalidSpec = "InvalidSpec"
+	// ReasonSyncFailed: the remote answered but its package revisions could
+	// not be mirrored (writing the objects failed); the objects are kept as
+	// they were and the sync is retried.
+	ReasonSyncFailed = "SyncFailed"
 	// ReasonError: anything else; the message says what.
 	ReasonError = "Error"
 )

@@ -163,13 +163,19 @@ type RepositoryStatus struct {
 	// +optional
 	ObservedRunOnceAt *metav1.Time `json:"observedRunOnceAt,omitempty"`
 
-	// PackageCount is the number of package revisions found in the repository.
+	// PackageCount is the number of package revisions mirrored from the repository.
 	// +optional
 	PackageCount int `json:"packageCount,omitempty"`
 
 	// GitCommitHash is the commit of the registered branch; empty for OCI.
 	// +optional
 	GitCommitHash string `json:"gitCommitHash,omitempty"`
+
+	// SyncedRefsHash is a hash of the remote's branches and tags as of the
+	// last complete sync. A sync that finds the same hash changes nothing
+	// and writes nothing.
+	// +optional
+	SyncedRefsHash string `json:"syncedRefsHash,omitempty"`
 }
 
 // +kubebuilder:object:root=true
@@ -192,6 +198,10 @@ type Repository struct {
 	Spec   RepositorySpec   `json:"spec"`
 	Status RepositoryStatus `json:"status,omitempty"`
 }
+
+// RepositoryFinalizer lets the Repository controller remove the objects it
+// mirrored before the Repository goes away.
+const RepositoryFinalizer = "config.porch.kpt.dev/repositories"
 
 // Branch is the registered branch, main when unset.
 func (r *Repository) Branch() string {

@@ -22,4 +22,11 @@ const (
 	ReasonRenderSucceeded = "RenderSucceeded"
 	// ReasonRenderFailed: a function of the pipeline failed; see the render status.
 	ReasonRenderFailed = "RenderFailed"
+	// ReasonContentTooLarge: the package's files exceed the content limit, so
+	// its PackageRevisionResources carry no content.
+	ReasonContentTooLarge = "ContentTooLarge"
 )
+
+// RepositoryLabel names the Repository that a PackageRevision,
+// PackageRevisionResources or PorchPackage was read from.
+const RepositoryLabel = "porch.kpt.dev/repository"

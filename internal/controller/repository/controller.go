@@ -1,11 +1,12 @@
 // Package repository reconciles Repository objects: it checks that the
-// remote answers with the given credentials, that the registered branch
-// exists (creating it when asked), and reports the outcome in Ready.
+// remote answers with the given credentials and that the registered branch
+// exists (creating it when asked), mirrors every package revision of a git
+// repository into PackageRevision, PackageRevisionResources and PorchPackage
+// objects, keeps them current on a schedule, and reports the outcome in Ready.
 package repository
 
 import (
 	"context"
-	"math/rand/v2"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -14,107 +15,170 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
 )
 
 // Options tune the Repository controller.
 type Options struct {
-	// CheckInterval is how often a Ready repository is checked again.
-	CheckInterval time.Duration
-	// RetryInterval is how soon a repository that is not Ready is checked again.
+	// SyncInterval is how often a repository without spec.sync.schedule is
+	// synced (jittered by ±10%).
+	SyncInterval time.Duration
+	// RetryInterval is how soon a repository that is not Ready is tried again.
 	RetryInterval time.Duration
-	// ProbeTimeout bounds one check of a remote.
+	// ProbeTimeout bounds one listing of a remote's refs.
 	ProbeTimeout time.Duration
+	// SyncTimeout bounds one fetch and the writes that follow it.
+	SyncTimeout time.Duration
+	// MaxConcurrentSyncs bounds the syncs that fetch and write at once, manager-wide.
+	MaxConcurrentSyncs int
+	// Workers is how many repositories are reconciled at once.
+	Workers int
+	// WriteWorkers is how many object writes one sync makes at once.
+	WriteWorkers int
+	// MaxPackageBytes is the content limit of one package revision; a larger
+	// one is mirrored without content.
+	MaxPackageBytes int64
+	// CacheDir holds the local git mirrors.
+	CacheDir string
 }
 
 // DefaultOptions are the controller's defaults.
-var DefaultOptions = Options{CheckInterval: 5 * time.Minute, RetryInterval: 30 * time.Second, ProbeTimeout: 30 * time.Second}
+var DefaultOptions = Options{
+	SyncInterval: 10 * time.Minute, RetryInterval: 30 * time.Second,
+	ProbeTimeout: 30 * time.Second, SyncTimeout: 10 * time.Minute,
+	MaxConcurrentSyncs: 4, Workers: 8, WriteWorkers: 8,
+	MaxPackageBytes: 1 << 20,
+}
 
 // Reconciler reconciles Repository objects.
 type Reconciler struct {
 	client.Client
-	// SecretReader reads credentials uncached, so the manager never caches every Secret of the cluster.
-	SecretReader client.Reader
-	Recorder     events.EventRecorder
-	Prober       Prober
-	Options      Options
+	// APIReader reads uncached: Secrets (so the manager never caches every
+	// Secret of the cluster) and the mirrored objects a sync compares with.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Prober    Prober
+	Syncs     *SyncLimiter
+	Options   Options
 }
 
 // scope carries what the steps of one reconcile learnt, from which the
-// conditions are computed at the end.
+// status is computed at the end.
 type scope struct {
-	repo       *configv1alpha1.Repository
-	branchHash string
-	created    bool
-	err        error
+	repo     *configv1alpha1.Repository
+	now      time.Time
+	plan     syncPlan
+	endpoint git.Endpoint
+	// branchHash is the registered branch's commit; refsHash the hash of all refs.
+	branchHash, refsHash string
+	created              bool
+	outcome              syncOutcome
+	revisionCount        int
+	skipped              []string
+	requeueAfter         time.Duration
+	err                  error
 }
 
-// +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch
+// +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories/finalizers,verbs=update
+// +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions;packagerevisionresources;packages,verbs=get;list;watch;create;update;patch;delete;deletecollection
+// +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions/status;packagerevisionresources/status;packages/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile checks one Repository and records the outcome in its status.
+// Reconcile checks one Repository, syncs its package revisions when due,
+// and records the outcome in its status.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, retErr error) {
 	repo := &configv1alpha1.Repository{}
 	if err := r.Get(ctx, req.NamespacedName, repo); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !repo.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, r.finalize(ctx, repo)
 	}
+	if err := r.addFinalizer(ctx, repo); err != nil {
+		return ctrl.Result{}, err
+	}
+
 	patcher := reconcile.NewStatusPatcher(repo)
-	s := &scope{repo: repo}
+	s := &scope{repo: repo, now: time.Now()}
 	defer func() {
 		r.recordStatus(ctx, s)
 		if err := patcher.Patch(ctx, r.Client, repo, repositoryStatus); err != nil {
 			retErr = kerrors.NewAggregate([]error{retErr, client.IgnoreNotFound(err)})
 		}
 	}()
-
-	s.err = r.probe(ctx, s)
-	return reconcile.Result(ctrl.Result{RequeueAfter: jitter(r.Options.CheckInterval)}, s.err)
+	s.err = r.steps(ctx, s)
+	result, err := reconcile.Result(ctrl.Result{RequeueAfter: s.plan.requeueAfter(s.now)}, s.err)
+	s.requeueAfter = result.RequeueAfter
+	return result, err
 }
 
-// recordStatus computes the conditions from the scope and emits an event when Ready changed.
+// steps are the reconcile's work in order; each stops the rest on error.
+func (r *Reconciler) steps(ctx context.Context, s *scope) (err error) {
+	if s.plan, err = planSync(s.repo, s.now, r.Options.SyncInterval); err != nil {
+		return err
+	}
+	if err = r.probe(ctx, s); err != nil {
+		return err
+	}
+	return r.sync(ctx, s)
+}
+
+// recordStatus computes the status from the scope and emits an event when Ready changed.
 func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
-	before := meta.FindStatusCondition(s.repo.Status.Conditions, configv1alpha1.ConditionReady)
-	ready := readyCondition(s.repo.Generation, s.branchHash, s.created, s.err)
-	meta.SetStatusCondition(&s.repo.Status.Conditions, ready)
+	st := &s.repo.Status
+	before := meta.FindStatusCondition(st.Conditions, configv1alpha1.ConditionReady)
 	if s.err == nil {
-		s.repo.Status.ObservedGeneration = s.repo.Generation
+		st.ObservedGeneration = s.repo.Generation
 		if s.repo.Spec.Type == configv1alpha1.RepositoryTypeGit {
-			s.repo.Status.GitCommitHash = s.branchHash
+			st.GitCommitHash = s.branchHash
 		}
 	}
+	if s.outcome == syncDone || s.outcome == syncUnchanged {
+		at := metav1Time(s.now)
+		st.LastFullSyncTime = &at
+	}
+	if s.outcome == syncDone {
+		st.SyncedRefsHash, st.PackageCount = s.refsHash, s.revisionCount
+		if s.plan.runOnceNow {
+			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
+		}
+	}
+	if s.requeueAfter > 0 {
+		next := metav1Time(s.now.Add(s.requeueAfter))
+		st.NextFullSyncTime = &next
+	}
+	ready := readyCondition(s.repo.Generation, readySummary(s), s.err)
+	if s.outcome == syncUnchanged && before != nil && before.Status == ready.Status && before.Reason == ready.Reason {
+		ready.Message = before.Message // nothing was read again: what the last sync said still holds
+	}
+	meta.SetStatusCondition(&st.Conditions, ready)
 	if before == nil || before.Status != ready.Status || before.Reason != ready.Reason {
 		eventType := "Normal"
 		if ready.Status != "True" {
 			eventType = "Warning"
 		}
-		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Check", "%s", ready.Message)
+		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Sync", "%s", ready.Message)
 		log.FromContext(ctx).Info("Repository readiness changed", "ready", ready.Status, "reason", ready.Reason)
 	}
 }
 
 func repositoryStatus(o client.Object) any { return o.(*configv1alpha1.Repository).Status }
 
-// jitter spreads checks of many repositories over ±10% of the interval.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return d - d/10 + time.Duration(rand.Int64N(int64(d/5)+1))
-}
-
-// SetupWithManager registers the controller; only spec changes trigger a reconcile.
+// SetupWithManager registers the controller; only spec changes and
+// deletion trigger a reconcile, besides the sync schedule.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
 		Named("repository").
 		Complete(r)
 }

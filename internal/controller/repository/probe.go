@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
@@ -18,8 +19,8 @@ import (
 
 // Prober reaches the remote behind a Repository.
 type Prober interface {
-	// ResolveBranch returns the commit the branch points at.
-	ResolveBranch(ctx context.Context, ep git.Endpoint, branch string) (string, error)
+	// ListRefs lists the remote's branches and tags; none for an empty repository.
+	ListRefs(ctx context.Context, ep git.Endpoint) ([]*plumbing.Reference, error)
 	// CreateBranch creates the branch with an initial commit and returns it.
 	CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error)
 	// ProbeRegistry checks that an OCI registry answers and accepts the credentials.
@@ -29,10 +30,9 @@ type Prober interface {
 // RemoteProber is the Prober that talks to real remotes.
 type RemoteProber struct{}
 
-// ResolveBranch lists the remote's refs with go-git.
-func (RemoteProber) ResolveBranch(ctx context.Context, ep git.Endpoint, branch string) (string, error) {
-	h, err := git.ResolveBranch(ctx, ep, branch)
-	return h.String(), err
+// ListRefs lists the remote's refs with go-git, in one round trip.
+func (RemoteProber) ListRefs(ctx context.Context, ep git.Endpoint) ([]*plumbing.Reference, error) {
+	return git.ListRemoteRefs(ctx, ep)
 }
 
 // CreateBranch pushes a new branch with go-git, never forcing.
@@ -71,18 +71,44 @@ func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 	}
 }
 
+// probeGit lists the remote's refs, which is all a sync needs to know
+// whether anything changed, and finds the registered branch among them.
 func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) error {
 	branch := s.repo.Branch()
-	hash, err := r.Prober.ResolveBranch(ctx, ep, branch)
-	if errors.Is(err, repository.ErrBranchNotFound) && s.repo.Spec.Git.CreateBranch {
-		hash, err = r.Prober.CreateBranch(ctx, ep, branch, author(s.repo), readme(s.repo))
-		s.created = err == nil
-	}
+	refs, err := r.Prober.ListRefs(ctx, ep)
 	if err != nil {
 		return r.wrap(err)
 	}
-	s.branchHash = hash
+	hash, found := branchHash(refs, branch)
+	if !found && s.repo.Spec.Git.CreateBranch {
+		if _, err := r.Prober.CreateBranch(ctx, ep, branch, author(s.repo), readme(s.repo)); err != nil {
+			return r.wrap(err)
+		}
+		s.created = true
+		if refs, err = r.Prober.ListRefs(ctx, ep); err != nil {
+			return r.wrap(err)
+		}
+		hash, found = branchHash(refs, branch)
+	}
+	if !found {
+		what := "has no branch"
+		if len(refs) == 0 {
+			what = "is empty, so it has no branch"
+		}
+		return r.wrap(fmt.Errorf("%w: the repository %s %s %q", repository.ErrBranchNotFound, git.SafeURL(ep.URL), what, branch))
+	}
+	s.endpoint, s.branchHash, s.refsHash = ep, hash, git.RefsHash(refs)
 	return nil
+}
+
+func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
+	name := plumbing.NewBranchReferenceName(branch)
+	for _, ref := range refs {
+		if ref.Name() == name {
+			return ref.Hash().String(), true
+		}
+	}
+	return "", false
 }
 
 // credentials reads the Secret named by a secretRef; no name means anonymous.
@@ -91,7 +117,7 @@ func (r *Reconciler) credentials(ctx context.Context, namespace, name, field str
 		return repository.Credentials{}, nil
 	}
 	secret := &corev1.Secret{}
-	err := r.SecretReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret)
+	err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret)
 	if apierrors.IsNotFound(err) {
 		return repository.Credentials{}, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("%s: Secret %q not found in namespace %q; create it or fix the name", field, name, namespace)}

@@ -3,6 +3,8 @@ package repository
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -10,21 +12,19 @@ import (
 	"github.com/porch-dev/porch/internal/controller/reconcile"
 )
 
-// readyCondition is the Ready condition for the outcome of a check.
-func readyCondition(generation int64, branchHash string, created bool, err error) metav1.Condition {
+// maxSkippedInMessage bounds how many skipped refs the Ready message lists.
+const maxSkippedInMessage = 3
+
+// readyCondition is the Ready condition for the outcome of a reconcile;
+// summary says what a successful one found.
+func readyCondition(generation int64, summary string, err error) metav1.Condition {
 	cond := metav1.Condition{Type: configv1alpha1.ConditionReady, ObservedGeneration: generation}
 	var stalling *reconcile.Stalling
 	var waiting *reconcile.Waiting
 	switch {
 	case err == nil:
 		cond.Status, cond.Reason = metav1.ConditionTrue, configv1alpha1.ReasonReady
-		cond.Message = "Repository is ready"
-		if created {
-			cond.Message = "Repository is ready; created the branch with an initial commit"
-		}
-		if branchHash != "" {
-			cond.Message += fmt.Sprintf(" (branch at %.12s)", branchHash)
-		}
+		cond.Message = "Repository is ready" + summary
 	case errors.As(err, &stalling):
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, stalling.Reason, stalling.Message
 	case errors.As(err, &waiting):
@@ -33,4 +33,37 @@ func readyCondition(generation int64, branchHash string, created bool, err error
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, configv1alpha1.ReasonError, err.Error()
 	}
 	return cond
+}
+
+// readySummary says, after "Repository is ready", what the reconcile found.
+func readySummary(s *scope) string {
+	var b strings.Builder
+	if s.created {
+		b.WriteString("; created the branch with an initial commit")
+	}
+	if s.branchHash != "" {
+		fmt.Fprintf(&b, " (branch at %.12s)", s.branchHash)
+	}
+	if s.outcome == syncDone {
+		fmt.Fprintf(&b, "; mirrored %d package revisions", s.revisionCount)
+		b.WriteString(skippedSummary(s.skipped))
+	}
+	return b.String()
+}
+
+// skippedSummary names the first few refs that could not be mirrored.
+func skippedSummary(skipped []string) string {
+	if len(skipped) == 0 {
+		return ""
+	}
+	shown := skipped[:min(len(skipped), maxSkippedInMessage)]
+	text := fmt.Sprintf("; skipped %d: %s", len(skipped), strings.Join(shown, "; "))
+	if more := len(skipped) - len(shown); more > 0 {
+		text += fmt.Sprintf("; and %d more", more)
+	}
+	return text
+}
+
+func metav1Time(t time.Time) metav1.Time {
+	return metav1.NewTime(t.UTC().Truncate(time.Second))
 }

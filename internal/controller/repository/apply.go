@@ -1,0 +1,171 @@
+package repository
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	kerrors "k8s.io/apimachinery/pkg/util/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// FieldOwner is the field manager of every write the sync makes.
+const FieldOwner = client.FieldOwner("porch-repository-sync")
+
+// mirrorKind says how the sync writes one kind of object: which fields it
+// owns, and what it creates. A sync writes only what differs.
+type mirrorKind[T client.Object] struct {
+	// mergeSpec copies the labels and spec fields the sync owns from want
+	// into have, and says whether that changed anything.
+	mergeSpec func(have, want T) bool
+	// mergeStatus copies the status from want into have, and says whether
+	// that changed anything.
+	mergeStatus func(have, want T) bool
+	// forCreate is the object to create for want. The apiserver ignores the
+	// status of a create, which is written afterwards.
+	forCreate func(want T) T
+}
+
+// applier writes the difference between wanted and existing objects of one
+// repository with a bounded number of concurrent requests, collecting
+// every failure rather than stopping at the first.
+type applier struct {
+	client  client.Client
+	owner   types.UID
+	group   *errgroup.Group
+	writes  atomic.Int64
+	mu      sync.Mutex
+	errs    []error
+	created atomic.Int64
+	deleted atomic.Int64
+	updated atomic.Int64
+}
+
+func newApplier(c client.Client, owner types.UID, workers int) *applier {
+	g := &errgroup.Group{}
+	g.SetLimit(max(workers, 1))
+	return &applier{client: c, owner: owner, group: g}
+}
+
+func (a *applier) record(err error) {
+	if err != nil {
+		a.fail(err)
+	}
+}
+
+func (a *applier) fail(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.errs = append(a.errs, err)
+}
+
+// wait returns once every write has finished, with every failure.
+func (a *applier) wait() error {
+	_ = a.group.Wait()
+	return kerrors.NewAggregate(a.errs)
+}
+
+// apply schedules the writes that make existing equal to want: creates,
+// updates of spec and status, and deletion of owned objects no longer wanted.
+func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], existing, want []T) {
+	byName := make(map[string]T, len(existing))
+	for _, obj := range existing {
+		byName[obj.GetName()] = obj
+	}
+	for _, w := range want {
+		have, found := byName[w.GetName()]
+		delete(byName, w.GetName())
+		switch {
+		case !found:
+			a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
+		case !a.owns(have):
+			a.fail(fmt.Errorf("%s exists and is not owned by this Repository; delete it to let the sync mirror it", describe(have)))
+		default:
+			a.group.Go(func() error { a.record(updateObject(ctx, a, k, have, w)); return nil })
+		}
+	}
+	for _, stale := range byName {
+		if !a.owns(stale) {
+			continue
+		}
+		a.group.Go(func() error { a.record(a.delete(ctx, stale)); return nil })
+	}
+}
+
+// createObject creates want, then brings its spec and status to what is wanted.
+func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) error {
+	obj := k.forCreate(want)
+	if err := a.client.Create(ctx, obj, FieldOwner); err != nil {
+		return fmt.Errorf("creating %s: %w", describe(want), err)
+	}
+	a.writes.Add(1)
+	a.created.Add(1)
+	return writeChanges(ctx, a, k, obj, want)
+}
+
+// updateObject brings an existing object to what is wanted, writing only what differs.
+func updateObject[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) error {
+	before := a.writes.Load()
+	err := writeChanges(ctx, a, k, have, want)
+	if a.writes.Load() != before {
+		a.updated.Add(1)
+	}
+	return err
+}
+
+func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) error {
+	before := have.DeepCopyObject().(T)
+	if k.mergeSpec(have, want) {
+		if err := a.client.Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
+			return fmt.Errorf("updating %s: %w", describe(want), err)
+		}
+		a.writes.Add(1)
+	}
+	before = have.DeepCopyObject().(T)
+	if k.mergeStatus(have, want) {
+		if err := a.client.Status().Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
+			return fmt.Errorf("updating the status of %s: %w", describe(want), err)
+		}
+		a.writes.Add(1)
+	}
+	return nil
+}
+
+func (a *applier) delete(ctx context.Context, obj client.Object) error {
+	err := a.client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID())})
+	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		return nil // gone already, or replaced by another object of that name
+	}
+	if err != nil {
+		return fmt.Errorf("deleting %s: %w", describe(obj), err)
+	}
+	a.writes.Add(1)
+	a.deleted.Add(1)
+	return nil
+}
+
+// owns says whether the object was mirrored from this Repository (and not,
+// say, from an earlier Repository of the same name, or created by a user).
+func (a *applier) owns(obj client.Object) bool {
+	for _, ref := range obj.GetOwnerReferences() {
+		if ref.UID == a.owner && ref.Controller != nil && *ref.Controller {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(obj client.Object) string {
+	kind := fmt.Sprintf("%T", obj)
+	if i := strings.LastIndex(kind, "."); i >= 0 {
+		kind = kind[i+1:]
+	}
+	return fmt.Sprintf("%s %q", kind, obj.GetName())
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -1,0 +1,119 @@
+package repository
+
+import (
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// syncedLabels are the labels the sync owns; others, set by users, stay.
+var syncedLabels = []string{porchv1alpha1.RepositoryLabel, porchv1alpha1.LatestPackageRevisionKey}
+
+// mergeLabels sets or removes the labels the sync owns, as want has them.
+func mergeLabels(have, want map[string]string) map[string]string {
+	for _, key := range syncedLabels {
+		value, ok := want[key]
+		switch {
+		case ok:
+			if have == nil {
+				have = map[string]string{}
+			}
+			have[key] = value
+		default:
+			delete(have, key)
+		}
+	}
+	return have
+}
+
+// changed runs mutate on a copy's worth of fields and says whether they moved.
+func changed[T any](field *T, mutate func(*T)) bool {
+	before := *field
+	mutate(field)
+	return !equality.Semantic.DeepEqual(before, *field)
+}
+
+var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
+	mergeSpec: func(have, want *porchv1alpha1.PackageRevision) bool {
+		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
+		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionSpec) {
+			// The sync owns where a revision stands; what a user asked for
+			// (tasks, gates, metadata) is theirs.
+			s.Revision, s.Lifecycle = want.Spec.Revision, want.Spec.Lifecycle
+		})
+		return labels || spec
+	},
+	mergeStatus: func(have, want *porchv1alpha1.PackageRevision) bool {
+		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionStatus) {
+			conditions := append(s.Conditions[:0:0], s.Conditions...)
+			for _, c := range want.Status.Conditions {
+				c.ObservedGeneration = have.Generation
+				meta.SetStatusCondition(&conditions, c)
+			}
+			s.Conditions = conditions
+			s.UpstreamLock, s.SelfLock = want.Status.UpstreamLock, want.Status.SelfLock
+			s.Deployment, s.PublishedAt = want.Status.Deployment, want.Status.PublishedAt
+			s.ObservedGeneration = have.Generation
+		})
+	},
+	forCreate: func(want *porchv1alpha1.PackageRevision) *porchv1alpha1.PackageRevision {
+		obj := want.DeepCopy()
+		obj.Status = porchv1alpha1.PackageRevisionStatus{}
+		if obj.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleProposed {
+			// Revisions are created as Draft (the schema says so for users
+			// too); the update that follows moves it to Proposed.
+			obj.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleDraft
+		}
+		return obj
+	},
+}
+
+var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
+	mergeSpec: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
+		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
+		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionResourcesSpec) {
+			// spec.resources is a user's intent for a draft: never the sync's.
+			s.PackageName, s.WorkspaceName = want.Spec.PackageName, want.Spec.WorkspaceName
+			s.Revision, s.RepositoryName = want.Spec.Revision, want.Spec.RepositoryName
+		})
+		return labels || spec
+	},
+	mergeStatus: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
+		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionResourcesStatus) {
+			s.Resources, s.Commit = want.Status.Resources, want.Status.Commit
+		})
+	},
+	forCreate: func(want *porchv1alpha1.PackageRevisionResources) *porchv1alpha1.PackageRevisionResources {
+		obj := want.DeepCopy()
+		obj.Status = porchv1alpha1.PackageRevisionResourcesStatus{}
+		return obj
+	},
+}
+
+var packageKind = mirrorKind[*porchv1alpha1.PorchPackage]{
+	mergeSpec: func(have, want *porchv1alpha1.PorchPackage) bool {
+		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
+		spec := changed(&have.Spec, func(s *porchv1alpha1.PorchPackageSpec) { *s = want.Spec })
+		return labels || spec
+	},
+	mergeStatus: func(have, want *porchv1alpha1.PorchPackage) bool {
+		return changed(&have.Status, func(s *porchv1alpha1.PorchPackageStatus) { *s = want.Status })
+	},
+	forCreate: func(want *porchv1alpha1.PorchPackage) *porchv1alpha1.PorchPackage {
+		obj := want.DeepCopy()
+		obj.Status = porchv1alpha1.PorchPackageStatus{}
+		return obj
+	},
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,175 @@
+package repository
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/git"
+)
+
+// mirrored is what the objects of one repository should be after a sync:
+// the package revisions, their resources and the packages read from git.
+type mirrored struct {
+	revisions []*porchv1alpha1.PackageRevision
+	resources []*porchv1alpha1.PackageRevisionResources
+	packages  []*porchv1alpha1.PorchPackage
+	// skipped lists what could not be mirrored, and why; sorted.
+	skipped []string
+}
+
+// RevisionName is the name of the PackageRevision of a package's workspace:
+// <repository>.<package path with / as .>.<workspace>.
+func RevisionName(repository, pkg, workspace string) string {
+	return PackageName(repository, pkg) + "." + workspace
+}
+
+// PackageName is the name of the PorchPackage of a package: <repository>.<package path with / as .>.
+func PackageName(repository, pkg string) string {
+	return repository + "." + strings.ReplaceAll(pkg, "/", ".")
+}
+
+// mirrorObjects turns what discovery read from git into the objects that
+// represent it. It is a pure function: the same repository and discovery
+// always give the same objects, so a sync can compare them with what exists.
+func mirrorObjects(repo *configv1alpha1.Repository, d *git.Discovery) *mirrored {
+	m := &mirrored{skipped: append([]string(nil), d.Skipped...)}
+	owner := ownerReference(repo)
+	latest := latestRevisions(d.Revisions)
+	names := map[string]string{}
+	packages := map[string]bool{}
+	for i := range d.Revisions {
+		rev := &d.Revisions[i]
+		name := RevisionName(repo.Name, rev.Package, rev.WorkspaceName)
+		if problem := nameProblem(name, names, rev); problem != "" {
+			m.skipped = append(m.skipped, problem)
+			continue
+		}
+		names[name] = rev.Ref
+		packages[rev.Package] = true
+		m.revisions = append(m.revisions, revisionObject(repo, owner, name, rev, latest[rev.Package]))
+		m.resources = append(m.resources, resourcesObject(repo, owner, name, rev))
+	}
+	for _, pkg := range sortedKeys(packages) {
+		m.packages = append(m.packages, packageObject(repo, owner, pkg, latest[pkg]))
+	}
+	sort.Strings(m.skipped)
+	return m
+}
+
+// nameProblem says why a revision cannot have the object name it maps to:
+// too long, or taken by another revision (package b/c workspace d and
+// package b workspace c.d both map to <repo>.b.c.d).
+func nameProblem(name string, taken map[string]string, rev *git.PackageRevision) string {
+	if len(name) > validation.DNS1123SubdomainMaxLength {
+		return fmt.Sprintf("%s: object name %q is longer than %d characters", rev.Ref, name, validation.DNS1123SubdomainMaxLength)
+	}
+	if other, ok := taken[name]; ok {
+		return fmt.Sprintf("%s: object name %q is already used by %s", rev.Ref, name, other)
+	}
+	return ""
+}
+
+// latestRevisions maps each package to its highest Published revision number.
+func latestRevisions(revs []git.PackageRevision) map[string]int {
+	latest := map[string]int{}
+	for _, rev := range revs {
+		if rev.Lifecycle == porchv1alpha1.PackageRevisionLifecyclePublished && rev.Revision > latest[rev.Package] {
+			latest[rev.Package] = rev.Revision
+		}
+	}
+	return latest
+}
+
+func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference, name string, rev *git.PackageRevision, latest int) *porchv1alpha1.PackageRevision {
+	labels := map[string]string{porchv1alpha1.RepositoryLabel: repo.Name}
+	if latest > 0 && rev.Revision == latest && rev.Lifecycle == porchv1alpha1.PackageRevisionLifecyclePublished {
+		labels[porchv1alpha1.LatestPackageRevisionKey] = porchv1alpha1.LatestPackageRevisionValue
+	}
+	pr := &porchv1alpha1.PackageRevision{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: repo.Namespace, Labels: labels, OwnerReferences: []metav1.OwnerReference{owner}},
+		Spec: porchv1alpha1.PackageRevisionSpec{
+			PackageName:    rev.Package,
+			RepositoryName: repo.Name,
+			WorkspaceName:  rev.WorkspaceName,
+			Revision:       rev.Revision,
+			Lifecycle:      rev.Lifecycle,
+		},
+		Status: porchv1alpha1.PackageRevisionStatus{
+			UpstreamLock: rev.UpstreamLock,
+			SelfLock:     rev.SelfLock,
+			Deployment:   repo.Spec.Deployment,
+			Conditions:   []metav1.Condition{mirroredCondition(rev)},
+		},
+	}
+	if rev.Task != nil {
+		pr.Spec.Tasks = []porchv1alpha1.Task{*rev.Task}
+	}
+	if rev.Lifecycle.IsPublished() && !rev.CommitTime.IsZero() {
+		at := metav1.NewTime(rev.CommitTime.UTC())
+		pr.Status.PublishedAt = &at
+	}
+	return pr
+}
+
+// mirroredCondition is the Ready condition of a revision read from git.
+func mirroredCondition(rev *git.PackageRevision) metav1.Condition {
+	c := metav1.Condition{Type: porchv1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: porchv1alpha1.ReasonReady,
+		Message: fmt.Sprintf("Read from git ref %s", rev.Ref)}
+	if rev.TooLarge {
+		c.Status, c.Reason = metav1.ConditionFalse, porchv1alpha1.ReasonContentTooLarge
+		c.Message = fmt.Sprintf("Read from git ref %s, but its files take %d bytes, over the content limit; "+
+			"its PackageRevisionResources holds no content: split the package or raise --max-package-bytes", rev.Ref, rev.Size)
+	}
+	if rev.KptfileError != "" {
+		c.Message += "; its Kptfile does not parse: " + rev.KptfileError
+	}
+	return c
+}
+
+func resourcesObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference, name string, rev *git.PackageRevision) *porchv1alpha1.PackageRevisionResources {
+	return &porchv1alpha1.PackageRevisionResources{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: repo.Namespace,
+			Labels: map[string]string{porchv1alpha1.RepositoryLabel: repo.Name}, OwnerReferences: []metav1.OwnerReference{owner}},
+		Spec: porchv1alpha1.PackageRevisionResourcesSpec{
+			PackageName:    rev.Package,
+			WorkspaceName:  rev.WorkspaceName,
+			Revision:       rev.Revision,
+			RepositoryName: repo.Name,
+		},
+		Status: porchv1alpha1.PackageRevisionResourcesStatus{Resources: rev.Files, Commit: rev.Commit},
+	}
+}
+
+func packageObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference, pkg string, latest int) *porchv1alpha1.PorchPackage {
+	return &porchv1alpha1.PorchPackage{
+		ObjectMeta: metav1.ObjectMeta{Name: PackageName(repo.Name, pkg), Namespace: repo.Namespace,
+			Labels: map[string]string{porchv1alpha1.RepositoryLabel: repo.Name}, OwnerReferences: []metav1.OwnerReference{owner}},
+		Spec:   porchv1alpha1.PorchPackageSpec{PackageName: pkg, RepositoryName: repo.Name},
+		Status: porchv1alpha1.PorchPackageStatus{LatestRevision: latest},
+	}
+}
+
+// ownerReference makes the Repository the controller of what is read from
+// it, so that a cluster's garbage collector removes the objects with it.
+func ownerReference(repo *configv1alpha1.Repository) metav1.OwnerReference {
+	yes := true
+	return metav1.OwnerReference{
+		APIVersion: configv1alpha1.GroupVersion.String(), Kind: "Repository",
+		Name: repo.Name, UID: repo.UID, Controller: &yes, BlockOwnerDeletion: &yes,
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,125 @@
+package repository
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
+)
+
+// syncOutcome is what a sync did, for the status and the metrics.
+type syncOutcome string
+
+const (
+	syncSkipped   syncOutcome = ""          // no sync: not a git repository, or the probe failed
+	syncUnchanged syncOutcome = "unchanged" // the refs were those of the last sync: nothing fetched or written
+	syncDone      syncOutcome = "synced"
+	syncFailed    syncOutcome = "failed"
+)
+
+// sync mirrors the repository's package revisions into objects when the
+// remote's refs moved since the last complete sync, or when runOnceAt asks.
+func (r *Reconciler) sync(ctx context.Context, s *scope) error {
+	if s.repo.Spec.Type != configv1alpha1.RepositoryTypeGit {
+		return nil
+	}
+	start := time.Now()
+	if !s.plan.runOnceNow && s.refsHash == s.repo.Status.SyncedRefsHash {
+		s.outcome = syncUnchanged
+		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+		return nil
+	}
+	release, err := r.Syncs.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, r.Options.SyncTimeout)
+	defer cancel()
+
+	err = r.fetchAndMirror(ctx, s)
+	s.outcome = syncDone
+	if err != nil {
+		s.outcome = syncFailed
+	}
+	syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+	return err
+}
+
+func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
+	mirror, err := git.OpenMirror(r.mirrorDir(s.repo), s.endpoint)
+	if err != nil {
+		return fmt.Errorf("opening the local mirror: %w", err)
+	}
+	if err := mirror.Fetch(ctx); err != nil {
+		return r.wrap(err)
+	}
+	found, err := mirror.Discover(git.DiscoverOptions{
+		Branch:          s.repo.Branch(),
+		Directory:       s.repo.Spec.Git.Directory,
+		MaxPackageBytes: r.Options.MaxPackageBytes,
+		RepoURL:         git.SafeURL(s.repo.Spec.Git.Repo),
+	})
+	if err != nil {
+		return fmt.Errorf("reading the package revisions of the local mirror: %w", err)
+	}
+	want := mirrorObjects(s.repo, found)
+	a, err := r.write(ctx, s.repo, want)
+	syncWrites.Add(float64(a.writes.Load()))
+	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
+		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(),
+		"skipped", len(want.skipped), "error", err)
+	if err != nil {
+		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: jitter(r.Options.RetryInterval),
+			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
+	}
+	s.revisionCount, s.skipped, s.branchHash = len(want.revisions), want.skipped, found.BranchCommit
+	return nil
+}
+
+// write makes the repository's objects in the cluster match want. Reads go
+// to the apiserver, not the cache, so that a sync never acts on a stale view
+// of what an earlier sync wrote, and the manager caches no file content.
+func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository, want *mirrored) (*applier, error) {
+	a := newApplier(r.Client, repo.UID, r.Options.WriteWorkers)
+	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name}}
+	packages := &porchv1alpha1.PorchPackageList{}
+	revisions := &porchv1alpha1.PackageRevisionList{}
+	resources := &porchv1alpha1.PackageRevisionResourcesList{}
+	for _, list := range []client.ObjectList{packages, revisions, resources} {
+		if err := r.APIReader.List(ctx, list, opts...); err != nil {
+			return a, fmt.Errorf("listing the objects of the repository: %w", err)
+		}
+	}
+	apply(ctx, a, packageKind, pointers(packages.Items), want.packages)
+	apply(ctx, a, revisionKind, pointers(revisions.Items), want.revisions)
+	apply(ctx, a, resourcesKind, pointers(resources.Items), want.resources)
+	return a, a.wait()
+}
+
+// mirrorDir is the local bare mirror of a repository, one per Repository object.
+func (r *Reconciler) mirrorDir(repo *configv1alpha1.Repository) string {
+	return filepath.Join(r.Options.CacheDir, "git", string(repo.UID))
+}
+
+// removeMirror deletes the local mirror of a repository that is going away.
+func (r *Reconciler) removeMirror(repo *configv1alpha1.Repository) error {
+	return os.RemoveAll(r.mirrorDir(repo))
+}
+
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
+}
