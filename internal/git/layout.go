@@ -1,0 +1,104 @@
+package git
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Branch prefixes of upstream Porch's layout.
+const (
+	draftsPrefix           = "drafts/"
+	proposedPrefix         = "proposed/"
+	deletionProposedPrefix = "deletionProposed/"
+)
+
+// refKind is the role a ref plays in the layout.
+type refKind int
+
+const (
+	refOther            refKind = iota // not part of the layout: ignored
+	refBranch                          // the registered branch
+	refTag                             // <path>/<version>
+	refDraft                           // drafts/<path>/<workspace>
+	refProposed                        // proposed/<path>/<workspace>
+	refDeletionProposed                // deletionProposed/<path>/v<N>
+)
+
+// layoutRef is a ref with the package path and last segment its name holds.
+type layoutRef struct {
+	kind  refKind
+	ref   *plumbing.Reference
+	short string // the ref's short name, e.g. "drafts/a/ws" or "a/v1"
+	path  string // the package's repository path; "" for the registered branch
+	last  string // the workspace or version segment
+}
+
+// parseLayoutRef places a ref in the layout. Tags without a '/' are release
+// tags of the repository, not of a package, and are ignored. A draft or
+// proposed branch without a package path is returned with an empty path for
+// the caller to report.
+func parseLayoutRef(ref *plumbing.Reference, branch string) layoutRef {
+	name := ref.Name()
+	lr := layoutRef{ref: ref, short: name.Short()}
+	switch {
+	case name.IsTag():
+		lr.short = strings.TrimPrefix(name.String(), "refs/tags/")
+		if i := strings.LastIndex(lr.short, "/"); i > 0 {
+			lr.kind, lr.path, lr.last = refTag, lr.short[:i], lr.short[i+1:]
+		}
+	case name.IsBranch():
+		lr.short = strings.TrimPrefix(name.String(), "refs/heads/")
+		switch {
+		case lr.short == branch:
+			lr.kind = refBranch
+		case strings.HasPrefix(lr.short, draftsPrefix):
+			lr.kind = refDraft
+			lr.path, lr.last = splitLast(strings.TrimPrefix(lr.short, draftsPrefix))
+		case strings.HasPrefix(lr.short, proposedPrefix):
+			lr.kind = refProposed
+			lr.path, lr.last = splitLast(strings.TrimPrefix(lr.short, proposedPrefix))
+		case strings.HasPrefix(lr.short, deletionProposedPrefix):
+			lr.kind = refDeletionProposed
+			lr.path, lr.last = splitLast(strings.TrimPrefix(lr.short, deletionProposedPrefix))
+		}
+	}
+	return lr
+}
+
+// splitLast splits "a/b/ws" into "a/b" and "ws"; "ws" alone has no path.
+func splitLast(s string) (string, string) {
+	i := strings.LastIndex(s, "/")
+	if i < 0 {
+		return "", s
+	}
+	return s[:i], s[i+1:]
+}
+
+// parseVersion reads "v<N>" with N a positive integer written without
+// leading zeros; ok is false for anything else, such as "v2.0.0" or "v01".
+func parseVersion(s string) (int, bool) {
+	digits, found := strings.CutPrefix(s, "v")
+	if !found || digits == "" || digits[0] == '0' {
+		return 0, false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(digits)
+	if err != nil || n > 1<<30 {
+		return 0, false
+	}
+	return n, true
+}
+
+// describe names a ref in messages: "tag \"a/v1\"" or "branch \"main\"".
+func (lr layoutRef) describe() string {
+	if lr.ref.Name().IsTag() {
+		return "tag " + strconv.Quote(lr.short)
+	}
+	return "branch " + strconv.Quote(lr.short)
+}

@@ -1,0 +1,150 @@
+package git
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	gogit "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// mirrorObjectCache bounds the decoded objects each mirror keeps in memory.
+// Discovery reads every package tree and blob once per pass and caches what
+// it derives, so the object cache mostly serves delta bases inside packs; a
+// few tens of MiB keeps that fast without making many mirrors expensive.
+const mirrorObjectCache = 32 * cache.MiByte
+
+// discoverOpenPacks is how many pack files a discovery keeps open at once;
+// a mirror fetched incrementally holds one pack per fetch.
+const discoverOpenPacks = 16
+
+// mirrorFetchSpecs make the local branches and tags equal to the remote's,
+// moved by force, because the remote is the only source of truth.
+var mirrorFetchSpecs = []config.RefSpec{
+	"+refs/heads/*:refs/heads/*",
+	"+refs/tags/*:refs/tags/*",
+}
+
+// Mirror is a bare local copy of one remote repository, kept on disk under a
+// cache folder and fetched incrementally.
+//
+// A Mirror is safe for one caller at a time: the controller serialises the
+// work on each repository, so Fetch, Refs and Discover are never concurrent
+// on the same Mirror. It holds no open files between calls.
+type Mirror struct {
+	dir   string
+	ep    Endpoint
+	cache cache.Object
+}
+
+// OpenMirror opens the bare repository at dir, creating it when absent. ep is
+// the remote (URL and credentials) that Fetch reads from.
+//
+// Opening is cheap and keeps no file open: reopen the mirror with a new
+// Endpoint when the address or credentials change.
+func OpenMirror(dir string, ep Endpoint) (*Mirror, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the mirror folder: %w", err)
+	}
+	m := &Mirror{dir: dir, ep: ep, cache: cache.NewObjectLRU(mirrorObjectCache)}
+	st := m.storage(filesystem.Options{})
+	defer st.Close()
+	_, err := gogit.Open(st, nil)
+	if errors.Is(err, gogit.ErrRepositoryNotExists) {
+		_, err = gogit.InitWithOptions(st, nil, gogit.InitOptions{DefaultBranch: plumbing.Main})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening the mirror at %s: %w", dir, err)
+	}
+	return m, nil
+}
+
+// storage opens the mirror's object and reference store. Each call gets its
+// own store so that no pack file stays open after the call that needed it.
+func (m *Mirror) storage(opts filesystem.Options) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(m.dir), m.cache, opts)
+}
+
+// Fetch makes the mirror's branches and tags equal to the remote's, pruning
+// the ones the remote no longer has. A failed fetch leaves the refs as they
+// were: go-git updates refs only after the whole pack has been stored.
+// Errors wrap repository.ErrAuthentication or ErrUnreachable, without
+// credentials.
+func (m *Mirror) Fetch(ctx context.Context) error {
+	if err := checkURL(m.ep.URL); err != nil {
+		return err
+	}
+	st := m.storage(filesystem.Options{})
+	defer st.Close()
+	remote := gogit.NewRemote(st, &config.RemoteConfig{Name: "origin", URLs: []string{m.ep.URL}})
+	err := remote.FetchContext(ctx, &gogit.FetchOptions{
+		RemoteName: "origin",
+		RefSpecs:   mirrorFetchSpecs,
+		Auth:       authMethod(m.ep.Credentials),
+		Prune:      true,
+		// The tag refspec already names every tag; tag following would only
+		// add a second, partial, way of getting them.
+		Tags: gogit.NoTags,
+	})
+	switch {
+	case err == nil, errors.Is(err, gogit.NoErrAlreadyUpToDate):
+		// One packed-refs file reads much faster than thousands of loose
+		// ref files, which is what a fetch of many tags leaves.
+		if err := st.PackRefs(); err != nil {
+			return fmt.Errorf("packing the refs of the mirror of %s: %w", SafeURL(m.ep.URL), err)
+		}
+		return nil
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		// The remote answered and has no refs at all: mirror that.
+		refs, err := listLocalRefs(st)
+		if err == nil {
+			err = removeRefs(st, refs)
+		}
+		if err != nil {
+			return fmt.Errorf("emptying the mirror of %s: %w", SafeURL(m.ep.URL), err)
+		}
+		return nil
+	default:
+		return classify(m.ep, "fetching", err)
+	}
+}
+
+// Refs returns the mirror's current branches and tags, sorted by name.
+func (m *Mirror) Refs() ([]*plumbing.Reference, error) {
+	st := m.storage(filesystem.Options{})
+	defer st.Close()
+	return listLocalRefs(st)
+}
+
+func listLocalRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {
+	iter, err := st.IterReferences()
+	if err != nil {
+		return nil, fmt.Errorf("listing the mirror's refs: %w", err)
+	}
+	var refs []*plumbing.Reference
+	err = iter.ForEach(func(ref *plumbing.Reference) error {
+		refs = append(refs, ref)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing the mirror's refs: %w", err)
+	}
+	return branchesAndTags(refs), nil
+}
+
+func removeRefs(st storer.ReferenceStorer, refs []*plumbing.Reference) error {
+	for _, ref := range refs {
+		if err := st.RemoveReference(ref.Name()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package git
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// maxTagChain bounds the tags of tags followed when peeling a ref.
+const maxTagChain = 10
+
+// objects reads commits, trees and blobs of a mirror for one discovery,
+// remembering what it decoded: many refs share commits, history and
+// unchanged package trees, and decoding each once keeps discovery fast.
+type objects struct {
+	st       storer.EncodedObjectStorer
+	commits  map[plumbing.Hash]*object.Commit
+	trees    map[plumbing.Hash]*object.Tree
+	notes    map[plumbing.Hash][]annotation
+	contents map[plumbing.Hash]*content
+	// Unchanged files are shared by many revisions: reading each blob once
+	// also makes their Files share the memory of the content.
+	blobs    map[plumbing.Hash]string
+	sizes    map[plumbing.Hash]int64
+	kptfiles map[plumbing.Hash]kptfileInfo
+}
+
+func newObjects(st storer.EncodedObjectStorer) *objects {
+	return &objects{
+		st:       st,
+		commits:  map[plumbing.Hash]*object.Commit{},
+		trees:    map[plumbing.Hash]*object.Tree{},
+		notes:    map[plumbing.Hash][]annotation{},
+		contents: map[plumbing.Hash]*content{},
+		blobs:    map[plumbing.Hash]string{},
+		sizes:    map[plumbing.Hash]int64{},
+		kptfiles: map[plumbing.Hash]kptfileInfo{},
+	}
+}
+
+func (o *objects) commit(h plumbing.Hash) (*object.Commit, error) {
+	if c, ok := o.commits[h]; ok {
+		return c, nil
+	}
+	c, err := object.GetCommit(o.st, h)
+	if err != nil {
+		return nil, fmt.Errorf("reading commit %s: %w", h, err)
+	}
+	o.commits[h] = c
+	return c, nil
+}
+
+func (o *objects) tree(h plumbing.Hash) (*object.Tree, error) {
+	if t, ok := o.trees[h]; ok {
+		return t, nil
+	}
+	t, err := object.GetTree(o.st, h)
+	if err != nil {
+		return nil, fmt.Errorf("reading tree %s: %w", h, err)
+	}
+	o.trees[h] = t
+	return t, nil
+}
+
+func (o *objects) annotations(c *object.Commit) []annotation {
+	if a, ok := o.notes[c.Hash]; ok {
+		return a
+	}
+	a := parseAnnotations(c.Message)
+	o.notes[c.Hash] = a
+	return a
+}
+
+// errNotCommit marks a ref that does not lead to a commit, such as a tag of
+// a tree: a ref to report, not a broken mirror.
+type errNotCommit struct{ what string }
+
+func (e errNotCommit) Error() string { return e.what + " does not point at a commit" }
+
+// peel follows annotated tags down to the commit a ref designates;
+// lightweight tags and branches point at it directly.
+func (o *objects) peel(h plumbing.Hash) (*object.Commit, error) {
+	for range maxTagChain {
+		if c, ok := o.commits[h]; ok {
+			return c, nil
+		}
+		obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return nil, fmt.Errorf("reading object %s: %w", h, err)
+		}
+		switch obj.Type() {
+		case plumbing.CommitObject:
+			return o.commit(h)
+		case plumbing.TagObject:
+			tag, err := object.DecodeTag(o.st, obj)
+			if err != nil {
+				return nil, fmt.Errorf("reading tag %s: %w", h, err)
+			}
+			h = tag.Target
+		default:
+			return nil, errNotCommit{what: fmt.Sprintf("object %s is a %s and", h, obj.Type())}
+		}
+	}
+	return nil, errNotCommit{what: fmt.Sprintf("a chain of more than %d tags", maxTagChain)}
+}
+
+// subtree returns the tree at a '/'-separated path below root, or nil when
+// there is no folder there.
+func (o *objects) subtree(root *object.Tree, path string) (*object.Tree, error) {
+	t := root
+	if path == "" {
+		return t, nil
+	}
+	for _, name := range strings.Split(path, "/") {
+		e := entry(t, name)
+		if e == nil || e.Mode != filemode.Dir {
+			return nil, nil
+		}
+		next, err := o.tree(e.Hash)
+		if err != nil {
+			return nil, err
+		}
+		t = next
+	}
+	return t, nil
+}
+
+func entry(t *object.Tree, name string) *object.TreeEntry {
+	for i := range t.Entries {
+		if t.Entries[i].Name == name {
+			return &t.Entries[i]
+		}
+	}
+	return nil
+}
+
+// blobSize is a blob's size without reading its content when the storage
+// can tell it (the filesystem storage reads it from the object header).
+func (o *objects) blobSize(h plumbing.Hash) (int64, error) {
+	if size, ok := o.sizes[h]; ok {
+		return size, nil
+	}
+	var size int64
+	if sizer, ok := o.st.(interface {
+		EncodedObjectSize(plumbing.Hash) (int64, error)
+	}); ok {
+		var err error
+		if size, err = sizer.EncodedObjectSize(h); err != nil {
+			return 0, fmt.Errorf("reading the size of blob %s: %w", h, err)
+		}
+	} else {
+		obj, err := o.st.EncodedObject(plumbing.BlobObject, h)
+		if err != nil {
+			return 0, fmt.Errorf("reading blob %s: %w", h, err)
+		}
+		size = obj.Size()
+	}
+	o.sizes[h] = size
+	return size, nil
+}
+
+func (o *objects) blob(h plumbing.Hash) (string, error) {
+	if data, ok := o.blobs[h]; ok {
+		return data, nil
+	}
+	obj, err := o.st.EncodedObject(plumbing.BlobObject, h)
+	if err != nil {
+		return "", fmt.Errorf("reading blob %s: %w", h, err)
+	}
+	r, err := obj.Reader()
+	if err != nil {
+		return "", fmt.Errorf("reading blob %s: %w", h, err)
+	}
+	defer r.Close()
+	var b strings.Builder
+	b.Grow(int(obj.Size()))
+	if _, err := io.Copy(&b, io.LimitReader(r, obj.Size())); err != nil {
+		return "", fmt.Errorf("reading blob %s: %w", h, err)
+	}
+	o.blobs[h] = b.String()
+	return b.String(), nil
+}
+
+// kptfileInfo is what a Kptfile blob says: its upstreamLock or why it does
+// not parse. Kptfiles rarely change between revisions, so they are parsed
+// once per blob.
+type kptfileInfo struct {
+	lock *porchv1alpha1.Locator
+	err  string
+}
+
+func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
+	if info, ok := o.kptfiles[h]; ok {
+		return info, nil
+	}
+	data, err := o.blob(h)
+	if err != nil {
+		return kptfileInfo{}, err
+	}
+	var info kptfileInfo
+	info.lock, err = parseUpstreamLock([]byte(data))
+	if err != nil {
+		info.err = err.Error()
+	}
+	o.kptfiles[h] = info
+	return info, nil
+}

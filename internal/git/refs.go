@@ -1,0 +1,61 @@
+package git
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"sort"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+)
+
+// ListRemoteRefs lists the remote's branches and tags in one round trip,
+// without fetching any object. An empty remote returns (nil, nil). Failures
+// are classified like ResolveBranch's.
+func ListRemoteRefs(ctx context.Context, ep Endpoint) ([]*plumbing.Reference, error) {
+	refs, err := listRefs(ctx, ep)
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return branchesAndTags(refs), nil
+}
+
+// RefsHash is a stable hex sha256 of a ref set. Only branches and tags that
+// are hash references count, so HEAD, symbolic refs and peeled "^{}" entries
+// (which some servers advertise and others do not) cannot make two listings
+// of the same state differ.
+func RefsHash(refs []*plumbing.Reference) string {
+	kept := branchesAndTags(refs)
+	h := sha256.New()
+	for _, ref := range kept {
+		_, _ = h.Write([]byte(ref.Name().String() + " " + ref.Hash().String() + "\n"))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// branchesAndTags keeps the refs/heads/* and refs/tags/* hash references,
+// sorted by name; the input is not modified.
+func branchesAndTags(refs []*plumbing.Reference) []*plumbing.Reference {
+	var kept []*plumbing.Reference
+	for _, ref := range refs {
+		if ref == nil || !isBranchOrTag(ref) {
+			continue
+		}
+		kept = append(kept, ref)
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Name() < kept[j].Name() })
+	return kept
+}
+
+func isBranchOrTag(ref *plumbing.Reference) bool {
+	name := ref.Name()
+	return ref.Type() == plumbing.HashReference &&
+		(name.IsBranch() || name.IsTag()) &&
+		!strings.HasSuffix(name.String(), "^{}")
+}
