@@ -68,7 +68,11 @@ func startManager() {
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := controller.DefaultOptions()
-	opts.Repository.CheckInterval = 2 * time.Second
+	// Syncs happen when a test asks (runOnceAt), or when a repository that
+	// is not Ready is retried, never by surprise in the middle of a test.
+	opts.Repository.SyncInterval = time.Hour
+	opts.Repository.MaxPackageBytes = 64 << 10
+	opts.Repository.CacheDir = GinkgoT().TempDir()
 	opts.Repository.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())

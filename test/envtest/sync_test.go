@@ -1,0 +1,361 @@
+package envtest
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/gitserver"
+)
+
+// The git layout of these fixtures is upstream Porch's: tags <path>/v<N>,
+// branches drafts/<path>/<ws> and proposed/<path>/<ws>, and commit messages
+// ending in kpt: annotations.
+var _ = Describe("Repository sync", func() {
+	var (
+		ns  string
+		srv *gitserver.Server
+	)
+
+	startGit := func(root, addr string) *gitserver.Server {
+		s, err := gitserver.New(gitserver.Options{Root: root, Addr: addr, Username: gitUser, Password: gitPassword, AutoCreate: true})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Start()).To(Succeed())
+		DeferCleanup(s.Close)
+		return s
+	}
+
+	// namespaceWithAuth is a new namespace holding the git server's credentials as Secret "auth".
+	namespaceWithAuth := func() string {
+		namespace := newNamespace()
+		Expect(k8s.Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: "auth", Namespace: namespace},
+			Type:       corev1.SecretTypeBasicAuth,
+			StringData: map[string]string{"username": gitUser, "password": gitPassword},
+		})).To(Succeed())
+		return namespace
+	}
+
+	BeforeEach(func() {
+		ns = namespaceWithAuth()
+		srv = startGit(GinkgoT().TempDir(), "")
+	})
+
+	authURL := func(s *gitserver.Server, repo string) string {
+		return strings.Replace(s.RepoURL(repo), "http://", fmt.Sprintf("http://%s:%s@", gitUser, gitPassword), 1)
+	}
+
+	register := func(namespace, name, url, directory string) *configv1alpha1.Repository {
+		repo := &configv1alpha1.Repository{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
+			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit,
+				Git: &configv1alpha1.GitRepository{Repo: url, Directory: directory, SecretRef: configv1alpha1.SecretRef{Name: "auth"}}},
+		}
+		Expect(k8s.Create(ctx, repo)).To(Succeed())
+		return repo
+	}
+
+	// runOnce asks for a sync now through spec.sync.runOnceAt.
+	runOnce := func(repo *configv1alpha1.Repository) metav1.Time {
+		at := metav1.NewTime(time.Now().Truncate(time.Second))
+		Eventually(func() error {
+			got := &configv1alpha1.Repository{}
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(repo), got); err != nil {
+				return err
+			}
+			got.Spec.Sync = &configv1alpha1.RepositorySync{RunOnceAt: &at}
+			return k8s.Update(ctx, got)
+		}).Should(Succeed())
+		return at
+	}
+
+	It("mirrors every package revision of an upstream-layout repository, whole or under a directory", func() {
+		buildFixture(authURL(srv, "fixture"))
+		all := register(ns, "all", srv.RepoURL("fixture"), "")
+		// Overlapping registrations of one branch are refused within a namespace.
+		scopedNS := namespaceWithAuth()
+		register(scopedNS, "scoped", srv.RepoURL("fixture"), "/blueprints/")
+
+		Eventually(revisionRows(ns, "all")).Should(Equal([]string{
+			"all.basens.first basens first 1 Published latest=false task=init",
+			"all.basens.main basens main -1 Published latest=false task=",
+			"all.basens.second basens second 2 Published latest=false task=",
+			"all.basens.third basens third 3 Published latest=true task=",
+			"all.basens.v2.0.0 basens v2.0.0 -1 Published latest=false task=",
+			"all.basens.wip basens wip 0 Draft latest=false task=edit",
+			"all.blueprints.nested.app.main blueprints/nested/app main -1 Published latest=false task=",
+			"all.blueprints.nested.app.review blueprints/nested/app review 0 Proposed latest=false task=clone",
+			"all.blueprints.nested.app.v1 blueprints/nested/app v1 1 Published latest=true task=",
+			"all.huge.main huge main -1 Published latest=false task=",
+		}))
+		Eventually(revisionRows(scopedNS, "scoped")).Should(Equal([]string{
+			"scoped.nested.app.main nested/app main -1 Published latest=false task=",
+			"scoped.nested.app.review nested/app review 0 Proposed latest=false task=clone",
+			"scoped.nested.app.v1 nested/app v1 1 Published latest=true task=",
+		}))
+		Expect(packageRows(ns)()).To(Equal([]string{
+			"all.basens basens all 3", "all.blueprints.nested.app blueprints/nested/app all 1", "all.huge huge all 0",
+		}))
+		Expect(packageRows(scopedNS)()).To(Equal([]string{"scoped.nested.app nested/app scoped 1"}))
+
+		By("the files of each revision are in its PackageRevisionResources, malformed YAML included")
+		Expect(resourcesOf(ns, "all.basens.first")).To(Equal(map[string]string{"Kptfile": kptfile("basens"), "cm.yaml": configMap("basens", "v1")}))
+		Expect(resourcesOf(ns, "all.basens.third")).To(Equal(map[string]string{"Kptfile": kptfile("basens"), "cm.yaml": configMap("basens", "v3"), "broken.yaml": brokenYAML}))
+		Expect(resourcesOf(ns, "all.basens.wip")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "wip")))
+		Expect(resourcesOf(scopedNS, "scoped.nested.app.v1")).To(Equal(map[string]string{
+			"Kptfile": kptfile("app"), "deploy.yaml": configMap("app", "v1"), "db/Kptfile": kptfile("db"), "db/db.yaml": configMap("db", "v1")}))
+		Expect(resourcesOf(ns, "all.blueprints.nested.app.review")).To(HaveKeyWithValue("deploy.yaml", configMap("app", "review")))
+
+		By("a package over the content limit is mirrored without content, with a condition saying so")
+		huge := revision(ns, "all.huge.main")
+		ready := meta.FindStatusCondition(huge.Status.Conditions, porchv1alpha1.ConditionReady)
+		Expect(ready).NotTo(BeNil())
+		Expect(ready.Reason).To(Equal(porchv1alpha1.ReasonContentTooLarge))
+		Expect(ready.Message).To(ContainSubstring("over the content limit"))
+		Expect(resourcesOf(ns, "all.huge.main")).To(BeEmpty())
+
+		By("status records the sync and locates each revision")
+		third := revision(ns, "all.basens.third")
+		Expect(third.Status.SelfLock.Git).To(HaveField("Ref", "basens/v3"))
+		Expect(third.Status.SelfLock.Git.Commit).To(HaveLen(40))
+		Expect(third.Status.PublishedAt).NotTo(BeNil())
+		Expect(third.OwnerReferences).To(ConsistOf(HaveField("Name", "all")))
+		got := &configv1alpha1.Repository{}
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(all), got)).To(Succeed())
+		Expect(got.Status.PackageCount).To(Equal(10))
+		Expect(got.Status.SyncedRefsHash).NotTo(BeEmpty())
+		Expect(got.Status.LastFullSyncTime).NotTo(BeNil())
+		Expect(got.Status.NextFullSyncTime.Time).To(BeTemporally(">", time.Now().Add(30*time.Minute)))
+		Expect(meta.FindStatusCondition(got.Status.Conditions, "Ready").Message).To(ContainSubstring("mirrored 10 package revisions"))
+	})
+
+	It("brings pushed changes in on the next sync, which runOnceAt triggers", func() {
+		w := buildFixture(authURL(srv, "changes"))
+		repo := register(ns, "changes", srv.RepoURL("changes"), "")
+		Eventually(revisionRows(ns, "changes")).Should(HaveLen(10))
+		before := revisionRows(ns, "changes")()
+
+		By("pushing a new tag and package, deleting a draft branch and a tag")
+		w.write(map[string]string{"basens/cm.yaml": configMap("basens", "v4"), "newpkg/Kptfile": kptfile("newpkg")})
+		w.commit("Approve basens/fourth", annotation("basens", "fourth", "v4", nil))
+		w.git("tag", "basens/v4")
+		w.push("main", "basens/v4", ":refs/heads/drafts/basens/wip", ":refs/tags/basens/v2.0.0")
+		Consistently(revisionRows(ns, "changes"), 2*time.Second).Should(Equal(before), "nothing syncs before the next sync is due")
+
+		at := runOnce(repo)
+		Eventually(revisionRows(ns, "changes")).Should(Equal([]string{
+			"changes.basens.first basens first 1 Published latest=false task=init",
+			"changes.basens.fourth basens fourth 4 Published latest=true task=",
+			"changes.basens.main basens main -1 Published latest=false task=",
+			"changes.basens.second basens second 2 Published latest=false task=",
+			"changes.basens.third basens third 3 Published latest=false task=",
+			"changes.blueprints.nested.app.main blueprints/nested/app main -1 Published latest=false task=",
+			"changes.blueprints.nested.app.review blueprints/nested/app review 0 Proposed latest=false task=clone",
+			"changes.blueprints.nested.app.v1 blueprints/nested/app v1 1 Published latest=true task=",
+			"changes.huge.main huge main -1 Published latest=false task=",
+			"changes.newpkg.main newpkg main -1 Published latest=false task=",
+		}))
+		Expect(resourcesOf(ns, "changes.basens.main")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "v4")))
+		Eventually(packageRows(ns)).Should(ContainElements("changes.basens basens changes 4", "changes.newpkg newpkg changes 0"))
+		Eventually(func(g Gomega) {
+			got := &configv1alpha1.Repository{}
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
+			g.Expect(got.Status.ObservedRunOnceAt).NotTo(BeNil())
+			g.Expect(got.Status.ObservedRunOnceAt.Time).To(BeTemporally("==", at.Time))
+			g.Expect(got.Status.PackageCount).To(Equal(10))
+		}).Should(Succeed())
+		Expect(resourceList(ns, "changes")).NotTo(ContainElement("changes.basens.wip"))
+	})
+
+	It("keeps every object while the remote is down, and converges when it is back", func() {
+		root := GinkgoT().TempDir()
+		down := startGit(root, "")
+		w := newGitWork(authURL(down, "flaky"))
+		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg"), "pkg/cm.yaml": configMap("pkg", "v1")})
+		w.commit("Approve pkg/one", annotation("pkg", "one", "v1", nil))
+		w.git("tag", "pkg/v1")
+		w.push("main", "--tags")
+		repo := register(ns, "flaky", down.RepoURL("flaky"), "")
+		Eventually(revisionRows(ns, "flaky")).Should(HaveLen(2))
+		versions := resourceVersions(ns)
+
+		By("stopping the remote, a sync fails with Ready=False and touches nothing")
+		addr := strings.TrimPrefix(down.URL(), "http://")
+		Expect(down.Close()).To(Succeed())
+		runOnce(repo)
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonUnreachable))
+		Consistently(resourceVersions(ns), time.Second).Should(Equal(versions()))
+		Expect(versions()).To(HaveLen(5)) // two revisions, their resources, one package
+
+		By("with the remote back and changed, the repository is Ready and converged")
+		back := startGit(root, addr)
+		w.remote = authURL(back, "flaky")
+		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "v2")})
+		w.commit("Approve pkg/two", annotation("pkg", "two", "v2", nil))
+		w.git("tag", "pkg/v2")
+		w.push("main", "--tags")
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
+		Eventually(revisionRows(ns, "flaky")).Should(Equal([]string{
+			"flaky.pkg.main pkg main -1 Published latest=false task=",
+			"flaky.pkg.one pkg one 1 Published latest=false task=",
+			"flaky.pkg.two pkg two 2 Published latest=true task=",
+		}))
+	})
+
+	It("keeps registrations in two namespaces apart, and deleting a Repository removes its objects", func() {
+		buildFixture(authURL(srv, "shared"))
+		other := namespaceWithAuth()
+		mine := register(ns, "shared", srv.RepoURL("shared"), "")
+		register(other, "shared", srv.RepoURL("shared"), "")
+		Eventually(revisionRows(ns, "shared")).Should(HaveLen(10))
+		Eventually(revisionRows(other, "shared")).Should(Equal(revisionRows(ns, "shared")()))
+
+		Expect(k8s.Delete(ctx, mine)).To(Succeed())
+		Eventually(func() error { return k8s.Get(ctx, client.ObjectKeyFromObject(mine), &configv1alpha1.Repository{}) }).Should(Satisfy(apierrors.IsNotFound))
+		Eventually(resourceVersions(ns)).Should(BeEmpty())
+		Expect(revisionRows(other, "shared")()).To(HaveLen(10))
+		Expect(resourceList(other, "shared")).To(HaveLen(10))
+	})
+})
+
+const brokenYAML = "key: [unclosed\n  - : :\n"
+
+// buildFixture pushes to remote a repository with packages at the root and
+// nested, tags v1..v3, a tag that is not v<int>, a tag without a path, draft
+// and proposed branches, and a package over the suite's content limit.
+func buildFixture(remote string) *gitWork {
+	GinkgoHelper()
+	w := newGitWork(remote)
+	w.write(map[string]string{"basens/Kptfile": kptfile("basens"), "basens/cm.yaml": configMap("basens", "v1")})
+	w.commit("Approve basens/first", annotation("basens", "first", "v1", map[string]any{"type": "init", "init": map[string]any{"description": "basens package"}}))
+	w.git("tag", "basens/v1")
+	w.write(map[string]string{
+		"blueprints/nested/app/Kptfile": kptfile("app"), "blueprints/nested/app/deploy.yaml": configMap("app", "v1"),
+		"blueprints/nested/app/db/Kptfile": kptfile("db"), "blueprints/nested/app/db/db.yaml": configMap("db", "v1"),
+		"README.md": "not a package\n",
+	})
+	w.commit("Add app by hand", nil)
+	w.git("tag", "blueprints/nested/app/v1")
+	w.write(map[string]string{"basens/cm.yaml": configMap("basens", "v2")})
+	w.commit("Approve basens/second", annotation("basens", "second", "v2", nil))
+	w.git("tag", "basens/v2")
+	w.git("tag", "basens/v2.0.0")
+	w.write(map[string]string{"basens/cm.yaml": configMap("basens", "v3"), "basens/broken.yaml": brokenYAML})
+	w.commit("Approve basens/third", annotation("basens", "third", "v3", nil))
+	w.git("tag", "basens/v3")
+	w.git("tag", "release")
+	w.write(map[string]string{"huge/Kptfile": kptfile("huge"), "huge/data.txt": strings.Repeat("x", 100<<10)})
+	w.commit("Add a package over the content limit", nil)
+	w.push("main", "--tags")
+
+	w.git("checkout", "-q", "-b", "drafts/basens/wip")
+	w.write(map[string]string{"basens/cm.yaml": configMap("basens", "wip")})
+	w.commit("Intermediate commit", annotation("basens", "wip", "", map[string]any{"type": "edit", "edit": map[string]any{"sourceRef": map[string]any{"name": "all.basens.third"}}}))
+	w.push("drafts/basens/wip")
+	w.git("checkout", "-q", "main")
+	w.git("checkout", "-q", "-b", "proposed/blueprints/nested/app/review")
+	w.write(map[string]string{"blueprints/nested/app/deploy.yaml": configMap("app", "review")})
+	w.commit("Intermediate commit", annotation("blueprints/nested/app", "review", "", map[string]any{"type": "clone",
+		"clone": map[string]any{"upstreamRef": map[string]any{"type": "git", "git": map[string]any{"repo": "https://example.com/up.git", "ref": "v1", "directory": "app"}}}}))
+	w.push("proposed/blueprints/nested/app/review")
+	w.git("checkout", "-q", "main")
+	return w
+}
+
+// revisionRows summarises the PackageRevisions of a repository, one sorted line each.
+func revisionRows(namespace, repository string) func() []string {
+	return func() []string {
+		list := &porchv1alpha1.PackageRevisionList{}
+		Expect(k8s.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repository})).To(Succeed())
+		rows := []string{}
+		for _, pr := range list.Items {
+			task := ""
+			if len(pr.Spec.Tasks) > 0 {
+				task = string(pr.Spec.Tasks[0].Type)
+			}
+			rows = append(rows, fmt.Sprintf("%s %s %s %d %s latest=%v task=%s", pr.Name, pr.Spec.PackageName, pr.Spec.WorkspaceName,
+				pr.Spec.Revision, pr.Spec.Lifecycle, pr.Labels[porchv1alpha1.LatestPackageRevisionKey] == "true", task))
+		}
+		sort.Strings(rows)
+		return rows
+	}
+}
+
+// packageRows summarises the PorchPackages of a namespace.
+func packageRows(namespace string) func() []string {
+	return func() []string {
+		list := &porchv1alpha1.PorchPackageList{}
+		Expect(k8s.List(ctx, list, client.InNamespace(namespace))).To(Succeed())
+		rows := []string{}
+		for _, p := range list.Items {
+			rows = append(rows, fmt.Sprintf("%s %s %s %d", p.Name, p.Spec.PackageName, p.Spec.RepositoryName, p.Status.LatestRevision))
+		}
+		sort.Strings(rows)
+		return rows
+	}
+}
+
+func resourceList(namespace, repository string) []string {
+	list := &porchv1alpha1.PackageRevisionResourcesList{}
+	Expect(k8s.List(ctx, list, client.InNamespace(namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repository})).To(Succeed())
+	names := []string{}
+	for _, prr := range list.Items {
+		names = append(names, prr.Name)
+	}
+	return names
+}
+
+func resourcesOf(namespace, name string) map[string]string {
+	GinkgoHelper()
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	Expect(k8s.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, prr)).To(Succeed())
+	return prr.Status.Resources
+}
+
+func revision(namespace, name string) *porchv1alpha1.PackageRevision {
+	GinkgoHelper()
+	pr := &porchv1alpha1.PackageRevision{}
+	Expect(k8s.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, pr)).To(Succeed())
+	return pr
+}
+
+// resourceVersions maps every mirrored object of a namespace to its resourceVersion.
+func resourceVersions(namespace string) func() map[string]string {
+	return func() map[string]string {
+		out := map[string]string{}
+		for _, list := range []client.ObjectList{&porchv1alpha1.PackageRevisionList{}, &porchv1alpha1.PackageRevisionResourcesList{}, &porchv1alpha1.PorchPackageList{}} {
+			Expect(k8s.List(ctx, list, client.InNamespace(namespace))).To(Succeed())
+			Expect(meta.EachListItem(list, func(o runtime.Object) error {
+				obj := o.(client.Object)
+				out[fmt.Sprintf("%T/%s", obj, obj.GetName())] = obj.GetResourceVersion()
+				return nil
+			})).To(Succeed())
+		}
+		return out
+	}
+}
+
+func readyReason(repo *configv1alpha1.Repository) func() string {
+	return func() string {
+		got := &configv1alpha1.Repository{}
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(repo), got); err != nil {
+			return err.Error()
+		}
+		if c := meta.FindStatusCondition(got.Status.Conditions, configv1alpha1.ConditionReady); c != nil {
+			return c.Reason
+		}
+		return ""
+	}
+}
