@@ -32,7 +32,9 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	if s.repo.Spec.Type != configv1alpha1.RepositoryTypeGit {
 		return nil
 	}
-	start := time.Now()
+	// Durations count from the start of the reconcile, so that an unchanged
+	// sync's includes the ref listing, which is all it costs.
+	start := s.now
 	if !s.plan.runOnceNow && s.refsHash == s.repo.Status.SyncedRefsHash {
 		s.outcome = syncUnchanged
 		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())

@@ -1,0 +1,245 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controlplane"
+	"github.com/porch-dev/porch/internal/gitserver"
+)
+
+// rig is a control plane, a git server that counts what it is asked, and
+// the manager binary running against them, as in a cluster.
+type rig struct {
+	b       *testing.B
+	k8s     client.Client
+	gitRoot string
+	gitURL  string
+	git     *requestCounter
+	manager *exec.Cmd
+	metrics string
+	workDir string
+}
+
+func newRig(b *testing.B, managerArgs ...string) *rig {
+	b.Helper()
+	if os.Getenv(controlplane.AssetsEnv) == "" {
+		b.Skip(controlplane.AssetsEnv + " is not set: run make bench")
+	}
+	r := &rig{b: b, workDir: b.TempDir()}
+	r.gitRoot = filepath.Join(r.workDir, "git")
+	srv, err := gitserver.New(gitserver.Options{Root: r.gitRoot})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.git = &requestCounter{next: srv.Handler(), perSecond: map[int64]int{}}
+	web := httptest.NewServer(r.git)
+	b.Cleanup(web.Close)
+	r.gitURL = web.URL
+
+	plane, err := controlplane.Start(controlplane.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = plane.Stop() })
+	scheme := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme} {
+		if err := add(scheme); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if r.k8s, err = client.New(plane.Config, client.Options{Scheme: scheme}); err != nil {
+		b.Fatal(err)
+	}
+	kubeconfig := filepath.Join(r.workDir, "kubeconfig")
+	if err := os.WriteFile(kubeconfig, plane.KubeConfig, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	r.startManager(kubeconfig, managerArgs...)
+	return r
+}
+
+// startManager builds and runs bin/manager as a cluster would, with metrics on loopback.
+func (r *rig) startManager(kubeconfig string, managerArgs ...string) {
+	b := r.b
+	bin := filepath.Join(r.workDir, "manager")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/porch-dev/porch/cmd/manager").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	port := freePort(b)
+	r.metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
+	log, err := os.Create(filepath.Join(r.workDir, "manager.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.manager = exec.Command(bin, append([]string{"--kubeconfig=" + kubeconfig,
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port), "--metrics-secure=false",
+		"--health-probe-bind-address=0", "--zap-log-level=error",
+		"--cache-dir=" + filepath.Join(r.workDir, "cache")}, managerArgs...)...)
+	r.manager.Stdout, r.manager.Stderr = log, log
+	if err := r.manager.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = r.manager.Process.Signal(syscall.SIGTERM)
+		_ = r.manager.Wait()
+		_ = log.Close()
+	})
+}
+
+// peakRSS is the manager's peak resident memory in MiB (VmHWM).
+func (r *rig) peakRSS() float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", r.manager.Process.Pid))
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	defer f.Close()
+	scan := bufio.NewScanner(f)
+	for scan.Scan() {
+		if fields := strings.Fields(scan.Text()); len(fields) >= 2 && fields[0] == "VmHWM:" {
+			kib, err := strconv.ParseFloat(fields[1], 64)
+			if err != nil {
+				r.b.Fatal(err)
+			}
+			return kib / 1024
+		}
+	}
+	r.b.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+// metric reads one series of the manager's metrics: a counter's or gauge's
+// value, or a histogram's sum and count.
+func (r *rig) metric(name string, label ...string) (value, count float64) {
+	resp, err := http.Get(r.metrics)
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	family, ok := families[name]
+	if !ok {
+		return 0, 0
+	}
+	for _, m := range family.GetMetric() {
+		if len(label) == 2 && !hasLabel(m.GetLabel(), label[0], label[1]) {
+			continue
+		}
+		switch {
+		case m.GetHistogram() != nil:
+			return m.GetHistogram().GetSampleSum(), float64(m.GetHistogram().GetSampleCount())
+		case m.GetCounter() != nil:
+			return m.GetCounter().GetValue(), 1
+		case m.GetGauge() != nil:
+			return m.GetGauge().GetValue(), 1
+		}
+	}
+	return 0, 0
+}
+
+func hasLabel[L interface {
+	GetName() string
+	GetValue() string
+}](labels []L, name, value string) bool {
+	for _, l := range labels {
+		if l.GetName() == name && l.GetValue() == value {
+			return true
+		}
+	}
+	return false
+}
+
+// waitFor polls until done says so, failing the benchmark after timeout.
+func (r *rig) waitFor(what string, timeout time.Duration, done func() bool) time.Duration {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for !done() {
+		select {
+		case <-ctx.Done():
+			r.b.Fatalf("%s: not done after %v; see %s", what, timeout, filepath.Join(r.workDir, "manager.log"))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return time.Since(start)
+}
+
+// requestCounter counts what the git server is asked: ref listings
+// (info/refs) per second, and fetches (upload-pack) at once.
+type requestCounter struct {
+	next      http.Handler
+	mu        sync.Mutex
+	perSecond map[int64]int
+	listings  int
+	fetches   int
+	inFetch   int
+	peakFetch int
+}
+
+func (c *requestCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	fetch := strings.HasSuffix(req.URL.Path, "/git-upload-pack")
+	c.mu.Lock()
+	if strings.HasSuffix(req.URL.Path, "/info/refs") {
+		c.listings++
+		c.perSecond[time.Now().Unix()]++
+	}
+	if fetch {
+		c.fetches++
+		c.inFetch++
+		c.peakFetch = max(c.peakFetch, c.inFetch)
+	}
+	c.mu.Unlock()
+	defer func() {
+		if fetch {
+			c.mu.Lock()
+			c.inFetch--
+			c.mu.Unlock()
+		}
+	}()
+	c.next.ServeHTTP(w, req)
+}
+
+// snapshot returns the counts so far and forgets the per-second buckets.
+func (c *requestCounter) snapshot() (listings, fetches, peakFetch, busiestSecond int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range c.perSecond {
+		busiestSecond = max(busiestSecond, n)
+	}
+	c.perSecond = map[int64]int{}
+	return c.listings, c.fetches, c.peakFetch, busiestSecond
+}
+
+func freePort(b *testing.B) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
