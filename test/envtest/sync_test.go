@@ -179,6 +179,27 @@ var _ = Describe("Repository sync", func() {
 		Expect(resourceList(ns, "changes")).NotTo(ContainElement("changes.basens.wip"))
 	})
 
+	It("mirrors again when a setting that shapes the objects changes, with no change in git", func() {
+		w := newGitWork(authURL(srv, "settings"))
+		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg")})
+		w.commit("Approve pkg/one", annotation("pkg", "one", "v1", nil))
+		w.git("tag", "pkg/v1")
+		w.push("main", "--tags")
+		repo := register(ns, "settings", srv.RepoURL("settings"), "")
+		Eventually(revisionRows(ns, "settings")).Should(HaveLen(2))
+		Expect(revision(ns, "settings.pkg.one").Status.Deployment).To(BeFalse())
+
+		Eventually(func() error {
+			got := &configv1alpha1.Repository{}
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(repo), got); err != nil {
+				return err
+			}
+			got.Spec.Deployment = true
+			return k8s.Update(ctx, got)
+		}).Should(Succeed())
+		Eventually(func() bool { return revision(ns, "settings.pkg.one").Status.Deployment }).Should(BeTrue())
+	})
+
 	It("keeps every object while the remote is down, and converges when it is back", func() {
 		root := GinkgoT().TempDir()
 		down := startGit(root, "")

@@ -172,8 +172,9 @@ type RepositoryStatus struct {
 	GitCommitHash string `json:"gitCommitHash,omitempty"`
 
 	// SyncedRefsHash is a hash of the remote's branches and tags as of the
-	// last complete sync. A sync that finds the same hash changes nothing
-	// and writes nothing.
+	// last complete sync, and of the settings that shape what is mirrored
+	// (spec.deployment, the content limit). A sync that finds the same hash
+	// has nothing to do: it fetches nothing and writes no object.
 	// +optional
 	SyncedRefsHash string `json:"syncedRefsHash,omitempty"`
 }

@@ -147,7 +147,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		st.LastFullSyncTime = &at
 	}
 	if s.outcome == syncDone {
-		st.SyncedRefsHash, st.PackageCount = s.refsHash, s.revisionCount
+		st.SyncedRefsHash, st.PackageCount = r.syncKey(s), s.revisionCount
 		if s.plan.runOnceNow {
 			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
 		}

@@ -2,6 +2,8 @@ package repository
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,7 +37,7 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	// Durations count from the start of the reconcile, so that an unchanged
 	// sync's includes the ref listing, which is all it costs.
 	start := s.now
-	if !s.plan.runOnceNow && s.refsHash == s.repo.Status.SyncedRefsHash {
+	if !s.plan.runOnceNow && r.syncKey(s) == s.repo.Status.SyncedRefsHash {
 		s.outcome = syncUnchanged
 		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
 		return nil
@@ -86,6 +88,15 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	}
 	s.revisionCount, s.skipped, s.branchHash = len(want.revisions), want.skipped, found.BranchCommit
 	return nil
+}
+
+// syncKey identifies everything that shapes the mirrored objects: the
+// remote's refs, and the settings that change what is made of them. A sync
+// whose key is the last complete sync's has nothing to do.
+func (r *Reconciler) syncKey(s *scope) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "refs %s\ndeployment %t\nmax-package-bytes %d\nuid %s\n", s.refsHash, s.repo.Spec.Deployment, r.Options.MaxPackageBytes, s.repo.UID)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // write makes the repository's objects in the cluster match want. Reads go
