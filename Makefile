@@ -52,6 +52,11 @@ test: manifests generate fmt vet envtest ## Run every test (unit and envtest) wi
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(GO) test -race -count=1 -timeout 30m ./...
 
+.PHONY: bench
+bench: envtest ## Run the scale benchmarks (a 1,000-package repository, 100 repositories); takes several minutes.
+	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
+		$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./test/bench/
+
 .PHONY: verify
 verify: manifests generate fmt ## Regenerate everything and fail if the tree changed.
 	$(GO) mod tidy
