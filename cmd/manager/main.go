@@ -7,7 +7,9 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -25,6 +27,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
 	"github.com/porch-dev/porch/internal/localmode"
+	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 )
 
 var (
@@ -42,6 +45,7 @@ type flags struct {
 	metricsAddr, probeAddr, localDir string
 	webhookCertPath                  string
 	leaderElect, secureMetrics       bool
+	enableWebhooks                   bool
 	controllers                      controller.Options
 }
 
@@ -51,7 +55,9 @@ func parseFlags() flags {
 	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 disables them.")
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager of several is active.")
 	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
-	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty.")
+	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty. The local mode makes its own.")
+	flag.BoolVar(&f.enableWebhooks, "enable-webhooks", true, "Serve the admission webhooks. Set it to false to run against a cluster with no webhook certificate "+
+		"(make run-cluster) and no webhook configuration installed; the local mode always serves them.")
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
 	flag.DurationVar(&f.controllers.Repository.CheckInterval, "repository-check-interval", f.controllers.Repository.CheckInterval, "How often a Ready repository's remote is checked again (jittered by ±10%).")
 	flag.DurationVar(&f.controllers.Repository.RetryInterval, "repository-retry-interval", f.controllers.Repository.RetryInterval, "How soon a repository that is not Ready is checked again.")
@@ -71,13 +77,17 @@ func main() {
 }
 
 func run(f flags) (retErr error) {
+	if f.localDir != "" && !f.enableWebhooks {
+		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +
+			"so the apiserver would refuse every write they cover unless the manager serves them")
+	}
 	ctx := ctrl.SetupSignalHandler()
-	cfg, ready, stop, err := restConfig(f)
+	t, err := connect(f)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := stop(); err != nil && retErr == nil {
+		if err := t.stop(); err != nil && retErr == nil {
 			retErr = err
 		}
 	}()
@@ -85,10 +95,11 @@ func run(f flags) (retErr error) {
 	if f.localDir != "" && !isFlagSet("health-probe-bind-address") {
 		f.probeAddr = "0" // nothing probes a local run; leave the port free
 	}
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	t.webhook.TLSOpts = []func(*tls.Config){disableHTTP2}
+	mgr, err := ctrl.NewManager(t.cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsOptions(f),
-		WebhookServer:          webhook.NewServer(webhook.Options{CertDir: f.webhookCertPath, TLSOpts: []func(*tls.Config){disableHTTP2}}),
+		WebhookServer:          webhook.NewServer(t.webhook),
 		HealthProbeBindAddress: f.probeAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "porch-manager.porch.kpt.dev",
@@ -99,32 +110,56 @@ func run(f flags) (retErr error) {
 	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)
 	}
+	// Ready means writes are admitted: with the webhooks installed and
+	// failurePolicy Fail, the apiserver refuses them until the server answers.
+	webhookServing := healthz.Ping
+	if f.enableWebhooks {
+		if err := porchwebhook.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the webhooks: %w", err)
+		}
+		webhookServing = mgr.GetWebhookServer().StartedChecker()
+	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
 	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+	if err := mgr.AddReadyzCheck("readyz", webhookServing); err != nil {
 		return err
 	}
-	if err := mgr.Add(announceWhenSynced(mgr, ready)); err != nil {
+	if err := mgr.Add(announceWhenReady(mgr, webhookServing, t.ready)); err != nil {
 		return err
 	}
 	setupLog.Info("Starting manager")
 	return mgr.Start(ctx)
 }
 
-// restConfig reaches the cluster of the kubeconfig, or starts the local mode.
-// ready is printed once the manager's caches are in sync.
-func restConfig(f flags) (cfg *rest.Config, ready string, stop func() error, err error) {
+// target is what the manager runs against.
+type target struct {
+	cfg *rest.Config
+	// webhook says where the webhook server listens and finds its certificate.
+	webhook webhook.Options
+	// ready is printed once the manager is ready; empty for a cluster.
+	ready string
+	stop  func() error
+}
+
+// connect reaches the cluster of the kubeconfig, or starts the local mode,
+// whose control plane says where the webhooks it installed expect the server.
+func connect(f flags) (target, error) {
 	if f.localDir == "" {
-		cfg, err = ctrl.GetConfig()
-		return cfg, "", func() error { return nil }, err
+		cfg, err := ctrl.GetConfig()
+		return target{cfg: cfg, webhook: webhook.Options{CertDir: f.webhookCertPath}, stop: func() error { return nil }}, err
 	}
 	env, err := localmode.Start(localmode.Options{Dir: f.localDir})
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("starting the local mode: %w", err)
+		return target{}, fmt.Errorf("starting the local mode: %w", err)
 	}
 	setupLog.Info("Local mode started", "kubeconfig", env.KubeconfigPath, "git", env.Git.URL())
-	return env.Plane.Config, "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath, env.Stop, nil
+	return target{
+		cfg:     env.Plane.Config,
+		webhook: env.Plane.WebhookServerOptions(),
+		ready:   "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
+		stop:    env.Stop,
+	}, nil
 }
 
 func metricsOptions(f flags) metricsserver.Options {
@@ -146,11 +181,24 @@ func isFlagSet(name string) bool {
 	return set
 }
 
-// announceWhenSynced prints the ready line once the controllers' caches are in sync.
-func announceWhenSynced(mgr ctrl.Manager, line string) manager.Runnable {
+// announceWhenReady prints the ready line once the controllers' caches are in
+// sync and the webhook server answers, so that a user acting on the line never
+// meets a "connection refused" admission error.
+func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, line string) manager.Runnable {
 	return manager.RunnableFunc(func(ctx context.Context) error {
 		if line == "" || !mgr.GetCache().WaitForCacheSync(ctx) {
 			return nil
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil)
+		if err != nil {
+			return err
+		}
+		for serving(req) != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(100 * time.Millisecond):
+			}
 		}
 		fmt.Println(line)
 		<-ctx.Done()
