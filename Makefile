@@ -76,10 +76,15 @@ run: build envtest ## Run the product locally: control plane, CRDs, manager and 
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		exec $(LOCALBIN)/manager --local-dir=$(LOCAL_DIR)
 
+# run-cluster installs the CRDs only, not the webhook configuration, and has
+# no serving certificate: the manager runs without its webhooks unless told
+# otherwise, e.g. RUN_CLUSTER_ARGS="--webhook-cert-path=DIR".
+RUN_CLUSTER_ARGS ?= --enable-webhooks=false
+
 .PHONY: run-cluster
 run-cluster: build ## Run the manager against the cluster of the current kubeconfig.
 	kubectl apply -k config/crd
-	$(LOCALBIN)/manager
+	$(LOCALBIN)/manager $(RUN_CLUSTER_ARGS)
 
 ##@ Dependencies
 

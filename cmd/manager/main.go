@@ -7,8 +7,10 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -26,6 +28,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
 	"github.com/porch-dev/porch/internal/localmode"
+	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 )
 
 var (
@@ -41,10 +44,12 @@ func init() {
 
 type flags struct {
 	metricsAddr, probeAddr, localDir string
-	webhookCertPath                  string
+	webhookCertPath, webhookHost     string
+	webhookPort                      int
 	leaderElect, secureMetrics       bool
 	qps                              float64
 	burst                            int
+	enableWebhooks                   bool
 	controllers                      controller.Options
 }
 
@@ -54,7 +59,11 @@ func parseFlags() flags {
 	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 disables them.")
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager of several is active.")
 	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
-	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty.")
+	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty. The local mode makes its own.")
+	flag.StringVar(&f.webhookHost, "webhook-host", "", "Address the webhook server listens on; all addresses when empty. The local mode picks its own.")
+	flag.IntVar(&f.webhookPort, "webhook-port", webhook.DefaultPort, "Port of the webhook server. The local mode picks its own.")
+	flag.BoolVar(&f.enableWebhooks, "enable-webhooks", true, "Serve the admission webhooks. Set it to false to run against a cluster with no webhook certificate "+
+		"(make run-cluster) and no webhook configuration installed; the local mode always serves them.")
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
 	repo := &f.controllers.Repository
 	flag.DurationVar(&repo.SyncInterval, "repository-sync-interval", repo.SyncInterval, "How often a repository without spec.sync.schedule is synced (jittered by ±10%); a sync that finds the remote's refs unchanged lists them and writes nothing.")
@@ -83,18 +92,22 @@ func main() {
 }
 
 func run(f flags) (retErr error) {
+	if f.localDir != "" && !f.enableWebhooks {
+		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +
+			"so the apiserver would refuse every write they cover unless the manager serves them")
+	}
 	ctx := ctrl.SetupSignalHandler()
-	cfg, ready, stop, err := restConfig(f)
+	t, err := connect(f)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := stop(); err != nil && retErr == nil {
+		if err := t.stop(); err != nil && retErr == nil {
 			retErr = err
 		}
 	}()
 
-	cfg.QPS, cfg.Burst = float32(f.qps), f.burst
+	t.cfg.QPS, t.cfg.Burst = float32(f.qps), f.burst
 	if f.controllers.Repository.CacheDir == "" {
 		f.controllers.Repository.CacheDir = filepath.Join(os.TempDir(), "porch-cache")
 		if f.localDir != "" {
@@ -104,10 +117,11 @@ func run(f flags) (retErr error) {
 	if f.localDir != "" && !isFlagSet("health-probe-bind-address") {
 		f.probeAddr = "0" // nothing probes a local run; leave the port free
 	}
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+	t.webhook.TLSOpts = []func(*tls.Config){disableHTTP2}
+	mgr, err := ctrl.NewManager(t.cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsOptions(f),
-		WebhookServer:          webhook.NewServer(webhook.Options{CertDir: f.webhookCertPath, TLSOpts: []func(*tls.Config){disableHTTP2}}),
+		WebhookServer:          webhook.NewServer(t.webhook),
 		HealthProbeBindAddress: f.probeAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "porch-manager.porch.kpt.dev",
@@ -118,32 +132,56 @@ func run(f flags) (retErr error) {
 	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)
 	}
+	// Ready means writes are admitted: with the webhooks installed and
+	// failurePolicy Fail, the apiserver refuses them until the server answers.
+	webhookServing := healthz.Ping
+	if f.enableWebhooks {
+		if err := porchwebhook.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the webhooks: %w", err)
+		}
+		webhookServing = mgr.GetWebhookServer().StartedChecker()
+	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
 	}
-	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+	if err := mgr.AddReadyzCheck("readyz", webhookServing); err != nil {
 		return err
 	}
-	if err := mgr.Add(announceWhenSynced(mgr, ready)); err != nil {
+	if err := mgr.Add(announceWhenReady(mgr, webhookServing, t.ready)); err != nil {
 		return err
 	}
 	setupLog.Info("Starting manager")
 	return mgr.Start(ctx)
 }
 
-// restConfig reaches the cluster of the kubeconfig, or starts the local mode.
-// ready is printed once the manager's caches are in sync.
-func restConfig(f flags) (cfg *rest.Config, ready string, stop func() error, err error) {
+// target is what the manager runs against.
+type target struct {
+	cfg *rest.Config
+	// webhook says where the webhook server listens and finds its certificate.
+	webhook webhook.Options
+	// ready is printed once the manager is ready; empty for a cluster.
+	ready string
+	stop  func() error
+}
+
+// connect reaches the cluster of the kubeconfig, or starts the local mode,
+// whose control plane says where the webhooks it installed expect the server.
+func connect(f flags) (target, error) {
 	if f.localDir == "" {
-		cfg, err = ctrl.GetConfig()
-		return cfg, "", func() error { return nil }, err
+		cfg, err := ctrl.GetConfig()
+		return target{cfg: cfg, webhook: webhook.Options{CertDir: f.webhookCertPath, Host: f.webhookHost, Port: f.webhookPort}, stop: func() error { return nil }}, err
 	}
 	env, err := localmode.Start(localmode.Options{Dir: f.localDir})
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("starting the local mode: %w", err)
+		return target{}, fmt.Errorf("starting the local mode: %w", err)
 	}
 	setupLog.Info("Local mode started", "kubeconfig", env.KubeconfigPath, "git", env.Git.URL())
-	return env.Plane.Config, "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath, env.Stop, nil
+	return target{
+		cfg:     env.Plane.Config,
+		webhook: env.Plane.WebhookServerOptions(),
+		ready:   "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
+		stop:    env.Stop,
+	}, nil
 }
 
 func metricsOptions(f flags) metricsserver.Options {
@@ -165,11 +203,24 @@ func isFlagSet(name string) bool {
 	return set
 }
 
-// announceWhenSynced prints the ready line once the controllers' caches are in sync.
-func announceWhenSynced(mgr ctrl.Manager, line string) manager.Runnable {
+// announceWhenReady prints the ready line once the controllers' caches are in
+// sync and the webhook server answers, so that a user acting on the line never
+// meets a "connection refused" admission error.
+func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, line string) manager.Runnable {
 	return manager.RunnableFunc(func(ctx context.Context) error {
 		if line == "" || !mgr.GetCache().WaitForCacheSync(ctx) {
 			return nil
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil)
+		if err != nil {
+			return err
+		}
+		for serving(req) != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(100 * time.Millisecond):
+			}
 		}
 		fmt.Println(line)
 		<-ctx.Done()

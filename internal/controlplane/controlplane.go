@@ -1,6 +1,7 @@
 // Package controlplane starts a local kube-apiserver and etcd (the envtest
-// control plane built by hack/setup-envtest.sh) with the project's CRDs
-// installed. The local mode and the envtest suites both use it.
+// control plane built by hack/setup-envtest.sh) with the project's CRDs and
+// webhook configurations installed. The local mode and the envtest suites
+// both use it.
 package controlplane
 
 import (
@@ -12,8 +13,10 @@ import (
 
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	"github.com/porch-dev/porch/config/crd"
+	webhookconfig "github.com/porch-dev/porch/config/webhook"
 )
 
 // AssetsEnv names the variable that points at the folder holding kube-apiserver and etcd.
@@ -28,7 +31,10 @@ type Options struct {
 	EtcdDataDir string
 }
 
-// ControlPlane is a running kube-apiserver and etcd with the CRDs installed.
+// ControlPlane is a running kube-apiserver and etcd with the CRDs and the
+// webhook configurations installed. The webhooks point at a local port that
+// the manager must serve (see WebhookServerOptions): until it does, the
+// apiserver refuses every write the webhooks cover.
 type ControlPlane struct {
 	env *envtest.Environment
 	// Config reaches the apiserver as an administrator.
@@ -37,7 +43,7 @@ type ControlPlane struct {
 	KubeConfig []byte
 }
 
-// Start starts etcd and kube-apiserver and installs the CRDs.
+// Start starts etcd and kube-apiserver and installs the CRDs and webhooks.
 func Start(opts Options) (*ControlPlane, error) {
 	assets := opts.AssetsDir
 	if assets == "" {
@@ -50,10 +56,22 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
+	validating, mutating, err := webhookconfig.Load()
+	if err != nil {
+		return nil, err
+	}
 	env := &envtest.Environment{
-		BinaryAssetsDirectory:    assets,
-		CRDs:                     crds,
-		ErrorIfCRDPathMissing:    true,
+		BinaryAssetsDirectory: assets,
+		CRDs:                  crds,
+		ErrorIfCRDPathMissing: true,
+		// envtest issues a serving certificate into a temporary folder,
+		// picks a free local port, and points the configurations at
+		// https://<host>:<port>/<path> with the certificate's CA. A
+		// configuration kept in etcd from an earlier run is updated.
+		WebhookInstallOptions: envtest.WebhookInstallOptions{
+			ValidatingWebhooks: validating,
+			MutatingWebhooks:   mutating,
+		},
 		ControlPlaneStartTimeout: 2 * time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}
@@ -67,14 +85,28 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		// Start may fail after etcd and kube-apiserver are up (installing the
 		// CRDs, say); stop them rather than leave them running.
-		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), env.Stop())
+		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), stop(env))
 	}
 	return &ControlPlane{env: env, Config: cfg, KubeConfig: env.KubeConfig}, nil
 }
 
-// Stop stops kube-apiserver and etcd.
+// WebhookServerOptions say where the manager's webhook server must listen,
+// and where it finds its certificate, for the installed webhooks to reach it.
+func (c *ControlPlane) WebhookServerOptions() webhook.Options {
+	o := c.env.WebhookInstallOptions
+	return webhook.Options{Host: o.LocalServingHost, Port: o.LocalServingPort, CertDir: o.LocalServingCertDir}
+}
+
+// Stop stops kube-apiserver and etcd and removes the webhook certificate's folder.
 func (c *ControlPlane) Stop() error {
-	return c.env.Stop()
+	return stop(c.env)
+}
+
+// stop stops the processes before removing the certificate's folder, so that
+// a failure to remove it never leaves kube-apiserver and etcd running (envtest's
+// own Stop removes it first and returns on failure).
+func stop(env *envtest.Environment) error {
+	return errors.Join(env.ControlPlane.Stop(), env.WebhookInstallOptions.Cleanup())
 }
 
 func checkAssets(dir string) error {

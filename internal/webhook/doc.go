@@ -1,5 +1,7 @@
-// Package webhook will hold the validating webhooks for what CEL in the CRDs
-// cannot see: lifecycle transitions that depend on the caller, the approval
-// permission (a SubjectAccessReview on packagerevisions/approval), and rules
-// that read other objects. It is empty until the authoring work lands.
+// Package webhook holds the validating webhooks for what CEL in the CRDs
+// cannot see: rules that read other objects (two Repositories over the same
+// packages) and, as the authoring work lands, lifecycle transitions that
+// depend on the caller and the approval permission (a SubjectAccessReview on
+// packagerevisions/approval). config/webhook/manifests.yaml is generated from
+// the markers here.
 package webhook

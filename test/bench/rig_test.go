@@ -76,6 +76,8 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 	if err := os.WriteFile(kubeconfig, plane.KubeConfig, 0o600); err != nil {
 		b.Fatal(err)
 	}
+	hook := plane.WebhookServerOptions()
+	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port))
 	r.startManager(kubeconfig, managerArgs...)
 	return r
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -219,11 +220,17 @@ func TestLocalMode(t *testing.T) {
 	if kept.UID != repo.UID {
 		t.Fatalf("the Repository was recreated (uid %s -> %s), not kept", repo.UID, kept.UID)
 	}
-	// The same remote, registered anew, is checked by the restarted manager.
+	// The restarted manager serves the webhook, which refuses a second
+	// Repository over the same branch...
 	second := &configv1alpha1.Repository{
 		ObjectMeta: metav1.ObjectMeta{Name: "demo-again", Namespace: "default"},
 		Spec:       configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: repo.Spec.Git.Repo}},
 	}
+	if err := c.Create(ctx, second); !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), `Repository "demo" in this namespace already registers`) {
+		t.Fatalf("a Repository overlapping demo was not refused: %v\n%s", err, m.log())
+	}
+	// ...and the same remote, registered on another branch, is checked by the restarted manager.
+	second.Spec.Git.Branch, second.Spec.Git.CreateBranch = "second", true
 	if err := c.Create(ctx, second); err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
-// Package envtest holds the suite that runs the API and the controllers
-// against a real kube-apiserver and etcd, with the manager running.
+// Package envtest holds the suite that runs the API, the webhooks and the
+// controllers against a real kube-apiserver and etcd, with the manager running.
 package envtest
 
 import (
@@ -18,11 +18,13 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
 	"github.com/porch-dev/porch/internal/controlplane"
+	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 )
 
 var (
@@ -56,15 +58,18 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 
 	startManager()
+	waitForWebhooks()
 })
 
-// startManager runs the product's controllers against the control plane,
-// with intervals short enough for tests.
+// startManager runs the product's controllers and webhooks against the
+// control plane, with intervals short enough for tests. The webhook server
+// listens where the control plane's webhook configurations point.
 func startManager() {
 	mgr, err := ctrl.NewManager(plane.Config, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		WebhookServer:          webhook.NewServer(plane.WebhookServerOptions()),
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := controller.DefaultOptions()
@@ -76,10 +81,36 @@ func startManager() {
 	opts.Repository.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
+	Expect(porchwebhook.SetupWithManager(mgr)).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+}
+
+// waitForWebhooks returns once the apiserver calls the webhook server and
+// the webhook sees the manager's cache: until then a spec could create
+// Repositories that the webhook never checked. A dry run of a Repository
+// overlapping an existing one is refused only then.
+func waitForWebhooks() {
+	probe := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "webhook-probe-"}}
+	Expect(k8s.Create(ctx, probe)).To(Succeed())
+	defer func() { Expect(k8s.Delete(ctx, probe)).To(Succeed()) }()
+	ns := probe.Name
+	repo := func(name string) *configv1alpha1.Repository {
+		return &configv1alpha1.Repository{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec: configv1alpha1.RepositorySpec{
+				Type: configv1alpha1.RepositoryTypeGit,
+				Git:  &configv1alpha1.GitRepository{Repo: "http://127.0.0.1:1/webhook-probe.git"},
+			},
+		}
+	}
+	// The apiserver refuses Repository writes until the webhook server listens.
+	Eventually(func() error { return client.IgnoreAlreadyExists(k8s.Create(ctx, repo("probe"))) }).Should(Succeed())
+	Eventually(func() error {
+		return k8s.Create(ctx, repo("probe-overlapping"), client.DryRunAll)
+	}).Should(MatchError(ContainSubstring(`Repository "probe" in this namespace already registers`)))
 }
 
 var _ = AfterSuite(func() {

@@ -1,0 +1,65 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+)
+
+// +kubebuilder:webhook:path=/validate-config-porch-kpt-dev-v1alpha1-repository,mutating=false,failurePolicy=fail,sideEffects=None,groups=config.porch.kpt.dev,resources=repositories,verbs=create;update,versions=v1alpha1,name=vrepository-v1alpha1.config.porch.kpt.dev,admissionReviewVersions=v1
+
+// RepositoryValidator refuses what CEL cannot see because it needs the other
+// Repositories of the namespace: two Repositories over the same packages.
+type RepositoryValidator struct {
+	// Reader lists Repositories; the manager's cache, so that admission costs
+	// no apiserver round trip. Two creates within the cache's delay can both
+	// pass; no webhook can close that race, it only keeps mistakes out.
+	Reader client.Reader
+}
+
+var _ admission.Validator[*configv1alpha1.Repository] = &RepositoryValidator{}
+
+func setupRepositoryWebhook(mgr ctrl.Manager) error {
+	return ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.Repository{}).
+		WithValidator(&RepositoryValidator{Reader: mgr.GetClient()}).
+		Complete()
+}
+
+// ValidateCreate refuses a Repository overlapping another of its namespace.
+func (v *RepositoryValidator) ValidateCreate(ctx context.Context, repo *configv1alpha1.Repository) (admission.Warnings, error) {
+	return nil, v.validate(ctx, repo)
+}
+
+// ValidateUpdate checks a changed spec as a create would. An update that
+// leaves the spec alone (finalizers, labels) or of a Repository being deleted
+// always passes: a pair that overlaps already, registered before this rule
+// existed, must still be deletable.
+func (v *RepositoryValidator) ValidateUpdate(ctx context.Context, oldRepo, repo *configv1alpha1.Repository) (admission.Warnings, error) {
+	if repo.DeletionTimestamp != nil || equality.Semantic.DeepEqual(oldRepo.Spec, repo.Spec) {
+		return nil, nil
+	}
+	return nil, v.validate(ctx, repo)
+}
+
+// ValidateDelete allows every deletion; the webhook is not registered for it.
+func (v *RepositoryValidator) ValidateDelete(context.Context, *configv1alpha1.Repository) (admission.Warnings, error) {
+	return nil, nil
+}
+
+func (v *RepositoryValidator) validate(ctx context.Context, repo *configv1alpha1.Repository) error {
+	others := &configv1alpha1.RepositoryList{}
+	if err := v.Reader.List(ctx, others, client.InNamespace(repo.Namespace)); err != nil {
+		return fmt.Errorf("listing the Repositories of namespace %s: %w", repo.Namespace, err)
+	}
+	if errs := validateNoOverlap(repo, others.Items); len(errs) > 0 {
+		return apierrors.NewInvalid(configv1alpha1.GroupVersion.WithKind("Repository").GroupKind(), repo.Name, errs)
+	}
+	return nil
+}
