@@ -19,6 +19,7 @@ import (
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -79,6 +80,14 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 	hook := plane.WebhookServerOptions()
 	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port))
 	r.startManager(kubeconfig, managerArgs...)
+	r.waitFor("the manager's webhook serving", time.Minute, func() bool {
+		probe := &configv1alpha1.Repository{
+			ObjectMeta: metav1.ObjectMeta{Name: "probe", Namespace: "default"},
+			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit,
+				Git: &configv1alpha1.GitRepository{Repo: r.gitURL + "/probe.git"}},
+		}
+		return r.k8s.Create(context.Background(), probe, client.DryRunAll) == nil
+	})
 	return r
 }
 
@@ -97,7 +106,7 @@ func (r *rig) startManager(kubeconfig string, managerArgs ...string) {
 	}
 	r.manager = exec.Command(bin, append([]string{"--kubeconfig=" + kubeconfig,
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", port), "--metrics-secure=false",
-		"--health-probe-bind-address=0", "--zap-log-level=error",
+		"--health-probe-bind-address=0", "--zap-devel=false", "--zap-log-level=error",
 		"--cache-dir=" + filepath.Join(r.workDir, "cache")}, managerArgs...)...)
 	r.manager.Stdout, r.manager.Stderr = log, log
 	if err := r.manager.Start(); err != nil {
