@@ -17,12 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -45,6 +47,7 @@ type rig struct {
 
 func newRig(b *testing.B, managerArgs ...string) *rig {
 	b.Helper()
+	ctrllog.SetLogger(logr.Discard()) // the control plane's own logs are not what is measured
 	if os.Getenv(controlplane.AssetsEnv) == "" {
 		b.Skip(controlplane.AssetsEnv + " is not set: run make bench")
 	}
@@ -79,6 +82,8 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 	}
 	hook := plane.WebhookServerOptions()
 	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port))
+	// More flags for the manager, to compare settings: e.g. --kube-api-qps=1000.
+	managerArgs = append(managerArgs, strings.Fields(os.Getenv("BENCH_MANAGER_ARGS"))...)
 	r.startManager(kubeconfig, managerArgs...)
 	r.waitFor("the manager's webhook serving", time.Minute, func() bool {
 		probe := &configv1alpha1.Repository{
