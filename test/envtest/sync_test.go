@@ -200,6 +200,48 @@ var _ = Describe("Repository sync", func() {
 		Eventually(func() bool { return revision(ns, "settings.pkg.one").Status.Deployment }).Should(BeTrue())
 	})
 
+	It("leaves alone an object it did not make, and keeps a revision whose recorded task the API refuses", func() {
+		w := newGitWork(authURL(srv, "odd"))
+		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg")})
+		w.commit("Add pkg", nil)
+		w.push("main")
+		w.git("checkout", "-q", "-b", "drafts/pkg/wip")
+		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "wip")})
+		w.commit("Intermediate commit", annotation("pkg", "wip", "", nil))
+		w.push("drafts/pkg/wip")
+		w.git("checkout", "-q", "-b", "drafts/pkg/twosources")
+		// Written by hand or by another tool: a clone from two sources at once.
+		w.commit("Intermediate commit", annotation("pkg", "twosources", "", map[string]any{"type": "clone", "clone": map[string]any{
+			"upstreamRef": map[string]any{"git": map[string]any{"repo": "https://example.com/a.git", "ref": "v1", "directory": "a"}, "oci": map[string]any{"image": "example.com/a:v1"}}}}))
+		w.push("drafts/pkg/twosources")
+
+		mine := &porchv1alpha1.PackageRevision{
+			ObjectMeta: metav1.ObjectMeta{Name: "odd.pkg.wip", Namespace: ns},
+			Spec:       porchv1alpha1.PackageRevisionSpec{PackageName: "pkg", RepositoryName: "odd", WorkspaceName: "wip"},
+		}
+		Expect(k8s.Create(ctx, mine)).To(Succeed())
+		repo := register(ns, "odd", srv.RepoURL("odd"), "")
+
+		Eventually(revisionRows(ns, "odd")).Should(Equal([]string{
+			"odd.pkg.main pkg main -1 Published latest=false task=",
+			"odd.pkg.twosources pkg twosources 0 Draft latest=false task=",
+		}))
+		Eventually(func(g Gomega) {
+			got := &configv1alpha1.Repository{}
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
+			ready := meta.FindStatusCondition(got.Status.Conditions, configv1alpha1.ConditionReady)
+			g.Expect(ready).NotTo(BeNil())
+			g.Expect(ready.Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(ready.Message).To(And(
+				ContainSubstring(`PackageRevision "odd.pkg.wip" exists and was not made by this Repository's sync`),
+				ContainSubstring(`PackageRevision "odd.pkg.twosources": left out what the schema refused`)))
+		}).Should(Succeed())
+		after := revision(ns, "odd.pkg.wip")
+		Expect(after.ResourceVersion).To(Equal(mine.ResourceVersion), "the sync wrote to an object it did not make")
+		Expect(after.OwnerReferences).To(BeEmpty())
+		Expect(resourceList(ns, "odd")).To(ConsistOf("odd.pkg.main", "odd.pkg.twosources"), "the resources of a revision the sync did not make are not its own")
+	})
+
 	It("keeps every object while the remote is down, and converges when it is back", func() {
 		root := GinkgoT().TempDir()
 		down := startGit(root, "")

@@ -29,6 +29,9 @@ type mirrorKind[T client.Object] struct {
 	// forCreate is the object to create for want. The apiserver ignores the
 	// status of a create, which is written afterwards.
 	forCreate func(want T) T
+	// relax drops from an object what a repository may hold but the schema
+	// refuses, and says whether it dropped anything; nil when nothing can go.
+	relax func(obj T) bool
 }
 
 // applier writes the difference between wanted and existing objects of one
@@ -41,6 +44,8 @@ type applier struct {
 	writes  atomic.Int64
 	mu      sync.Mutex
 	errs    []error
+	skipped []string
+	foreign map[string]bool
 	created atomic.Int64
 	deleted atomic.Int64
 	updated atomic.Int64
@@ -49,7 +54,7 @@ type applier struct {
 func newApplier(c client.Client, owner types.UID, workers int) *applier {
 	g := &errgroup.Group{}
 	g.SetLimit(max(workers, 1))
-	return &applier{client: c, owner: owner, group: g}
+	return &applier{client: c, owner: owner, group: g, foreign: map[string]bool{}}
 }
 
 func (a *applier) record(err error) {
@@ -58,20 +63,45 @@ func (a *applier) record(err error) {
 	}
 }
 
+// leaveAlone records a wanted object that exists and is not the sync's.
+func (a *applier) leaveAlone(obj client.Object) {
+	a.skip(fmt.Sprintf("%s exists and was not made by this Repository's sync; delete it to let the sync mirror it", describe(obj)))
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.foreign[describe(obj)] = true
+}
+
+// isForeign says whether a wanted object was left alone as someone else's.
+func (a *applier) isForeign(obj client.Object) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.foreign[describe(obj)]
+}
+
+func (a *applier) skip(reason string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.skipped = append(a.skipped, reason)
+}
+
 func (a *applier) fail(err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.errs = append(a.errs, err)
 }
 
-// wait returns once every write has finished, with every failure.
+// wait returns once every write scheduled so far has finished, with every
+// failure so far; more writes may be scheduled afterwards.
 func (a *applier) wait() error {
 	_ = a.group.Wait()
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	return kerrors.NewAggregate(a.errs)
 }
 
 // apply schedules the writes that make existing equal to want: creates,
 // updates of spec and status, and deletion of owned objects no longer wanted.
+// Wanted objects that someone else made are left alone, and recorded.
 func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], existing, want []T) {
 	byName := make(map[string]T, len(existing))
 	for _, obj := range existing {
@@ -84,7 +114,7 @@ func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], ex
 		case !found:
 			a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
 		case !a.owns(have):
-			a.fail(fmt.Errorf("%s exists and is not owned by this Repository; delete it to let the sync mirror it", describe(have)))
+			a.leaveAlone(have)
 		default:
 			a.group.Go(func() error { a.record(updateObject(ctx, a, k, have, w)); return nil })
 		}
@@ -100,7 +130,18 @@ func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], ex
 // createObject creates want, then brings its spec and status to what is wanted.
 func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) error {
 	obj := k.forCreate(want)
-	if err := a.client.Create(ctx, obj, FieldOwner); err != nil {
+	err := a.client.Create(ctx, obj, FieldOwner)
+	if apierrors.IsAlreadyExists(err) {
+		// Every object a sync makes carries the repository label and was
+		// listed: one that exists without it is someone else's.
+		a.leaveAlone(want)
+		return nil
+	}
+	if apierrors.IsInvalid(err) && k.relax != nil && k.relax(obj) {
+		a.skip(fmt.Sprintf("%s: left out what the schema refused: %v", describe(want), err))
+		err = a.client.Create(ctx, obj, FieldOwner)
+	}
+	if err != nil {
 		return fmt.Errorf("creating %s: %w", describe(want), err)
 	}
 	a.writes.Add(1)

@@ -67,6 +67,13 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 		}
 		return obj
 	},
+	relax: func(obj *porchv1alpha1.PackageRevision) bool {
+		// A task recovered from a commit annotation that this API cannot
+		// hold must not keep the revision itself out of the cluster.
+		dropped := len(obj.Spec.Tasks) > 0
+		obj.Spec.Tasks = nil
+		return dropped
+	},
 }
 
 var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{

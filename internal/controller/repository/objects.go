@@ -17,6 +17,7 @@ import (
 // the package revisions, their resources and the packages read from git.
 type mirrored struct {
 	revisions []*porchv1alpha1.PackageRevision
+	// resources[i] holds the files of revisions[i].
 	resources []*porchv1alpha1.PackageRevisionResources
 	packages  []*porchv1alpha1.PorchPackage
 	// skipped lists what could not be mirrored, and why; sorted.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -86,7 +87,9 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
 	}
-	s.revisionCount, s.skipped, s.branchHash = len(want.revisions), want.skipped, found.BranchCommit
+	s.revisionCount, s.branchHash = len(want.revisions), found.BranchCommit
+	s.skipped = append(want.skipped, a.skipped...)
+	sort.Strings(s.skipped)
 	return nil
 }
 
@@ -115,7 +118,15 @@ func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository,
 	}
 	apply(ctx, a, packageKind, pointers(packages.Items), want.packages)
 	apply(ctx, a, revisionKind, pointers(revisions.Items), want.revisions)
-	apply(ctx, a, resourcesKind, pointers(resources.Items), want.resources)
+	_ = a.wait()
+	// The resources of a revision someone else made are theirs too.
+	var wantResources []*porchv1alpha1.PackageRevisionResources
+	for i, prr := range want.resources {
+		if !a.isForeign(want.revisions[i]) {
+			wantResources = append(wantResources, prr)
+		}
+	}
+	apply(ctx, a, resourcesKind, pointers(resources.Items), wantResources)
 	return a, a.wait()
 }
 
