@@ -33,6 +33,8 @@ var (
 	plane  *controlplane.ControlPlane
 	k8s    client.Client
 	scheme = runtime.NewScheme()
+	// cacheDir holds the manager's local git mirrors.
+	cacheDir string
 )
 
 func TestEnvtest(t *testing.T) {
@@ -77,7 +79,8 @@ func startManager() {
 	// is not Ready is retried, never by surprise in the middle of a test.
 	opts.Repository.SyncInterval = time.Hour
 	opts.Repository.MaxPackageBytes = 64 << 10
-	opts.Repository.CacheDir = GinkgoT().TempDir()
+	cacheDir = GinkgoT().TempDir()
+	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())

@@ -2,6 +2,8 @@ package envtest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -240,6 +242,36 @@ var _ = Describe("Repository sync", func() {
 		Expect(after.ResourceVersion).To(Equal(mine.ResourceVersion), "the sync wrote to an object it did not make")
 		Expect(after.OwnerReferences).To(BeEmpty())
 		Expect(resourceList(ns, "odd")).To(ConsistOf("odd.pkg.main", "odd.pkg.twosources"), "the resources of a revision the sync did not make are not its own")
+	})
+
+	It("drops a damaged local mirror and fetches it again, touching nothing meanwhile", func() {
+		w := newGitWork(authURL(srv, "damaged"))
+		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg")})
+		w.commit("Approve pkg/one", annotation("pkg", "one", "v1", nil))
+		w.git("tag", "pkg/v1")
+		w.push("main", "--tags")
+		repo := register(ns, "damaged", srv.RepoURL("damaged"), "")
+		Eventually(revisionRows(ns, "damaged")).Should(HaveLen(2))
+
+		got := &configv1alpha1.Repository{}
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
+		packs, err := filepath.Glob(filepath.Join(cacheDir, "git", string(got.UID), "objects", "pack", "*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(packs).NotTo(BeEmpty())
+		for _, pack := range packs {
+			Expect(os.WriteFile(pack, []byte("not a pack"), 0o644)).To(Succeed())
+		}
+		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "v2")})
+		w.commit("Approve pkg/two", annotation("pkg", "two", "v2", nil))
+		w.git("tag", "pkg/v2")
+		w.push("main", "--tags")
+		runOnce(repo)
+		Eventually(revisionRows(ns, "damaged")).Should(Equal([]string{
+			"damaged.pkg.main pkg main -1 Published latest=false task=",
+			"damaged.pkg.one pkg one 1 Published latest=false task=",
+			"damaged.pkg.two pkg two 2 Published latest=true task=",
+		}))
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
 	})
 
 	It("keeps every object while the remote is down, and converges when it is back", func() {

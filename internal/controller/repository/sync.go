@@ -75,7 +75,12 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		RepoURL:         git.SafeURL(s.repo.Spec.Git.Repo),
 	})
 	if err != nil {
-		return fmt.Errorf("reading the package revisions of the local mirror: %w", err)
+		// The mirror is only a cache: a damaged one is dropped, and the next
+		// sync fetches it whole. Nothing mirrored is touched meanwhile.
+		if rmErr := r.removeMirror(s.repo); rmErr != nil {
+			log.FromContext(ctx).Error(rmErr, "Removing a damaged local mirror failed")
+		}
+		return fmt.Errorf("reading the package revisions of the local mirror, which is dropped and fetched again on the next sync: %w", err)
 	}
 	want := mirrorObjects(s.repo, found)
 	a, err := r.write(ctx, s.repo, want)
