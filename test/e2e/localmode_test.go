@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 const readyPrefix = "Porch is ready: export KUBECONFIG="
@@ -127,7 +128,7 @@ func clientFor(t *testing.T, kubeconfig string) client.Client {
 		t.Fatal(err)
 	}
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{apiextensionsv1.AddToScheme, configv1alpha1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{apiextensionsv1.AddToScheme, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme} {
 		if err := add(scheme); err != nil {
 			t.Fatal(err)
 		}
@@ -203,6 +204,13 @@ func TestLocalMode(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "git", "demo.git", "HEAD")); err != nil {
 		t.Fatalf("the git server did not keep the repository under .porch/git: %v", err)
 	}
+	// A package pushed to the local git server is mirrored on the next sync.
+	pushPackage(t, repo.Spec.Git.Repo, "basens")
+	requestSync(t, c, client.ObjectKeyFromObject(repo))
+	waitRevisions(t, c, client.ObjectKeyFromObject(repo), "demo.basens.main", "demo.basens.v1")
+	if _, err := os.Stat(filepath.Join(dir, "cache", "git", string(repo.UID), "HEAD")); err != nil {
+		t.Fatalf("the local mode keeps no git mirror under .porch/cache: %v", err)
+	}
 	m.interrupt(t)
 
 	// A second run keeps the objects (etcd data in .porch/etcd) and serves git
@@ -220,6 +228,7 @@ func TestLocalMode(t *testing.T) {
 	if kept.UID != repo.UID {
 		t.Fatalf("the Repository was recreated (uid %s -> %s), not kept", repo.UID, kept.UID)
 	}
+	waitRevisions(t, c, client.ObjectKeyFromObject(repo), "demo.basens.main", "demo.basens.v1")
 	// The restarted manager serves the webhook, which refuses a second
 	// Repository over the same branch...
 	second := &configv1alpha1.Repository{
