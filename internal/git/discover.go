@@ -63,6 +63,8 @@ type PackageRevision struct {
 	// UpstreamLock is the Kptfile's git upstreamLock; nil when absent or
 	// when the Kptfile does not parse.
 	UpstreamLock *porchv1alpha1.Locator
+	// Conditions are the package's own, from the Kptfile's status.
+	Conditions []porchv1alpha1.PackageCondition
 	// SelfLock locates this revision: RepoURL, Path, Ref and Commit.
 	SelfLock *porchv1alpha1.Locator
 	// Files maps paths relative to the package folder ('/'-separated) to

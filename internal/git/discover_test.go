@@ -26,6 +26,13 @@ upstreamLock:
     directory: base
     ref: base/v4
     commit: 0123456789abcdef0123456789abcdef01234567
+status:
+  conditions:
+  - type: config.injection.ConfigMap.settings
+    status: "True"
+    reason: ConfigInjected
+  - type: written.by.hand
+    status: Maybe
 `
 	kptfilePlain   = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\n"
 	kptfileBroken  = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: [unclosed\n"
@@ -224,6 +231,10 @@ func checkDetails(t *testing.T, r *layoutRepo, d *Discovery, repoURL string) {
 		Commit: "0123456789abcdef0123456789abcdef01234567"}
 	if v1.UpstreamLock == nil || v1.UpstreamLock.Type != porchv1alpha1.OriginTypeGit || *v1.UpstreamLock.Git != wantLock {
 		t.Errorf("UpstreamLock = %+v", v1.UpstreamLock)
+	}
+	wantConditions := []porchv1alpha1.PackageCondition{{Type: "config.injection.ConfigMap.settings", Status: "True", Reason: "ConfigInjected"}}
+	if !slices.Equal(v1.Conditions, wantConditions) {
+		t.Errorf("Conditions = %+v, want %+v (a status the API cannot hold left out)", v1.Conditions, wantConditions)
 	}
 	wantSelf := porchv1alpha1.GitLock{Repo: repoURL, Directory: "a", Ref: "a/v1", Commit: r.hashes["A1"].String()}
 	if v1.SelfLock == nil || *v1.SelfLock.Git != wantSelf {

@@ -9,17 +9,30 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
-// parseUpstreamLock reads the upstreamLock of a Kptfile. Only a git lock is
-// returned; an error says the Kptfile does not parse as one, which the
-// revision reports without being dropped.
-func parseUpstreamLock(data []byte) (*porchv1alpha1.Locator, error) {
+// parseKptfile reads what a revision reports of its Kptfile: the upstreamLock
+// (only a git lock) and the package's own conditions. An error says the
+// Kptfile does not parse, which the revision reports without being dropped.
+func parseKptfile(data []byte) (kptfileInfo, error) {
 	var kf kptfilev1.KptFile
 	if err := yaml.Unmarshal(data, &kf); err != nil {
-		return nil, fmt.Errorf("the Kptfile does not parse: %v", err)
+		return kptfileInfo{}, fmt.Errorf("the Kptfile does not parse: %v", err)
 	}
-	lock := kf.UpstreamLock
+	info := kptfileInfo{lock: gitLock(kf.UpstreamLock)}
+	if kf.Status != nil {
+		for _, c := range kf.Status.Conditions {
+			if c.Type == "" || (c.Status != kptfilev1.ConditionTrue && c.Status != kptfilev1.ConditionFalse && c.Status != kptfilev1.ConditionUnknown) {
+				continue // not a condition the API can hold; the file itself still has it
+			}
+			info.conditions = append(info.conditions, porchv1alpha1.PackageCondition{
+				Type: c.Type, Status: string(c.Status), Reason: c.Reason, Message: c.Message})
+		}
+	}
+	return info, nil
+}
+
+func gitLock(lock *kptfilev1.UpstreamLock) *porchv1alpha1.Locator {
 	if lock == nil || lock.Git == nil {
-		return nil, nil
+		return nil
 	}
 	return &porchv1alpha1.Locator{
 		Type: porchv1alpha1.OriginTypeGit,
@@ -29,5 +42,5 @@ func parseUpstreamLock(data []byte) (*porchv1alpha1.Locator, error) {
 			Ref:       lock.Git.Ref,
 			Commit:    lock.Git.Commit,
 		},
-	}, nil
+	}
 }

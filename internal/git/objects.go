@@ -192,8 +192,9 @@ func (o *objects) blob(h plumbing.Hash) (string, error) {
 // not parse. Kptfiles rarely change between revisions, so they are parsed
 // once per blob.
 type kptfileInfo struct {
-	lock *porchv1alpha1.Locator
-	err  string
+	lock       *porchv1alpha1.Locator
+	conditions []porchv1alpha1.PackageCondition
+	err        string
 }
 
 func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
@@ -204,8 +205,7 @@ func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
 	if err != nil {
 		return kptfileInfo{}, err
 	}
-	var info kptfileInfo
-	info.lock, err = parseUpstreamLock([]byte(data))
+	info, err := parseKptfile([]byte(data))
 	if err != nil {
 		info.err = err.Error()
 	}

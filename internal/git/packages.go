@@ -22,6 +22,7 @@ type content struct {
 	tooLarge     bool
 	kptfileError string
 	upstreamLock *porchv1alpha1.Locator
+	conditions   []porchv1alpha1.PackageCondition
 	// unsafe lists entries left out because their name could escape the
 	// package folder or be taken for git metadata when written to disk.
 	unsafe []string
@@ -115,7 +116,7 @@ func (o *objects) content(t *object.Tree, maxBytes int64) (*content, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.upstreamLock, c.kptfileError = info.lock, info.err
+			c.upstreamLock, c.conditions, c.kptfileError = info.lock, info.conditions, info.err
 		}
 		if c.tooLarge {
 			continue

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -255,6 +256,7 @@ func (d *discoverer) add(spec revisionSpec) (*PackageRevision, error) {
 		CommitTime:    spec.commit.Committer.When,
 		Task:          task,
 		UpstreamLock:  c.upstreamLock.DeepCopy(),
+		Conditions:    slices.Clone(c.conditions),
 		SelfLock: &porchv1alpha1.Locator{
 			Type: porchv1alpha1.OriginTypeGit,
 			Git:  &porchv1alpha1.GitLock{Repo: d.repoURL, Directory: spec.path, Ref: spec.lr.short, Commit: commit},

@@ -117,8 +117,11 @@ var _ = Describe("Repository sync", func() {
 		Expect(resourcesOf(ns, "all.basens.third")).To(Equal(map[string]string{"Kptfile": kptfile("basens"), "cm.yaml": configMap("basens", "v3"), "broken.yaml": brokenYAML}))
 		Expect(resourcesOf(ns, "all.basens.wip")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "wip")))
 		Expect(resourcesOf(scopedNS, "scoped.nested.app.v1")).To(Equal(map[string]string{
-			"Kptfile": kptfile("app"), "deploy.yaml": configMap("app", "v1"), "db/Kptfile": kptfile("db"), "db/db.yaml": configMap("db", "v1")}))
+			"Kptfile": appKptfile, "deploy.yaml": configMap("app", "v1"), "db/Kptfile": kptfile("db"), "db/db.yaml": configMap("db", "v1")}))
 		Expect(resourcesOf(ns, "all.blueprints.nested.app.review")).To(HaveKeyWithValue("deploy.yaml", configMap("app", "review")))
+
+		Expect(revision(scopedNS, "scoped.nested.app.v1").Status.PackageConditions).To(Equal([]porchv1alpha1.PackageCondition{
+			{Type: "config.injection.ConfigMap.settings", Status: "True", Reason: "ConfigInjected"}}))
 
 		By("a package over the content limit is mirrored without content, with a condition saying so")
 		huge := revision(ns, "all.huge.main")
@@ -327,6 +330,9 @@ var _ = Describe("Repository sync", func() {
 
 const brokenYAML = "key: [unclosed\n  - : :\n"
 
+// appKptfile carries a condition of the package itself, as kpt writes it.
+var appKptfile = kptfile("app") + "status:\n  conditions:\n  - type: config.injection.ConfigMap.settings\n    status: \"True\"\n    reason: ConfigInjected\n"
+
 // buildFixture pushes to remote a repository with packages at the root and
 // nested, tags v1..v3, a tag that is not v<int>, a tag without a path, draft
 // and proposed branches, and a package over the suite's content limit.
@@ -337,7 +343,7 @@ func buildFixture(remote string) *gitWork {
 	w.commit("Approve basens/first", annotation("basens", "first", "v1", map[string]any{"type": "init", "init": map[string]any{"description": "basens package"}}))
 	w.git("tag", "basens/v1")
 	w.write(map[string]string{
-		"blueprints/nested/app/Kptfile": kptfile("app"), "blueprints/nested/app/deploy.yaml": configMap("app", "v1"),
+		"blueprints/nested/app/Kptfile": appKptfile, "blueprints/nested/app/deploy.yaml": configMap("app", "v1"),
 		"blueprints/nested/app/db/Kptfile": kptfile("db"), "blueprints/nested/app/db/db.yaml": configMap("db", "v1"),
 		"README.md": "not a package\n",
 	})

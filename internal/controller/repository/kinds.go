@@ -53,6 +53,7 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 			}
 			s.Conditions = conditions
 			s.UpstreamLock, s.SelfLock = want.Status.UpstreamLock, want.Status.SelfLock
+			s.PackageConditions = want.Status.PackageConditions
 			s.Deployment, s.PublishedAt = want.Status.Deployment, want.Status.PublishedAt
 			s.ObservedGeneration = have.Generation
 		})

@@ -102,10 +102,11 @@ func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference
 			Lifecycle:      rev.Lifecycle,
 		},
 		Status: porchv1alpha1.PackageRevisionStatus{
-			UpstreamLock: rev.UpstreamLock,
-			SelfLock:     rev.SelfLock,
-			Deployment:   repo.Spec.Deployment,
-			Conditions:   []metav1.Condition{mirroredCondition(rev)},
+			UpstreamLock:      rev.UpstreamLock,
+			SelfLock:          rev.SelfLock,
+			PackageConditions: rev.Conditions,
+			Deployment:        repo.Spec.Deployment,
+			Conditions:        []metav1.Condition{mirroredCondition(rev)},
 		},
 	}
 	if rev.Task != nil {
