@@ -57,12 +57,6 @@ func newApplier(c client.Client, owner types.UID, workers int) *applier {
 	return &applier{client: c, owner: owner, group: g, foreign: map[string]bool{}}
 }
 
-func (a *applier) record(err error) {
-	if err != nil {
-		a.fail(err)
-	}
-}
-
 // leaveAlone records a wanted object that exists and is not the sync's.
 func (a *applier) leaveAlone(obj client.Object) {
 	a.skip(fmt.Sprintf("%s exists and was not made by this Repository's sync; delete it to let the sync mirror it", describe(obj)))
@@ -84,7 +78,11 @@ func (a *applier) skip(reason string) {
 	a.skipped = append(a.skipped, reason)
 }
 
-func (a *applier) fail(err error) {
+// record keeps a failure, if there is one, for the sync's outcome.
+func (a *applier) record(err error) {
+	if err == nil {
+		return
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.errs = append(a.errs, err)
@@ -146,35 +144,38 @@ func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	}
 	a.writes.Add(1)
 	a.created.Add(1)
-	return writeChanges(ctx, a, k, obj, want)
+	_, err = writeChanges(ctx, a, k, obj, want)
+	return err
 }
 
 // updateObject brings an existing object to what is wanted, writing only what differs.
 func updateObject[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) error {
-	before := a.writes.Load()
-	err := writeChanges(ctx, a, k, have, want)
-	if a.writes.Load() != before {
+	writes, err := writeChanges(ctx, a, k, have, want)
+	if writes > 0 {
 		a.updated.Add(1)
 	}
 	return err
 }
 
-func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) error {
+// writeChanges patches the spec and then the status of have to what is
+// wanted, each only when it differs, and says how many writes it made.
+func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) (writes int, err error) {
+	defer func() { a.writes.Add(int64(writes)) }()
 	before := have.DeepCopyObject().(T)
 	if k.mergeSpec(have, want) {
 		if err := a.client.Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
-			return fmt.Errorf("updating %s: %w", describe(want), err)
+			return writes, fmt.Errorf("updating %s: %w", describe(want), err)
 		}
-		a.writes.Add(1)
+		writes++
 	}
 	before = have.DeepCopyObject().(T)
 	if k.mergeStatus(have, want) {
 		if err := a.client.Status().Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
-			return fmt.Errorf("updating the status of %s: %w", describe(want), err)
+			return writes, fmt.Errorf("updating the status of %s: %w", describe(want), err)
 		}
-		a.writes.Add(1)
+		writes++
 	}
-	return nil
+	return writes, nil
 }
 
 func (a *applier) delete(ctx context.Context, obj client.Object) error {
