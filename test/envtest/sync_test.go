@@ -101,9 +101,12 @@ var _ = Describe("Repository sync", func() {
 		all := register(ns, "all", srv.RepoURL("fixture"), "")
 		// Overlapping registrations of one branch are refused within a namespace.
 		scopedNS := namespaceWithAuth()
-		register(scopedNS, "scoped", srv.RepoURL("fixture"), "/blueprints/")
+		scoped := register(scopedNS, "scoped", srv.RepoURL("fixture"), "/blueprints/")
+		// Ready comes with the end of the first sync, statuses written.
+		Eventually(readyReason(all)).Should(Equal(configv1alpha1.ReasonReady))
+		Eventually(readyReason(scoped)).Should(Equal(configv1alpha1.ReasonReady))
 
-		Eventually(revisionRows(ns, "all")).Should(Equal([]string{
+		Expect(revisionRows(ns, "all")()).To(Equal([]string{
 			"all.basens.first basens first 1 Published latest=false task=init",
 			"all.basens.main basens main -1 Published latest=false task=",
 			"all.basens.second basens second 2 Published latest=false task=",
@@ -115,7 +118,7 @@ var _ = Describe("Repository sync", func() {
 			"all.blueprints.nested.app.v1 blueprints/nested/app v1 1 Published latest=true task=",
 			"all.huge.main huge main -1 Published latest=false task=",
 		}))
-		Eventually(revisionRows(scopedNS, "scoped")).Should(Equal([]string{
+		Expect(revisionRows(scopedNS, "scoped")()).To(Equal([]string{
 			"scoped.nested.app.main nested/app main -1 Published latest=false task=",
 			"scoped.nested.app.review nested/app review 0 Proposed latest=false task=clone",
 			"scoped.nested.app.v1 nested/app v1 1 Published latest=true task=",
@@ -162,7 +165,8 @@ var _ = Describe("Repository sync", func() {
 	It("brings pushed changes in on the next sync, which runOnceAt triggers", func() {
 		w := buildFixture(authURL(srv, "changes"))
 		repo := register(ns, "changes", srv.RepoURL("changes"), "")
-		Eventually(revisionRows(ns, "changes")).Should(HaveLen(10))
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
+		Expect(revisionRows(ns, "changes")()).To(HaveLen(10))
 		before := revisionRows(ns, "changes")()
 
 		By("pushing a new tag and package, deleting a draft branch and a tag")
@@ -185,8 +189,7 @@ var _ = Describe("Repository sync", func() {
 			"changes.huge.main huge main -1 Published latest=false task=",
 			"changes.newpkg.main newpkg main -1 Published latest=false task=",
 		}))
-		Expect(resourcesOf(ns, "changes.basens.main")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "v4")))
-		Eventually(packageRows(ns)).Should(ContainElements("changes.basens basens changes 4", "changes.newpkg newpkg changes 0"))
+		// The Repository's status is written last, when the sync is complete.
 		Eventually(func(g Gomega) {
 			got := &configv1alpha1.Repository{}
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
@@ -194,13 +197,16 @@ var _ = Describe("Repository sync", func() {
 			g.Expect(got.Status.ObservedRunOnceAt.Time).To(BeTemporally("==", at.Time))
 			g.Expect(got.Status.PackageCount).To(Equal(10))
 		}).Should(Succeed())
+		Expect(resourcesOf(ns, "changes.basens.main")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "v4")))
+		Expect(packageRows(ns)()).To(ContainElements("changes.basens basens changes 4", "changes.newpkg newpkg changes 0"))
 		Expect(resourceList(ns, "changes")).NotTo(ContainElement("changes.basens.wip"))
 	})
 
 	It("mirrors again when a setting that shapes the objects changes, with no change in git", func() {
 		publishOne(authURL(srv, "settings"))
 		repo := register(ns, "settings", srv.RepoURL("settings"), "")
-		Eventually(revisionRows(ns, "settings")).Should(HaveLen(2))
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
+		Expect(revisionRows(ns, "settings")()).To(HaveLen(2))
 		Expect(revision(ns, "settings.pkg.one").Status.Deployment).To(BeFalse())
 
 		updateSpec(repo, func(spec *configv1alpha1.RepositorySpec) { spec.Deployment = true })
@@ -252,7 +258,8 @@ var _ = Describe("Repository sync", func() {
 	It("drops a damaged local mirror and fetches it again, touching nothing meanwhile", func() {
 		w := publishOne(authURL(srv, "damaged"))
 		repo := register(ns, "damaged", srv.RepoURL("damaged"), "")
-		Eventually(revisionRows(ns, "damaged")).Should(HaveLen(2))
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
+		Expect(revisionRows(ns, "damaged")()).To(HaveLen(2))
 
 		got := &configv1alpha1.Repository{}
 		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
@@ -280,24 +287,27 @@ var _ = Describe("Repository sync", func() {
 		down := startGit(root, "")
 		w := publishOne(authURL(down, "flaky"))
 		repo := register(ns, "flaky", down.RepoURL("flaky"), "")
-		Eventually(revisionRows(ns, "flaky")).Should(HaveLen(2))
-		versions := resourceVersions(ns)
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
+		Expect(revisionRows(ns, "flaky")()).To(HaveLen(2))
+		before := resourceVersions(ns)()
 
 		By("stopping the remote, a sync fails with Ready=False and touches nothing")
 		addr := strings.TrimPrefix(down.URL(), "http://")
 		Expect(down.Close()).To(Succeed())
 		runOnce(repo)
 		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonUnreachable))
-		Consistently(resourceVersions(ns), time.Second).Should(Equal(versions()))
-		Expect(versions()).To(HaveLen(5)) // two revisions, their resources, one package
+		Consistently(resourceVersions(ns), time.Second).Should(Equal(before))
+		Expect(before).To(HaveLen(5)) // two revisions, their resources, one package
 
-		By("with the remote back and changed, the repository is Ready and converged")
-		back := startGit(root, addr)
-		w.remote = authURL(back, "flaky")
+		By("with the remote back and changed meanwhile, the next sync makes the repository Ready and converged")
+		// The change lands in the served folder while the server is down, so
+		// that it is there by the first sync after recovery, whenever it comes.
+		w.remote = filepath.Join(root, "flaky.git")
 		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "v2")})
 		w.commit("Approve pkg/two", annotation("pkg", "two", "v2", nil))
 		w.git("tag", "pkg/v2")
 		w.push("main", "--tags")
+		startGit(root, addr)
 		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
 		Eventually(revisionRows(ns, "flaky")).Should(Equal([]string{
 			"flaky.pkg.main pkg main -1 Published latest=false task=",
@@ -310,9 +320,12 @@ var _ = Describe("Repository sync", func() {
 		buildFixture(authURL(srv, "shared"))
 		other := namespaceWithAuth()
 		mine := register(ns, "shared", srv.RepoURL("shared"), "")
-		register(other, "shared", srv.RepoURL("shared"), "")
-		Eventually(revisionRows(ns, "shared")).Should(HaveLen(10))
-		Eventually(revisionRows(other, "shared")).Should(Equal(revisionRows(ns, "shared")()))
+		theirs := register(other, "shared", srv.RepoURL("shared"), "")
+		// Ready comes with the end of the first sync: then both sets are whole.
+		Eventually(readyReason(mine)).Should(Equal(configv1alpha1.ReasonReady))
+		Eventually(readyReason(theirs)).Should(Equal(configv1alpha1.ReasonReady))
+		Expect(revisionRows(ns, "shared")()).To(HaveLen(10))
+		Expect(revisionRows(other, "shared")()).To(Equal(revisionRows(ns, "shared")()))
 
 		Expect(k8s.Delete(ctx, mine)).To(Succeed())
 		Eventually(func() error { return k8s.Get(ctx, client.ObjectKeyFromObject(mine), &configv1alpha1.Repository{}) }).Should(Satisfy(apierrors.IsNotFound))
