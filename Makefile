@@ -65,11 +65,25 @@ verify: manifests generate fmt ## Regenerate everything and fail if the tree cha
 		git status --porcelain; git --no-pager diff --stat; exit 1; \
 	fi
 
+# Versions of the code generators of the runner's gRPC API.
+PROTOC_GEN_GO_VERSION ?= v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION ?= v1.6.0
+
+.PHONY: proto
+proto: ## Regenerate the runner's gRPC code (needs protoc on PATH).
+	GOBIN=$(LOCALBIN) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(LOCALBIN) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+	PATH="$(LOCALBIN):$$PATH" protoc --proto_path=runner/evaluatorpb \
+		--go_out=runner/evaluatorpb --go_opt=paths=source_relative \
+		--go-grpc_out=runner/evaluatorpb --go-grpc_opt=paths=source_relative \
+		runner/evaluatorpb/evaluator.proto
+
 ##@ Build
 
 .PHONY: build
 build: manifests generate fmt vet ## Build the binaries into bin/.
 	$(GO) build -o $(LOCALBIN)/manager ./cmd/manager
+	$(GO) build -o $(LOCALBIN)/runner ./cmd/runner
 
 .PHONY: run
 run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.

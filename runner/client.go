@@ -1,0 +1,61 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/runner/evaluatorpb"
+)
+
+// Client is a cad.FunctionRunner that calls the runner's gRPC service.
+type Client struct {
+	conn   *grpc.ClientConn
+	client evaluatorpb.FunctionEvaluatorClient
+}
+
+var _ cad.FunctionRunner = (*Client)(nil)
+
+// NewClient returns a client of the runner at target (host:port). The
+// connection is made lazily, on the first Run; Close releases it.
+// The runner is cluster-internal, so the connection is plaintext.
+func NewClient(target string, opts ...Option) (*Client, error) {
+	o := buildOptions(opts)
+	conn, err := grpc.NewClient(target,
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(
+			grpc.MaxCallRecvMsgSize(o.maxMessageBytes),
+			grpc.MaxCallSendMsgSize(o.maxMessageBytes),
+		),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("function runner %s: %w", target, err)
+	}
+	return &Client{conn: conn, client: evaluatorpb.NewFunctionEvaluatorClient(conn)}, nil
+}
+
+// Run implements cad.FunctionRunner. The service names functions by image
+// only, so a function given by executable is refused.
+func (c *Client) Run(ctx context.Context, fn cad.Function, resourceList []byte) ([]byte, []byte, error) {
+	if fn.Image == "" {
+		return nil, nil, errNoImage(fn)
+	}
+	resp, err := c.client.EvaluateFunction(ctx, &evaluatorpb.EvaluateFunctionRequest{
+		ResourceList: resourceList,
+		Image:        fn.Image,
+	})
+	if err != nil {
+		return errorFromStatus(fn.Image, err)
+	}
+	return resp.GetResourceList(), resp.GetLog(), nil
+}
+
+// Close closes the connection to the runner.
+func (c *Client) Close() error { return c.conn.Close() }
+
+func errNoImage(fn cad.Function) error {
+	return fmt.Errorf("function runner: function %q has no image; the runner runs functions by image only (map the image to an executable in the exec config)", fn.Exec)
+}

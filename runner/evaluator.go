@@ -1,0 +1,77 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Evaluator runs KRM functions named by image. The runner holds several and
+// tries them in order, so each one only answers for the images it knows.
+type Evaluator interface {
+	// Evaluate runs the function image on resourceList, a ResourceList in
+	// YAML, and returns the ResourceList it wrote and what it logged. An
+	// image the evaluator does not know gives an error matching ErrNotFound,
+	// so that the next evaluator is tried. A function that fails returns an
+	// error and, when it wrote any, its output, whose results say why.
+	Evaluate(ctx context.Context, image string, resourceList []byte) (output, log []byte, err error)
+}
+
+// ErrNotFound matches the error of an evaluator that does not know an image.
+var ErrNotFound = errors.New("function not found")
+
+// ErrTooLarge matches the error of a message over the size limit, or of a
+// function whose output or log went over the runner's limit: the runner keeps
+// its memory bounded rather than trusting functions.
+var ErrTooLarge = errors.New("too large")
+
+// NotFoundError is an evaluator's answer for an image it does not know.
+type NotFoundError struct {
+	Image string
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("no function runner knows image %q", e.Image)
+}
+
+// Is lets errors.Is(err, ErrNotFound) see through the image.
+func (e *NotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// PanicError is a function that panicked: a bug in a builtin function, which
+// fails the call instead of the runner.
+type PanicError struct {
+	Image string
+	Value any
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("function %q panicked: %v", e.Image, e.Value)
+}
+
+// Chain tries its evaluators in order and returns the first answer that is
+// not a NotFound.
+type Chain []Evaluator
+
+// Evaluate implements Evaluator. When no evaluator knows the image it returns
+// a NotFoundError naming it; a panic in a function becomes a PanicError.
+func (c Chain) Evaluate(ctx context.Context, image string, resourceList []byte) ([]byte, []byte, error) {
+	for _, e := range c {
+		out, log, err := evaluateSafely(ctx, e, image, resourceList)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		return out, log, err
+	}
+	return nil, nil, &NotFoundError{Image: image}
+}
+
+// evaluateSafely recovers a panic of the function, which runs on the
+// caller's goroutine, so that one bad function cannot stop the server.
+func evaluateSafely(ctx context.Context, e Evaluator, image string, in []byte) (out, log []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, log, err = nil, nil, &PanicError{Image: image, Value: v}
+		}
+	}()
+	return e.Evaluate(ctx, image, in)
+}

@@ -1,0 +1,30 @@
+package runner
+
+// DefaultMaxMessageBytes bounds a request or response of the gRPC service:
+// packages are inline up to a few MiB, and a ResourceList grows with results.
+const DefaultMaxMessageBytes = 32 << 20
+
+// Option configures a Server or a Client.
+type Option func(*options)
+
+type options struct {
+	maxMessageBytes int
+}
+
+func buildOptions(opts []Option) options {
+	o := options{maxMessageBytes: DefaultMaxMessageBytes}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithMaxMessageBytes sets the largest message, in bytes, that the server or
+// client sends or receives. Larger messages fail with ResourceExhausted.
+func WithMaxMessageBytes(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxMessageBytes = n
+		}
+	}
+}

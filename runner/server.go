@@ -1,0 +1,44 @@
+package runner
+
+import (
+	"context"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/porch-dev/porch/runner/evaluatorpb"
+)
+
+// service serves evaluator.FunctionEvaluator over its evaluators.
+type service struct {
+	evaluatorpb.UnimplementedFunctionEvaluatorServer
+	chain Chain
+}
+
+// EvaluateFunction runs the request's function and maps a failure to a gRPC
+// status that carries the function's output (see statusFromError).
+func (s *service) EvaluateFunction(ctx context.Context, req *evaluatorpb.EvaluateFunctionRequest) (*evaluatorpb.EvaluateFunctionResponse, error) {
+	out, log, err := s.chain.Evaluate(ctx, req.GetImage(), req.GetResourceList())
+	if err != nil {
+		return nil, statusFromError(req.GetImage(), out, log, err)
+	}
+	return &evaluatorpb.EvaluateFunctionResponse{ResourceList: out, Log: log}, nil
+}
+
+// NewServer returns a gRPC server with the FunctionEvaluator service, backed
+// by evaluators tried in order, and the standard health service reporting
+// SERVING. The caller runs it with Serve and stops it with GracefulStop.
+func NewServer(evaluators []Evaluator, opts ...Option) *grpc.Server {
+	o := buildOptions(opts)
+	srv := grpc.NewServer(
+		grpc.MaxRecvMsgSize(o.maxMessageBytes),
+		grpc.MaxSendMsgSize(o.maxMessageBytes),
+	)
+	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators)})
+	hs := health.NewServer()
+	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	hs.SetServingStatus(evaluatorpb.FunctionEvaluator_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)
+	healthpb.RegisterHealthServer(srv, hs)
+	return srv
+}
