@@ -1,0 +1,30 @@
+package builtin
+
+import (
+	"github.com/kptdev/krm-functions-catalog/functions/go/apply-replacements/replacements"
+	setnamespace "github.com/kptdev/krm-functions-catalog/functions/go/set-namespace/transformer"
+	"github.com/kptdev/krm-functions-catalog/functions/go/starlark/starlark"
+)
+
+// catalog lists the builtin functions by catalog name and tag prefix. A tag
+// prefix stands for every release of that line, so only lines whose
+// behaviour the code here matches are listed.
+var catalog = []struct {
+	name, tag string
+	run       Func
+}{
+	// The catalog's own code.
+	{"set-namespace", "v0.4", fromSDK(setnamespace.Run)},
+	{"apply-replacements", "v0.1", fromSDK(replacements.ApplyReplacements)},
+	// Packages of the older registry name starlark v0.4, whose
+	// StarlarkRun configuration v0.5 still reads.
+	{"starlark", "v0.4", fromSDK(starlark.Process)},
+	{"starlark", "v0.5", fromSDK(starlark.Process)},
+
+	// Ours, written to the catalog's documentation of these lines.
+	{"set-labels", "v0.1", fromFramework(setLabels)},
+	{"set-labels", "v0.2", fromFramework(setLabels)},
+	{"set-annotations", "v0.1", fromFramework(setAnnotations)},
+	{"set-image", "v0.1", fromFramework(setImage)},
+	{"apply-setters", "v0.2", fromFramework(applySetters)},
+}

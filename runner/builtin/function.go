@@ -1,0 +1,36 @@
+package builtin
+
+import (
+	"bytes"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+)
+
+// Func runs a function on a ResourceList in YAML and returns the
+// ResourceList it wrote. A failing function may return output with an error.
+type Func func(resourceList []byte) ([]byte, error)
+
+// fromSDK adapts a function written with the catalog's SDK.
+func fromSDK(p fn.ResourceListProcessorFunc) Func {
+	return func(in []byte) ([]byte, error) {
+		return fn.Run(p, in)
+	}
+}
+
+// fromFramework adapts a function written with kyaml's framework.
+func fromFramework(p framework.ResourceListProcessorFunc) Func {
+	return func(in []byte) ([]byte, error) {
+		var out bytes.Buffer
+		err := framework.Execute(p, &kio.ByteReadWriter{
+			Reader: bytes.NewReader(in),
+			Writer: &out,
+			// The orchestrator set the path and index annotations: they go
+			// back as they came, none added, none removed.
+			OmitReaderAnnotations: true,
+			KeepReaderAnnotations: true,
+		})
+		return out.Bytes(), err
+	}
+}

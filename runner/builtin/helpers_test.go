@@ -1,0 +1,97 @@
+package builtin
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+)
+
+// resourceList wraps a functionConfig and items, each YAML, into the
+// ResourceList an orchestrator sends.
+func resourceList(functionConfig string, items ...string) []byte {
+	var b strings.Builder
+	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n")
+	for _, it := range items {
+		b.WriteString(indentItem(it))
+	}
+	if functionConfig != "" {
+		b.WriteString("functionConfig:\n")
+		for _, line := range strings.Split(strings.TrimRight(functionConfig, "\n"), "\n") {
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	return []byte(b.String())
+}
+
+func indentItem(item string) string {
+	var b strings.Builder
+	for i, line := range strings.Split(strings.TrimRight(item, "\n"), "\n") {
+		if i == 0 {
+			b.WriteString("- " + line + "\n")
+		} else {
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// items returns a ResourceList's items as a YAML stream in a normal form,
+// so that expectations are written as plain documents.
+func items(t *testing.T, rl []byte) string {
+	t.Helper()
+	nodes, err := (&kio.ByteReader{Reader: bytes.NewReader(rl), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		t.Fatalf("output is not a ResourceList: %v\n%s", err, rl)
+	}
+	var out bytes.Buffer
+	if err := (kio.ByteWriter{Writer: &out}).Write(nodes); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// normal puts expected documents in the form items gives.
+func normal(t *testing.T, docs ...string) string {
+	t.Helper()
+	var in strings.Builder
+	for _, d := range docs {
+		in.WriteString(indentItem(d))
+	}
+	return items(t, []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n"+in.String()))
+}
+
+// fnCase is one documented example: a functionConfig, input items and the
+// items expected, or an error expected to contain wantErr.
+type fnCase struct {
+	name           string
+	image          string
+	functionConfig string
+	in             []string
+	want           []string
+	wantErr        string
+}
+
+func runCases(t *testing.T, cases []fnCase) {
+	t.Helper()
+	e := New()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := e.Evaluate(context.Background(), tc.image, resourceList(tc.functionConfig, tc.in...))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want an error containing %q, got %v\n%s", tc.wantErr, err, out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if got, want := items(t, out), normal(t, tc.want...); got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
