@@ -15,25 +15,23 @@ import (
 )
 
 func main() {
-	port := flag.Int("port", 9445, "Port of the gRPC service.")
-	maxMessageBytes := flag.Int("max-message-bytes", runner.DefaultMaxMessageBytes, "Largest request or response, in bytes.")
-	flag.Parse()
-	if err := run(*port, *maxMessageBytes); err != nil {
+	f := parseFlags(flag.CommandLine, os.Args[1:])
+	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "runner:", err)
 		os.Exit(1)
 	}
 }
 
-func run(port, maxMessageBytes int) error {
-	evaluators, err := buildEvaluators()
+func run(f flags) error {
+	evaluators, err := buildEvaluators(f)
 	if err != nil {
 		return err
 	}
-	lis, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	lis, err := net.Listen("tcp", fmt.Sprintf(":%d", f.port))
 	if err != nil {
 		return err
 	}
-	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(maxMessageBytes))
+	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
