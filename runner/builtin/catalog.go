@@ -27,4 +27,5 @@ var catalog = []struct {
 	{"set-annotations", "v0.1", fromFramework(setAnnotations)},
 	{"set-image", "v0.1", fromFramework(setImage)},
 	{"apply-setters", "v0.2", fromFramework(applySetters)},
+	{"upsert-resource", "v0.2", fromFramework(upsertResource)},
 }
