@@ -28,4 +28,5 @@ var catalog = []struct {
 	{"set-image", "v0.1", fromFramework(setImage)},
 	{"apply-setters", "v0.2", fromFramework(applySetters)},
 	{"upsert-resource", "v0.2", fromFramework(upsertResource)},
+	{"search-replace", "v0.2", fromFramework(searchReplaceFn)},
 }

@@ -95,3 +95,7 @@ func runCases(t *testing.T, cases []fnCase) {
 		})
 	}
 }
+
+// replace is strings.Replace of every old, for expectations written as
+// edits of their input.
+func replace(s, old, new string) string { return strings.ReplaceAll(s, old, new) }
