@@ -29,4 +29,5 @@ var catalog = []struct {
 	{"apply-setters", "v0.2", fromFramework(applySetters)},
 	{"upsert-resource", "v0.2", fromFramework(upsertResource)},
 	{"search-replace", "v0.2", fromFramework(searchReplaceFn)},
+	{"create-setters", "v0.1", fromFramework(createSetters)},
 }
