@@ -1,3 +1,14 @@
-// Package runner is the KRM function runner: a gRPC FunctionEvaluator
-// service with builtin, exec and pod evaluators.
+// Package runner is the KRM function runner: the gRPC service
+// evaluator.FunctionEvaluator of upstream Porch (EvaluateFunction, plus the
+// standard health service) over evaluators tried in order, and the two
+// cad.FunctionRunner implementations the engine uses: Client, which calls
+// the service, and InProcess, which calls the evaluators directly.
+//
+// The evaluators live in subpackages: builtin (Go functions compiled in)
+// and exec (executables named by a config). The pod evaluator of the design
+// is not written yet.
+//
+// A failed function's output and log travel with the gRPC error as an
+// EvaluateFunctionResponse detail, so that Client returns them as
+// InProcess does: the results say why it failed.
 package runner
