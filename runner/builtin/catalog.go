@@ -6,6 +6,11 @@ import (
 	"github.com/kptdev/krm-functions-catalog/functions/go/starlark/starlark"
 )
 
+// starlarkFn runs one script at a time: the catalog's starlark sets the
+// interpreter's global options on every run, a data race between
+// concurrent calls.
+var starlarkFn = serialized(fromSDK(starlark.Process))
+
 // catalog lists the builtin functions by catalog name and tag prefix. A tag
 // prefix stands for every release of that line, so only lines whose
 // behaviour the code here matches are listed.
@@ -18,8 +23,8 @@ var catalog = []struct {
 	{"apply-replacements", "v0.1", fromSDK(replacements.ApplyReplacements)},
 	// Packages of the older registry name starlark v0.4, whose
 	// StarlarkRun configuration v0.5 still reads.
-	{"starlark", "v0.4", fromSDK(starlark.Process)},
-	{"starlark", "v0.5", fromSDK(starlark.Process)},
+	{"starlark", "v0.4", starlarkFn},
+	{"starlark", "v0.5", starlarkFn},
 
 	// Ours, written to the catalog's documentation of these lines.
 	{"set-labels", "v0.1", fromFramework(setLabels)},

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -32,5 +33,16 @@ func fromFramework(p framework.ResourceListProcessorFunc) Func {
 			KeepReaderAnnotations: true,
 		})
 		return out.Bytes(), err
+	}
+}
+
+// serialized runs f for one caller at a time, for a function that is not
+// safe to run concurrently.
+func serialized(f Func) Func {
+	var mu sync.Mutex
+	return func(in []byte) ([]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return f(in)
 	}
 }
