@@ -1,0 +1,72 @@
+package cad
+
+import (
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+)
+
+// fsRoot is where a package is placed in an in-memory file system.
+const fsRoot = "/pkg"
+
+// FileSystem copies p into a new in-memory file system, under the returned
+// folder, so that kyaml's package readers and writers, which kpt uses, can
+// work on it unchanged.
+func (p Package) FileSystem() (filesys.FileSystem, string, error) {
+	fsys := filesys.MakeFsInMemory()
+	if err := fsys.MkdirAll(fsRoot); err != nil {
+		return nil, "", err
+	}
+	for _, name := range p.Paths() {
+		clean, err := cleanDir(name)
+		if err != nil || clean == "" {
+			return nil, "", fmt.Errorf("file path %q must be relative and inside the package", name)
+		}
+		full := fsRoot + "/" + clean
+		if err := fsys.MkdirAll(filepath.Dir(full)); err != nil {
+			return nil, "", err
+		}
+		if err := fsys.WriteFile(full, []byte(p[name])); err != nil {
+			return nil, "", err
+		}
+	}
+	return fsys, fsRoot, nil
+}
+
+// FromFileSystem reads every file under root back into a Package.
+func FromFileSystem(fsys filesys.FileSystem, root string) (Package, error) {
+	out := Package{}
+	err := fsys.Walk(root, func(path string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, err := fsys.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out[strings.TrimPrefix(path, root+"/")] = string(b)
+		return nil
+	})
+	return out, err
+}
+
+// Paths returns the package's file paths, sorted, so that output and errors
+// are stable.
+func (p Package) Paths() []string {
+	names := make([]string, 0, len(p))
+	for name := range p {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// filesysOrDisk wraps fsys for kyaml's readers, which fall back to the disk
+// when given no file system; ours always have one.
+func filesysOrDisk(fsys filesys.FileSystem) filesys.FileSystemOrOnDisk {
+	return filesys.FileSystemOrOnDisk{FileSystem: fsys}
+}
