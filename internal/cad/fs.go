@@ -18,23 +18,32 @@ const fsRoot = "/pkg"
 // work on it unchanged.
 func (p Package) FileSystem() (filesys.FileSystem, string, error) {
 	fsys := filesys.MakeFsInMemory()
-	if err := fsys.MkdirAll(fsRoot); err != nil {
+	if err := p.WriteTo(fsys, fsRoot); err != nil {
 		return nil, "", err
+	}
+	return fsys, fsRoot, nil
+}
+
+// WriteTo writes p's files under root in fsys. A path that would leave root
+// is an error.
+func (p Package) WriteTo(fsys filesys.FileSystem, root string) error {
+	if err := fsys.MkdirAll(root); err != nil {
+		return err
 	}
 	for _, name := range p.Paths() {
 		clean, err := cleanDir(name)
 		if err != nil || clean == "" {
-			return nil, "", fmt.Errorf("file path %q must be relative and inside the package", name)
+			return fmt.Errorf("file path %q must be relative and inside the package", name)
 		}
-		full := fsRoot + "/" + clean
+		full := root + "/" + clean
 		if err := fsys.MkdirAll(filepath.Dir(full)); err != nil {
-			return nil, "", err
+			return err
 		}
 		if err := fsys.WriteFile(full, []byte(p[name])); err != nil {
-			return nil, "", err
+			return err
 		}
 	}
-	return fsys, fsRoot, nil
+	return nil
 }
 
 // FromFileSystem reads every file under root back into a Package.
@@ -65,8 +74,8 @@ func (p Package) Paths() []string {
 	return names
 }
 
-// filesysOrDisk wraps fsys for kyaml's readers, which fall back to the disk
+// FileSystemOrOnDisk wraps fsys for kyaml's readers, which fall back to the disk
 // when given no file system; ours always have one.
-func filesysOrDisk(fsys filesys.FileSystem) filesys.FileSystemOrOnDisk {
+func FileSystemOrOnDisk(fsys filesys.FileSystem) filesys.FileSystemOrOnDisk {
 	return filesys.FileSystemOrOnDisk{FileSystem: fsys}
 }

@@ -30,7 +30,7 @@ func AddMergeComments(p Package) (Package, error) {
 	}
 	rw := &kio.LocalPackageReadWriter{
 		PackagePath:        root,
-		FileSystem:         filesysOrDisk(fsys),
+		FileSystem:         FileSystemOrOnDisk(fsys),
 		IncludeSubpackages: true,
 		PackageFileName:    KptfileName,
 		PreserveSeqIndent:  true,

@@ -1,0 +1,174 @@
+package upgrade
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/porch-dev/porch/internal/cad"
+)
+
+var v1 = cad.Package{
+	"Kptfile": `apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: pkg
+info:
+  description: upstream
+pipeline:
+  mutators:
+  - image: ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2
+    configMap:
+      app: foo
+`,
+	"deploy.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ns1
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 80
+`,
+	"cm.yaml": `# a comment
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  a: "1"
+  b: "2"
+`,
+	"old.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: old
+data:
+  x: "1"
+`,
+	"notes.txt": "hello\n",
+	"other.txt": "other\n",
+}
+
+// change is an edit of one file: old replaced by new, or, with old empty, the
+// whole file set to new (removed when new is empty too).
+type change struct{ path, old, new string }
+
+func apply(t *testing.T, p cad.Package, changes []change) cad.Package {
+	t.Helper()
+	out := p.Clone()
+	for _, c := range changes {
+		switch {
+		case c.old == "" && c.new == "":
+			delete(out, c.path)
+		case c.old == "":
+			out[c.path] = c.new
+		default:
+			if !strings.Contains(out[c.path], c.old) {
+				t.Fatalf("%s has no %q", c.path, c.old)
+			}
+			out[c.path] = strings.Replace(out[c.path], c.old, c.new, 1)
+		}
+	}
+	return out
+}
+
+var mineYAML = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mine\ndata:\n  m: \"1\"\n"
+
+var upgradeCases = []struct {
+	name     string
+	upstream []change // v1 -> v2
+	local    []change // on the clone of v1
+	strategy Strategy
+}{
+	{name: "different fields changed upstream and locally",
+		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"cm.yaml", `b: "2"`, `b: "22"`}},
+		local:    []change{{"deploy.yaml", "port: 80", "port: 8080"}, {"cm.yaml", `a: "1"`, `a: "11"`}}},
+	{name: "same field changed on both sides",
+		upstream: []change{{"deploy.yaml", "replicas: 1", "replicas: 2"}},
+		local:    []change{{"deploy.yaml", "replicas: 1", "replicas: 5"}}},
+	{name: "resource added upstream",
+		upstream: []change{{"new.yaml", "", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n"},
+			{"deploy.yaml", "  ports:\n", "  type: ClusterIP\n  ports:\n"}}},
+	{name: "resource deleted upstream",
+		upstream: []change{{"old.yaml", "", ""}}},
+	{name: "resource deleted upstream but changed locally",
+		upstream: []change{{"old.yaml", "", ""}},
+		local:    []change{{"old.yaml", `x: "1"`, `x: "2"`}}},
+	{name: "local-only resource kept",
+		upstream: []change{{"cm.yaml", `a: "1"`, `a: "3"`}},
+		local:    []change{{"mine.yaml", "", mineYAML}}},
+	{name: "non-KRM files",
+		upstream: []change{{"notes.txt", "", "bye\n"}, {"other.txt", "", "upstream\n"}, {"docs/new.md", "", "# new\n"}},
+		local:    []change{{"other.txt", "", "local\n"}, {"local.txt", "", "mine\n"}}},
+	{name: "pipelines merged by function",
+		upstream: []change{{"Kptfile", "      app: foo\n", "      app: foo\n  - image: ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4\n    configMap:\n      namespace: x\n"}},
+		local:    []change{{"Kptfile", "app: foo\n", "app: foo\n    - image: ghcr.io/kptdev/krm-functions-catalog/apply-replacements:v0.1\n"}}},
+	{name: "force-delete-replace drops local changes", strategy: ForceDeleteReplace,
+		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}},
+		local:    []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML}}},
+	{name: "fast-forward of an unchanged package", strategy: FastForward,
+		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}, {"notes.txt", "", "bye\n"}}},
+}
+
+func TestUpgradeMatchesKpt(t *testing.T) {
+	needOracle(t)
+	for _, tc := range upgradeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			v2 := apply(t, v1, tc.upstream)
+			r := newRepo(t)
+			commit1 := r.publish(v1, "v1")
+			commit2 := r.publish(v2, "v2")
+
+			want := kptUpdate(t, r, tc.local, tc.strategy)
+
+			clone, err := cad.Clone(v1, cad.CloneOptions{Name: "out",
+				Upstream: cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v1", Commit: commit1}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := UpgradeTo(v1, v2, apply(t, clone, tc.local), tc.strategy,
+				cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v2", Commit: commit2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSamePackage(t, want, got)
+		})
+	}
+}
+
+// kptUpdate clones v1 with kpt into a git work tree, applies the local
+// changes, commits them and updates to v2; it returns the package.
+func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) cad.Package {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, dir, "git", "init", "-q", "-b", "main")
+	run(t, dir, "kpt", "pkg", "get", r.pkgURL("v1"), "out")
+	out := filepath.Join(dir, "out")
+	edited := apply(t, readPackage(t, out), local)
+	if err := os.RemoveAll(out); err != nil {
+		t.Fatal(err)
+	}
+	writePackage(t, out, edited)
+	run(t, dir, "git", "add", "-A")
+	run(t, dir, "git", "commit", "-qm", "local")
+	args := []string{"pkg", "update", "out@v2"}
+	if strategy != "" {
+		args = append(args, "--strategy", string(strategy))
+	}
+	run(t, dir, "kpt", args...)
+	return readPackage(t, out)
+}
