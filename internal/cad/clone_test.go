@@ -62,8 +62,10 @@ metadata:
 labels:
   a: b
 `,
-	"plain.yaml": "foo: bar\n",
-	"notes.txt":  "hello\n",
+	"sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\n",
+	"sub/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: x\n",
+	"plain.yaml":  "foo: bar\n",
+	"notes.txt":   "hello\n",
 }
 
 func TestCloneMatchesKpt(t *testing.T) {

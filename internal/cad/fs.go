@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -61,17 +60,6 @@ func FromFileSystem(fsys filesys.FileSystem, root string) (Package, error) {
 		return nil
 	})
 	return out, err
-}
-
-// Paths returns the package's file paths, sorted, so that output and errors
-// are stable.
-func (p Package) Paths() []string {
-	names := make([]string, 0, len(p))
-	for name := range p {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // FileSystemOrOnDisk wraps fsys for kyaml's readers, which fall back to the disk

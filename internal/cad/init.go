@@ -47,7 +47,7 @@ func Init(opts InitOptions) (Package, error) {
 	if name == "" {
 		return nil, fmt.Errorf("init: a package name is required")
 	}
-	out := opts.Existing.Clone()
+	out := opts.Existing.Copy()
 	if _, ok := out[join(dir, KptfileName)]; ok {
 		return nil, fmt.Errorf("init: %s already exists", join(dir, KptfileName))
 	}
@@ -66,15 +66,6 @@ func Init(opts InitOptions) (Package, error) {
 	addIfMissing(out, join(dir, readmeName), readme(name, kf.Info.Description))
 	addIfMissing(out, join(dir, PackageContextName), packageContextTemplate)
 	return out, nil
-}
-
-// Clone returns a copy of p; a nil p gives an empty package.
-func (p Package) Clone() Package {
-	out := make(Package, len(p))
-	for k, v := range p {
-		out[k] = v
-	}
-	return out
 }
 
 func addIfMissing(p Package, name, content string) {

@@ -98,8 +98,13 @@ func mergeKptfiles(origin, updated, out cad.Package) error {
 				continue
 			}
 			seen[name] = true
-			if _, ok := out[name]; !ok && origin[name] != "" {
-				// The local package deleted this (sub)package: keep it deleted.
+			_, inOrigin := origin[name]
+			if _, ok := out[name]; !ok {
+				if !inOrigin {
+					// A subpackage new upstream arrives as it is.
+					out[name] = updated[name]
+				}
+				// Otherwise the local package deleted it: it stays deleted.
 				continue
 			}
 			merged, err := mergeKptfile(origin[name], updated[name], out[name])

@@ -32,13 +32,13 @@ func fastForward(origin, updated, local cad.Package) (cad.Package, error) {
 // forceDeleteReplace takes the new upstream; the Kptfile keeps the local
 // name and takes the new upstream bookkeeping.
 func forceDeleteReplace(origin, updated, local cad.Package) (cad.Package, error) {
-	out := updated.Clone()
+	out := updated.Copy()
 	return out, mergeKptfiles(origin, updated, withLocalKptfiles(out, local))
 }
 
 // copyMerge copies the new upstream's files over the local package.
 func copyMerge(origin, updated, local cad.Package) (cad.Package, error) {
-	out := local.Clone()
+	out := local.Copy()
 	for name, content := range updated {
 		if name != cad.KptfileName {
 			out[name] = content

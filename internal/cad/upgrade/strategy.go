@@ -74,7 +74,7 @@ func UpgradeTo(oldUpstream, newUpstream, local cad.Package, strategy Strategy, l
 	if updateStrategy == "" {
 		updateStrategy = kptfilev1.ResourceMerge
 	}
-	updated := newUpstream.Clone()
+	updated := newUpstream.Copy()
 	kf := kptfile.New("")
 	if content, ok := updated[cad.KptfileName]; ok {
 		var err error

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +62,22 @@ data:
 `,
 	"notes.txt": "hello\n",
 	"other.txt": "other\n",
+	"sub/Kptfile": `apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: sub
+info:
+  description: a subpackage
+`,
+	"sub/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  s: "1"
+  t: "1"
+`,
+	"sub/readme.txt": "sub\n",
 }
 
 // change is an edit of one file: old replaced by new, or, with old empty, the
@@ -69,7 +86,7 @@ type change struct{ path, old, new string }
 
 func apply(t *testing.T, p cad.Package, changes []change) cad.Package {
 	t.Helper()
-	out := p.Clone()
+	out := p.Copy()
 	for _, c := range changes {
 		switch {
 		case c.old == "" && c.new == "":
@@ -117,6 +134,19 @@ var upgradeCases = []struct {
 	{name: "pipelines merged by function",
 		upstream: []change{{"Kptfile", "      app: foo\n", "      app: foo\n  - image: ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4\n    configMap:\n      namespace: x\n"}},
 		local:    []change{{"Kptfile", "app: foo\n", "app: foo\n    - image: ghcr.io/kptdev/krm-functions-catalog/apply-replacements:v0.1\n"}}},
+	{name: "resource renamed locally still matches",
+		upstream: []change{{"cm.yaml", `b: "2"`, `b: "22"`}},
+		local:    []change{{"cm.yaml", "  name: cfg\n", "  name: cfg-renamed\n"}}},
+	{name: "resource deleted locally stays deleted",
+		upstream: []change{{"old.yaml", `x: "1"`, `x: "2"`}},
+		local:    []change{{"old.yaml", "", ""}}},
+	{name: "non-KRM file deleted upstream", upstream: []change{{"notes.txt", "", ""}}},
+	{name: "subpackage changed on both sides",
+		upstream: []change{{"sub/cm.yaml", `s: "1"`, `s: "2"`}, {"sub/Kptfile", "a subpackage", "the subpackage"}, {"sub/readme.txt", "", "new\n"}},
+		local:    []change{{"sub/cm.yaml", `t: "1"`, `t: "local"`}}},
+	{name: "subpackage added upstream",
+		upstream: []change{{"sub2/Kptfile", "", "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub2\n"},
+			{"sub2/cm.yaml", "", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"}}},
 	{name: "force-delete-replace drops local changes", strategy: ForceDeleteReplace,
 		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}},
 		local:    []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML}}},
@@ -171,4 +201,24 @@ func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) cad.Pac
 	}
 	run(t, dir, "kpt", args...)
 	return readPackage(t, out)
+}
+
+// kpt refuses a fast-forward over local changes too.
+func TestFastForwardRefusesLikeKpt(t *testing.T) {
+	needOracle(t)
+	r := newRepo(t)
+	r.publish(v1, "v1")
+	r.publish(apply(t, v1, []change{{"notes.txt", "", "bye\n"}}), "v2")
+	dir := t.TempDir()
+	run(t, dir, "git", "init", "-q", "-b", "main")
+	run(t, dir, "kpt", "pkg", "get", r.pkgURL("v1"), "out")
+	writePackage(t, filepath.Join(dir, "out"), cad.Package{"cm.yaml": "changed: true\n"})
+	run(t, dir, "git", "add", "-A")
+	run(t, dir, "git", "commit", "-qm", "local")
+	cmd := exec.Command("kpt", "pkg", "update", "out@v2", "--strategy", "fast-forward")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "local package files have been modified: [cm.yaml]") {
+		t.Fatalf("kpt no longer refuses as expected: %v\n%s", err, out)
+	}
 }
