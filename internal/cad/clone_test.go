@@ -70,18 +70,29 @@ labels:
 
 func TestCloneMatchesKpt(t *testing.T) {
 	needOracle(t)
-	repo, commit := publish(t, upstreamPackage)
-	dir := t.TempDir()
-	run(t, dir, "kpt", "pkg", "get", "file://"+repo+"/pkg@v1", "out")
-	want := readPackage(t, filepath.Join(dir, "out"))
-
-	got, err := Clone(upstreamPackage, CloneOptions{Name: "out", Upstream: GitLock{
-		Repo: "file://" + strings.TrimSuffix(repo, ".git"), Directory: "pkg", Ref: "v1", Commit: commit,
-	}})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		upstream Package
+	}{
+		{name: "full package", upstream: upstreamPackage},
+		{name: "no Kptfile upstream", upstream: Package{"cm.yaml": upstreamPackage["cm.yaml"]}},
 	}
-	assertSamePackage(t, want, got)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			repo, commit := publish(t, tc.upstream)
+			dir := t.TempDir()
+			run(t, dir, "kpt", "pkg", "get", "file://"+repo+"/pkg@v1", "out")
+			want := readPackage(t, filepath.Join(dir, "out"))
+
+			got, err := Clone(tc.upstream, CloneOptions{Name: "out", Upstream: GitLock{
+				Repo: "file://" + strings.TrimSuffix(repo, ".git"), Directory: "pkg", Ref: "v1", Commit: commit,
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSamePackage(t, want, got)
+		})
+	}
 }
 
 func TestCloneDeployment(t *testing.T) {

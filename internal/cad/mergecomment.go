@@ -38,7 +38,8 @@ func AddMergeComments(p Package) (Package, error) {
 	}
 	nodes, err := rw.Read()
 	if err != nil {
-		return nil, fmt.Errorf("reading resources: %w", err)
+		// Name the file as the package does, not by the in-memory root.
+		return nil, fmt.Errorf("reading resources: %s", strings.ReplaceAll(err.Error(), root+"/", ""))
 	}
 	for _, node := range nodes {
 		if err := addMergeComment(node); err != nil {
@@ -46,7 +47,7 @@ func AddMergeComments(p Package) (Package, error) {
 		}
 	}
 	if err := rw.Write(nodes); err != nil {
-		return nil, fmt.Errorf("writing resources: %w", err)
+		return nil, fmt.Errorf("writing resources: %s", strings.ReplaceAll(err.Error(), root+"/", ""))
 	}
 	return FromFileSystem(fsys, root)
 }

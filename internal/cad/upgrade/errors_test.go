@@ -46,6 +46,7 @@ func TestUpgradeErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("want an error containing %q", tc.want)
 			}
+			t.Logf("error: %v", err)
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("want %q in error %q", w, err)

@@ -26,7 +26,7 @@ func mergeKptfile(origin, updated, local string) (string, error) {
 		if content != "" {
 			var err error
 			if kf, err = kptfile.Read(content); err != nil {
-				return "", err
+				return "", fmt.Errorf("%s: %w", []string{"old upstream", "new upstream", "local"}[i], err)
 			}
 		}
 		kfs[i] = kf
@@ -48,11 +48,11 @@ func mergeKptfile(origin, updated, local string) (string, error) {
 	}
 	merged, err := merge3.MergeStrings(docs[0], docs[1], docs[2], true)
 	if err != nil {
-		return "", fmt.Errorf("%s: merging: %w", kptfile.Name, err)
+		return "", fmt.Errorf("merging %s: %w", kptfile.Name, err)
 	}
 	m := &kptfilev1.KptFile{}
 	if err := yaml.Unmarshal([]byte(merged), m); err != nil {
-		return "", fmt.Errorf("%s: merging: %w", kptfile.Name, err)
+		return "", fmt.Errorf("merging %s: %w", kptfile.Name, err)
 	}
 	if synthetic {
 		for _, kf := range []*kptfilev1.KptFile{l, m} {

@@ -108,8 +108,12 @@ func mergeKptfiles(origin, updated, out cad.Package) error {
 				continue
 			}
 			merged, err := mergeKptfile(origin[name], updated[name], out[name])
-			if err != nil {
+			if err != nil && name != cad.KptfileName {
+				// Name the subpackage: the message names only "Kptfile".
 				return fmt.Errorf("%s: %w", name, err)
+			}
+			if err != nil {
+				return err
 			}
 			out[name] = merged
 		}

@@ -110,6 +110,8 @@ var upgradeCases = []struct {
 	upstream []change // v1 -> v2
 	local    []change // on the clone of v1
 	strategy Strategy
+	// wantErr, when set, is in the errors of both kpt and Upgrade.
+	wantErr string
 }{
 	{name: "different fields changed upstream and locally",
 		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"cm.yaml", `b: "2"`, `b: "22"`}},
@@ -147,6 +149,12 @@ var upgradeCases = []struct {
 	{name: "subpackage added upstream",
 		upstream: []change{{"sub2/Kptfile", "", "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub2\n"},
 			{"sub2/cm.yaml", "", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n"}}},
+	{name: "Kptfile info changed on both sides",
+		upstream: []change{{"Kptfile", "description: upstream", "description: v2\n  site: https://example.com"}},
+		local:    []change{{"Kptfile", "description: upstream", "description: upstream\n  keywords:\n    - mine"}}},
+	{name: "function named on one side only", wantErr: "conflicting merge keys [name,] for field pipeline.mutators",
+		upstream: []change{{"Kptfile", "  - image: ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2\n", "  - name: labels\n    image: ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.3\n"}},
+		local:    []change{{"Kptfile", "    - image: ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2\n      configMap:\n        app: foo\n", "    - name: labels\n      image: ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2\n      configMap:\n        app: bar\n"}}},
 	{name: "force-delete-replace drops local changes", strategy: ForceDeleteReplace,
 		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}},
 		local:    []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML}}},
@@ -163,7 +171,7 @@ func TestUpgradeMatchesKpt(t *testing.T) {
 			commit1 := r.publish(v1, "v1")
 			commit2 := r.publish(v2, "v2")
 
-			want := kptUpdate(t, r, tc.local, tc.strategy)
+			want, kptErr := kptUpdate(t, r, tc.local, tc.strategy)
 
 			clone, err := cad.Clone(v1, cad.CloneOptions{Name: "out",
 				Upstream: cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v1", Commit: commit1}})
@@ -172,6 +180,18 @@ func TestUpgradeMatchesKpt(t *testing.T) {
 			}
 			got, err := UpgradeTo(v1, v2, apply(t, clone, tc.local), tc.strategy,
 				cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v2", Commit: commit2})
+			if tc.wantErr != "" {
+				if !strings.Contains(kptErr, tc.wantErr) {
+					t.Errorf("kpt: want error containing %q, got %q", tc.wantErr, kptErr)
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("Upgrade: want error containing %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if kptErr != "" {
+				t.Fatalf("kpt pkg update: %s", kptErr)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,8 +201,9 @@ func TestUpgradeMatchesKpt(t *testing.T) {
 }
 
 // kptUpdate clones v1 with kpt into a git work tree, applies the local
-// changes, commits them and updates to v2; it returns the package.
-func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) cad.Package {
+// changes, commits them and updates to v2; it returns the package, or kpt's
+// output when the update fails.
+func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) (cad.Package, string) {
 	t.Helper()
 	dir := t.TempDir()
 	run(t, dir, "git", "init", "-q", "-b", "main")
@@ -199,8 +220,12 @@ func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) cad.Pac
 	if strategy != "" {
 		args = append(args, "--strategy", string(strategy))
 	}
-	run(t, dir, "kpt", args...)
-	return readPackage(t, out)
+	cmd := exec.Command("kpt", args...)
+	cmd.Dir = dir
+	if output, err := cmd.CombinedOutput(); err != nil {
+		return nil, string(output)
+	}
+	return readPackage(t, out), ""
 }
 
 // kpt refuses a fast-forward over local changes too.
