@@ -2,7 +2,6 @@ package upgrade
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -94,7 +93,7 @@ func mergeKptfiles(origin, updated, out cad.Package) error {
 	seen := map[string]bool{}
 	for _, p := range []cad.Package{origin, updated, out} {
 		for name := range p {
-			if path.Base(name) != cad.KptfileName || seen[name] {
+			if !isKptfile(name) || seen[name] {
 				continue
 			}
 			seen[name] = true

@@ -2,6 +2,7 @@ package upgrade
 
 import (
 	"fmt"
+	"path"
 	"strings"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
@@ -33,35 +34,36 @@ func fastForward(origin, updated, local cad.Package) (cad.Package, error) {
 // name and takes the new upstream bookkeeping.
 func forceDeleteReplace(origin, updated, local cad.Package) (cad.Package, error) {
 	out := updated.Copy()
-	return out, mergeKptfiles(origin, updated, withLocalKptfiles(out, local))
+	for name, content := range local {
+		// Only Kptfiles of packages upstream still has: the others are gone.
+		if _, ok := updated[name]; ok && isKptfile(name) {
+			out[name] = content
+		}
+	}
+	if err := mergeKptfiles(origin, updated, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // copyMerge copies the new upstream's files over the local package.
 func copyMerge(origin, updated, local cad.Package) (cad.Package, error) {
 	out := local.Copy()
 	for name, content := range updated {
-		if name != cad.KptfileName {
+		if _, ok := local[name]; !ok || !isKptfile(name) {
 			out[name] = content
 		}
 	}
-	return out, mergeKptfiles(origin, updated, out)
-}
-
-// withLocalKptfiles puts local's Kptfiles into out so that the Kptfile merge
-// keeps their local parts.
-func withLocalKptfiles(out, local cad.Package) cad.Package {
-	for name, content := range local {
-		if strings.HasSuffix("/"+name, "/"+cad.KptfileName) {
-			out[name] = content
-		}
+	if err := mergeKptfiles(origin, updated, out); err != nil {
+		return nil, err
 	}
-	return out
+	return out, nil
 }
 
 // sameFile compares two versions of a file; Kptfiles are compared without
 // the name and upstream bookkeeping that cloning changes.
 func sameFile(name, a, b string) (bool, error) {
-	if !strings.HasSuffix("/"+name, "/"+cad.KptfileName) || a == "" || b == "" {
+	if !isKptfile(name) || a == "" || b == "" {
 		return a == b, nil
 	}
 	var norm [2]string
@@ -85,4 +87,10 @@ func union(ps ...cad.Package) []string {
 		}
 	}
 	return all.Paths()
+}
+
+// isKptfile tells whether name is the Kptfile of the package or of a
+// subpackage.
+func isKptfile(name string) bool {
+	return path.Base(name) == cad.KptfileName
 }

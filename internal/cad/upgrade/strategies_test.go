@@ -11,14 +11,14 @@ import (
 func TestCopyMerge(t *testing.T) {
 	v2 := apply(t, v1, []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""},
 		{"Kptfile", "description: upstream", "description: v2"}})
-	local := apply(t, cloneV1(t), []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML}})
+	local := apply(t, cloneV1(t), []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML},
+		{"sub/Kptfile", "a subpackage", "my subpackage"}})
 	got, err := Upgrade(v1, v2, local, CopyMerge)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		file, want string
-		absent     bool
 	}{
 		{file: "deploy.yaml", want: "image: nginx:2.0"},
 		{file: "cm.yaml", want: `a: "1"`},
@@ -27,6 +27,7 @@ func TestCopyMerge(t *testing.T) {
 		{file: "Kptfile", want: "description: v2"},
 		{file: "Kptfile", want: "name: out"},
 		{file: "Kptfile", want: "ref: v1"},
+		{file: "sub/Kptfile", want: "description: my subpackage"},
 	}
 	for _, tc := range tests {
 		if !strings.Contains(got[tc.file], tc.want) {

@@ -158,6 +158,9 @@ var upgradeCases = []struct {
 	{name: "force-delete-replace drops local changes", strategy: ForceDeleteReplace,
 		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}},
 		local:    []change{{"cm.yaml", `a: "1"`, `a: "11"`}, {"mine.yaml", "", mineYAML}}},
+	{name: "force-delete-replace with a local Kptfile change and a subpackage gone upstream", strategy: ForceDeleteReplace,
+		upstream: []change{{"sub/Kptfile", "", ""}, {"sub/cm.yaml", "", ""}, {"sub/readme.txt", "", ""}},
+		local:    []change{{"Kptfile", "description: upstream", "description: mine"}, {"sub/cm.yaml", `t: "1"`, `t: "2"`}}},
 	{name: "fast-forward of an unchanged package", strategy: FastForward,
 		upstream: []change{{"deploy.yaml", "nginx:1.0", "nginx:2.0"}, {"old.yaml", "", ""}, {"notes.txt", "", "bye\n"}}},
 }
