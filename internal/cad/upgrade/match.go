@@ -1,7 +1,6 @@
 package upgrade
 
 import (
-	"reflect"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/filters"
@@ -86,8 +85,11 @@ var bookkeeping = []string{mergeSourceAnnotation, kioutil.PathAnnotation, kiouti
 	kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.SeqIndentAnnotation, //nolint:staticcheck
 	kioutil.InternalAnnotationsMigrationResourceIDAnnotation}
 
+// sameContent compares two resources as text without the bookkeeping
+// annotations, so that a local change to a comment counts as a change, as in
+// kpt.
 func sameContent(a, b *yaml.RNode) (bool, error) {
-	var maps [2]map[string]any
+	var texts [2]string
 	for i, node := range []*yaml.RNode{a, b} {
 		c := node.Copy()
 		for _, key := range bookkeeping {
@@ -95,11 +97,11 @@ func sameContent(a, b *yaml.RNode) (bool, error) {
 				return false, err
 			}
 		}
-		m, err := c.Map()
+		text, err := c.String()
 		if err != nil {
 			return false, err
 		}
-		maps[i] = m
+		texts[i] = text
 	}
-	return reflect.DeepEqual(maps[0], maps[1]), nil
+	return texts[0] == texts[1], nil
 }
