@@ -1,0 +1,147 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+	"github.com/porch-dev/porch/internal/cad"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// renderer holds one render's state: the package as it is being rendered,
+// in an in-memory file system, and the results so far.
+type renderer struct {
+	runner        cad.FunctionRunner
+	opts          Options
+	fsys          filesys.FileSystem
+	result        *Result
+	saveOnFailure bool
+	packages      int
+}
+
+// renderPackage runs the pipeline of the package in dir over its resources
+// and its (already rendered) subpackages' resources, Kptfiles included as
+// kpt does, and writes the outcome back. When a function fails, nothing is
+// written unless the root Kptfile asks to save partial results.
+func (r *renderer) renderPackage(ctx context.Context, dir string) error {
+	kf, err := r.kptfile(dir)
+	if err != nil {
+		return err
+	}
+	rw := &kio.LocalPackageReadWriter{
+		PackagePath:        fsPath(dir),
+		FileSystem:         filesys.FileSystemOrOnDisk{FileSystem: r.fsys},
+		MatchFilesGlob:     append(append([]string{}, kio.MatchAll...), cad.KptfileName),
+		IncludeSubpackages: true,
+		PackageFileName:    cad.KptfileName,
+		PreserveSeqIndent:  true,
+		WrapBareSeqNode:    true,
+	}
+	nodes, err := rw.Read()
+	if err != nil {
+		return fmt.Errorf("package %q: reading resources: %w", displayDir(dir), unprefix(err))
+	}
+	r.packages++
+	r.progressf("Package %q: \n", r.displayName(dir))
+	var pipeline kptfilev1.Pipeline
+	if kf.Pipeline != nil {
+		pipeline = *kf.Pipeline
+	}
+	for _, fn := range pipeline.Mutators {
+		out, err := r.run(ctx, dir, fn, nodes)
+		if err != nil {
+			return r.fail(rw, nodes, err)
+		}
+		nodes = out
+	}
+	for _, fn := range pipeline.Validators {
+		// A validator's output is dropped: validators may not mutate.
+		if _, err := r.run(ctx, dir, fn, nodes); err != nil {
+			return r.fail(rw, nodes, err)
+		}
+	}
+	r.progressf("\n")
+	if err := rw.Write(nodes); err != nil {
+		return fmt.Errorf("package %q: writing resources: %w", displayDir(dir), err)
+	}
+	return nil
+}
+
+// run calls one function on the resources it selects and returns all the
+// package's resources afterwards: those it did not select, then its output.
+func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode) ([]*yaml.RNode, error) {
+	if (fn.Image == "") == (fn.Exec == "") {
+		return nil, fmt.Errorf("package %q: a function needs exactly one of image and exec", displayDir(dir))
+	}
+	config, err := functionConfig(r.readFile, dir, fn)
+	if err != nil {
+		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	var in, kept []*yaml.RNode
+	for _, n := range nodes {
+		if selected(fn, n) {
+			in = append(in, n)
+		} else {
+			kept = append(kept, n)
+		}
+	}
+	r.progressRunning(fn, len(in))
+	start := time.Now()
+	out, record, err := call(ctx, r.runner, fn, in, config)
+	r.result.Items = append(r.result.Items, record)
+	r.progressDone(fn, record, err, time.Since(start))
+	if err != nil {
+		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	return append(kept, out...), nil
+}
+
+// fail records a failed render and, when asked, saves what the package's
+// successful functions produced before the failure.
+func (r *renderer) fail(rw *kio.LocalPackageReadWriter, nodes []*yaml.RNode, err error) error {
+	r.result.ExitCode = 1
+	if r.saveOnFailure {
+		if werr := rw.Write(nodes); werr != nil {
+			return fmt.Errorf("%w (saving partial results: %v)", err, werr)
+		}
+	}
+	return err
+}
+
+func (r *renderer) kptfile(dir string) (*kptfilev1.KptFile, error) {
+	name := path.Join(dir, cad.KptfileName)
+	content, _ := r.readFile(name)
+	var kf kptfilev1.KptFile
+	if err := yaml.Unmarshal([]byte(content), &kf); err != nil {
+		return nil, fmt.Errorf("%s: invalid Kptfile: %w", name, err)
+	}
+	return &kf, nil
+}
+
+func (r *renderer) readFile(name string) (string, bool) {
+	data, err := r.fsys.ReadFile(path.Join(root, name))
+	if err != nil {
+		return "", false
+	}
+	return string(data), true
+}
+
+// unprefix drops the in-memory mount point from kyaml's errors, which name
+// files by their full path, so that messages name the package's files.
+func unprefix(err error) error {
+	msg := strings.ReplaceAll(err.Error(), root+"/", "")
+	return fmt.Errorf("%s", msg)
+}
+
+func displayDir(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}

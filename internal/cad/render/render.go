@@ -1,0 +1,67 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+	"github.com/porch-dev/porch/internal/cad"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// Render runs the Kptfile pipelines of pkg and its subpackages, as
+// `kpt fn render` does, calling every function through runner, and returns
+// the rendered package and every function's results.
+//
+// When a function fails, Render returns the error and the results so far,
+// and pkg unchanged, unless the root Kptfile carries the annotation
+// kpt.dev/save-on-render-failure: "true": then it returns the package as
+// the functions that succeeded left it.
+func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opts Options) (cad.Package, *Result, error) {
+	result := newResult()
+	dirs := packageDirs(pkg)
+	if len(dirs) == 0 || dirs[len(dirs)-1] != "" {
+		result.ExitCode = 1
+		return pkg, result, errors.New("the package has no Kptfile at its root")
+	}
+	save, err := saveOnFailure(pkg[cad.KptfileName])
+	if err != nil {
+		result.ExitCode = 1
+		return pkg, result, err
+	}
+	fsys, err := toFS(pkg)
+	if err != nil {
+		result.ExitCode = 1
+		return pkg, result, err
+	}
+	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save}
+	for _, dir := range dirs {
+		if err := r.renderPackage(ctx, dir); err != nil {
+			result.ExitCode = 1
+			if save {
+				if partial, ferr := fromFS(fsys); ferr == nil {
+					return partial, result, err
+				}
+			}
+			return pkg, result, err
+		}
+	}
+	out, err := fromFS(fsys)
+	if err != nil {
+		result.ExitCode = 1
+		return pkg, result, err
+	}
+	r.progressSummary()
+	return out, result, nil
+}
+
+// saveOnFailure reports whether the root Kptfile asks for partial results to
+// be kept when a function fails.
+func saveOnFailure(kptfile string) (bool, error) {
+	node, err := yaml.Parse(kptfile)
+	if err != nil {
+		return false, fmt.Errorf("%s: invalid Kptfile: %w", cad.KptfileName, err)
+	}
+	return node.GetAnnotations()[kptfilev1.SaveOnRenderFailureAnnotation] == "true", nil
+}
