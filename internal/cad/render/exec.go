@@ -47,34 +47,42 @@ func (e ExecRunner) Run(ctx context.Context, fn cad.Function, resourceList []byt
 	defer cancel()
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.Stdin = bytes.NewReader(resourceList)
-	stdout := &boundedBuffer{limit: limit}
-	stderr := &boundedBuffer{limit: limit}
+	// A function that writes too much is stopped rather than drained.
+	stdout := &boundedBuffer{limit: limit, onOverflow: cancel}
+	stderr := &boundedBuffer{limit: limit, onOverflow: cancel}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
 	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		err = fmt.Errorf("timed out after %s", timeout)
 	case stdout.overflow || stderr.overflow:
 		err = fmt.Errorf("wrote more than %d bytes", limit)
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		err = fmt.Errorf("timed out after %s", timeout)
 	}
 	return stdout.Bytes(), stderr.Bytes(), err
 }
 
 // boundedBuffer keeps at most limit bytes and notes that more came, so that
-// a runaway function cannot exhaust memory.
+// a runaway function cannot exhaust memory. The buffer is a field, not
+// embedded, so that io.Copy cannot bypass Write through ReadFrom.
 type boundedBuffer struct {
-	bytes.Buffer
-	limit    int
-	overflow bool
+	buf        bytes.Buffer
+	limit      int
+	overflow   bool
+	onOverflow func()
 }
 
 func (b *boundedBuffer) Write(p []byte) (int, error) {
-	if room := b.limit - b.Len(); len(p) > room {
-		b.overflow = true
+	if room := b.limit - b.buf.Len(); len(p) > room {
+		if !b.overflow {
+			b.overflow = true
+			b.onOverflow()
+		}
 		if room > 0 {
-			b.Buffer.Write(p[:room])
+			b.buf.Write(p[:room])
 		}
 		return len(p), nil
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *boundedBuffer) Bytes() []byte { return b.buf.Bytes() }
