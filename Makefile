@@ -70,6 +70,7 @@ verify: manifests generate fmt ## Regenerate everything and fail if the tree cha
 .PHONY: build
 build: manifests generate fmt vet ## Build the binaries into bin/.
 	$(GO) build -o $(LOCALBIN)/manager ./cmd/manager
+	$(GO) build -o $(LOCALBIN)/porchctl ./cmd/porchctl
 
 .PHONY: run
 run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
