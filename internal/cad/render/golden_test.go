@@ -59,7 +59,9 @@ func goldenCase(t *testing.T, pkg cad.Package) (cad.Package, *Result, error) {
 		t.Fatalf("Render error = %v, kpt succeeded = %v", err, wantOK)
 	}
 	comparePackages(t, got, want)
-	if gotResults.ExitCode != wantResults.ExitCode || !reflect.DeepEqual(gotResults.Items, wantResults.Items) {
+	sameItems := len(gotResults.Items) == 0 && len(wantResults.Items) == 0 ||
+		reflect.DeepEqual(gotResults.Items, wantResults.Items)
+	if gotResults.ExitCode != wantResults.ExitCode || !sameItems {
 		g, _ := yaml.Marshal(gotResults)
 		w, _ := yaml.Marshal(wantResults)
 		t.Errorf("results differ\n--- got\n%s\n--- want\n%s", g, w)

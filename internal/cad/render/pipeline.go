@@ -53,6 +53,16 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if kf.Pipeline != nil {
 		pipeline = *kf.Pipeline
 	}
+	if pipeline.IsEmpty() {
+		// kpt checks the resources even when no function will see them.
+		if err := kptfilev1.AreKRM(nodes); err != nil {
+			return fmt.Errorf("package %q: input resource list must contain only KRM resources: %w", displayDir(dir), err)
+		}
+	}
+	// As kpt, the whole pipeline is checked before any function runs.
+	if err := r.validate(dir, kf); err != nil {
+		return err
+	}
 	for _, fn := range pipeline.Mutators {
 		out, err := r.run(ctx, dir, fn, nodes)
 		if err != nil {
@@ -76,9 +86,6 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 // run calls one function on the resources it selects and returns all the
 // package's resources afterwards: those it did not select, then its output.
 func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode) ([]*yaml.RNode, error) {
-	if (fn.Image == "") == (fn.Exec == "") {
-		return nil, fmt.Errorf("package %q: a function needs exactly one of image and exec", displayDir(dir))
-	}
 	config, err := functionConfig(r.readFile, dir, fn)
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
@@ -93,11 +100,21 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	}
 	r.progressRunning(fn, len(in))
 	start := time.Now()
+	if err := kptfilev1.AreKRM(in); err != nil {
+		// kpt refuses such input before calling the function, and records
+		// no result for it.
+		r.progressf("[FAIL] %q in %s\n", fnName(fn), time.Since(start).Round(time.Millisecond))
+		return nil, fmt.Errorf("package %q: input resource list must contain only KRM resources: %w", displayDir(dir), err)
+	}
 	out, record, err := call(ctx, r.runner, fn, in, config)
 	r.result.Items = append(r.result.Items, record)
 	r.progressDone(fn, record, err, time.Since(start))
 	if err != nil {
+		r.result.ExitCode = 1
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	if err := kptfilev1.AreKRM(out); err != nil {
+		return nil, fmt.Errorf("package %q: function %q: output resource list must contain only KRM resources: %w", displayDir(dir), fnName(fn), err)
 	}
 	return append(kept, out...), nil
 }
@@ -105,13 +122,33 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 // fail records a failed render and, when asked, saves what the package's
 // successful functions produced before the failure.
 func (r *renderer) fail(rw *kio.LocalPackageReadWriter, nodes []*yaml.RNode, err error) error {
-	r.result.ExitCode = 1
 	if r.saveOnFailure {
 		if werr := rw.Write(nodes); werr != nil {
 			return fmt.Errorf("%w (saving partial results: %v)", err, werr)
 		}
 	}
 	return err
+}
+
+// validate checks every function of the package's pipeline: each function
+// config must exist, then kpt's own checks (image or exec, image reference,
+// config path inside the package) must pass.
+func (r *renderer) validate(dir string, kf *kptfilev1.KptFile) error {
+	if kf.Pipeline == nil {
+		return nil
+	}
+	for _, fn := range append(append([]kptfilev1.Function{}, kf.Pipeline.Mutators...), kf.Pipeline.Validators...) {
+		if fn.Image == "" && fn.Exec == "" {
+			continue // reported by kpt's checks below
+		}
+		if _, err := functionConfig(r.readFile, dir, fn); err != nil {
+			return fmt.Errorf("package %q: %w", displayDir(dir), err)
+		}
+	}
+	if err := kf.Validate(r.fsys, kptfilev1.UniquePath(fsPath(dir))); err != nil {
+		return fmt.Errorf("package %q: %w", displayDir(dir), unprefix(err))
+	}
+	return nil
 }
 
 func (r *renderer) kptfile(dir string) (*kptfilev1.KptFile, error) {

@@ -14,6 +14,10 @@ import (
 // `kpt fn render` does, calling every function through runner, and returns
 // the rendered package and every function's results.
 //
+// The result's exit code is 1 when a function failed, as in kpt; a render
+// can also fail before any function runs (invalid Kptfile, resources or
+// function config), with no result for it.
+//
 // When a function fails, Render returns the error and the results so far,
 // and pkg unchanged, unless the root Kptfile carries the annotation
 // kpt.dev/save-on-render-failure: "true": then it returns the package as
@@ -22,23 +26,19 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	result := newResult()
 	dirs := packageDirs(pkg)
 	if len(dirs) == 0 || dirs[len(dirs)-1] != "" {
-		result.ExitCode = 1
 		return pkg, result, errors.New("the package has no Kptfile at its root")
 	}
 	save, err := saveOnFailure(pkg[cad.KptfileName])
 	if err != nil {
-		result.ExitCode = 1
 		return pkg, result, err
 	}
 	fsys, err := toFS(pkg)
 	if err != nil {
-		result.ExitCode = 1
 		return pkg, result, err
 	}
 	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save}
 	for _, dir := range dirs {
 		if err := r.renderPackage(ctx, dir); err != nil {
-			result.ExitCode = 1
 			if save {
 				if partial, ferr := fromFS(fsys); ferr == nil {
 					return partial, result, err
@@ -49,7 +49,6 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	}
 	out, err := fromFS(fsys)
 	if err != nil {
-		result.ExitCode = 1
 		return pkg, result, err
 	}
 	r.progressSummary()

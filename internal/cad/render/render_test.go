@@ -103,7 +103,7 @@ func TestRenderErrors(t *testing.T) {
 		},
 		"image and exec": {
 			pkg:  cad.Package{"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: one\n    image: two\n")},
-			want: "exactly one of image and exec",
+			want: "must not specify both `image` and `exec`",
 		},
 	}
 	for name, tc := range cases {
