@@ -119,11 +119,14 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	return append(kept, out...), nil
 }
 
-// fail records a failed render and, when asked, saves what the package's
-// successful functions produced before the failure.
+// fail saves, when asked, what the package's successful functions produced
+// before the failure. As kpt, a failed render writes resources but prunes no
+// file.
 func (r *renderer) fail(rw *kio.LocalPackageReadWriter, nodes []*yaml.RNode, err error) error {
 	if r.saveOnFailure {
-		if werr := rw.Write(nodes); werr != nil {
+		// The plain writer writes without pruning the files read.
+		w := kio.LocalPackageWriter{PackagePath: rw.PackagePath, FileSystem: rw.FileSystem}
+		if werr := w.Write(nodes); werr != nil {
 			return fmt.Errorf("%w (saving partial results: %v)", err, werr)
 		}
 	}

@@ -12,8 +12,9 @@ import (
 )
 
 // fakeRunner answers each function by its name: a function named fail-*
-// fails with exit code 2 and a result; any other returns its input with a
-// label naming it on every item.
+// fails with exit code 2 and a result; one named drop removes the resources
+// named gone; any other returns its input with a label naming it on every
+// item.
 type fakeRunner struct{ calls []string }
 
 func (f *fakeRunner) Run(_ context.Context, fn cad.Function, rl []byte) ([]byte, []byte, error) {
@@ -22,6 +23,9 @@ func (f *fakeRunner) Run(_ context.Context, fn cad.Function, rl []byte) ([]byte,
 	if strings.HasPrefix(name, "fail") {
 		out := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: broken\n  severity: error\n"
 		return []byte(out), []byte("boom\n"), exitErr(2)
+	}
+	if name == "drop" {
+		return dropNamed(rl, "gone")
 	}
 	return labelAll(rl, "by", name)
 }
@@ -64,13 +68,17 @@ func TestRenderFailureLeavesPackageAndReportsResults(t *testing.T) {
 
 func TestRenderSaveOnFailureKeepsPartialResult(t *testing.T) {
 	pkg := pipelinePkg("one", "fail-two")
-	pkg["Kptfile"] = kptfile("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n", "\n  mutators:\n  - exec: one\n  - exec: fail-two\n")
+	pkg["gone.yaml"] = configMapYAML("gone", "k: v", false)
+	pkg["Kptfile"] = kptfile("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n", "\n  mutators:\n  - exec: one\n  - exec: drop\n  - exec: fail-two\n")
 	got, _, err := Render(context.Background(), pkg, &fakeRunner{}, Options{})
 	if err == nil {
 		t.Fatal("want an error")
 	}
 	if !regexp.MustCompile(`by: '?one'?`).MatchString(got["cm.yaml"]) {
 		t.Errorf("partial result not saved:\n%s", got["cm.yaml"])
+	}
+	if _, ok := got["gone.yaml"]; !ok {
+		t.Error("a failed render pruned gone.yaml")
 	}
 	if got["data.txt"] != "untouched" {
 		t.Errorf("data.txt = %q", got["data.txt"])
