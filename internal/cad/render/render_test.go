@@ -21,7 +21,8 @@ func (f *fakeRunner) Run(_ context.Context, fn cad.Function, rl []byte) ([]byte,
 	name := fn.Exec + fn.Image
 	f.calls = append(f.calls, name)
 	if strings.HasPrefix(name, "fail") {
-		out := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: broken\n  severity: error\n"
+		out := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nresults:\n- message: broken\n  severity: error\n" +
+			"  resourceRef: {apiVersion: v1, kind: ConfigMap, name: cm}\n  field: {path: data.a, proposedValue: c}\n  file: {path: cm.yaml, index: 1}\n"
 		return []byte(out), []byte("boom\n"), exitErr(2)
 	}
 	if name == "drop" {
