@@ -84,18 +84,32 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 }
 
 // run calls one function on the resources it selects and returns all the
-// package's resources afterwards: those it did not select, then its output.
-func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode) ([]*yaml.RNode, error) {
+// package's resources afterwards.
+func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode) (_ []*yaml.RNode, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	config, err := functionConfig(r.readFile, dir, fn)
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
-	var in, kept []*yaml.RNode
-	for _, n := range nodes {
-		if selected(fn, n) {
-			in = append(in, n)
-		} else {
-			kept = append(kept, n)
+	in := nodes
+	if hasSelection(fn) {
+		if err := tagResources(nodes); err != nil {
+			return nil, err
+		}
+		defer func() {
+			// On failure the resources stay as they were, which a partial
+			// save may write: they must not keep the marks.
+			if err != nil {
+				_ = untagResources(nodes)
+			}
+		}()
+		in = nil
+		for _, n := range nodes {
+			if selected(fn, n) {
+				in = append(in, n)
+			}
 		}
 	}
 	r.progressRunning(fn, len(in))
@@ -116,7 +130,10 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	if err := kptfilev1.AreKRM(out); err != nil {
 		return nil, fmt.Errorf("package %q: function %q: output resource list must contain only KRM resources: %w", displayDir(dir), fnName(fn), err)
 	}
-	return append(kept, out...), nil
+	if hasSelection(fn) {
+		return mergeWithInput(out, in, nodes)
+	}
+	return out, nil
 }
 
 // fail saves, when asked, what the package's successful functions produced
