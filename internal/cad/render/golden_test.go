@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 
 	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
@@ -19,7 +21,7 @@ const kptBinary = "/usr/bin/kpt"
 
 // oracle renders pkg with kpt in a temporary folder and returns the files
 // it left, its results and whether it succeeded.
-func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList, bool) {
+func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList, string, bool) {
 	t.Helper()
 	if _, err := os.Stat(kptBinary); err != nil {
 		t.Skipf("kpt is not installed: %v", err)
@@ -45,7 +47,7 @@ func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList,
 	if err := yaml.Unmarshal(data, &list); err != nil {
 		t.Fatal(err)
 	}
-	return readDir(t, dir), &list, runErr == nil
+	return readDir(t, dir), &list, out.String(), runErr == nil
 }
 
 // goldenCase renders pkg both with kpt and with Render and requires the same
@@ -53,8 +55,9 @@ func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList,
 func goldenCase(t *testing.T, pkg cad.Package) (cad.Package, *Result, error) {
 	t.Helper()
 	pkg = withFunctions(t, pkg)
-	want, wantResults, wantOK := oracle(t, pkg)
-	got, gotResults, err := Render(context.Background(), pkg, ExecRunner{}, Options{})
+	want, wantResults, wantProgress, wantOK := oracle(t, pkg)
+	var progress bytes.Buffer
+	got, gotResults, err := Render(context.Background(), pkg, ExecRunner{}, Options{Progress: &progress, Name: "pkg"})
 	if (err == nil) != wantOK {
 		t.Fatalf("Render error = %v, kpt succeeded = %v", err, wantOK)
 	}
@@ -66,7 +69,26 @@ func goldenCase(t *testing.T, pkg cad.Package) (cad.Package, *Result, error) {
 		w, _ := yaml.Marshal(wantResults)
 		t.Errorf("results differ\n--- got\n%s\n--- want\n%s", g, w)
 	}
+	if progressLines(progress.String()) != progressLines(wantProgress) {
+		t.Errorf("progress differs\n--- got\n%s\n--- want\n%s", progress.String(), wantProgress)
+	}
 	return got, gotResults, err
+}
+
+var durations = regexp.MustCompile(` in [0-9.]+[a-zµ]*s$`)
+
+// progressLines is progress output without durations, blank lines and
+// kpt's pointer to its results file and its final error line.
+func progressLines(s string) string {
+	var lines []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimRight(line, " ")
+		if line == "" || strings.HasPrefix(line, "For complete results") || strings.HasPrefix(line, "Error: ") {
+			continue
+		}
+		lines = append(lines, durations.ReplaceAllString(line, " in <d>"))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func TestGoldenSubpackagesConfigAndSelectors(t *testing.T) {
