@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/porch-dev/porch/internal/cad"
@@ -49,4 +50,37 @@ func TestGoldenNonKRMResourceFailsWithoutPipeline(t *testing.T) {
 		"Kptfile":  kptfile("root", "", ""),
 		"bad.yaml": "apiVersion: v1\nkind: ConfigMap\n",
 	})
+}
+
+func TestGoldenMalformedYAMLFails(t *testing.T) {
+	_, _, err := goldenCase(t, cad.Package{
+		"Kptfile":    kptfile("root", "", ""),
+		"d/bad.yaml": "a: [\n",
+	})
+	if err == nil || !strings.Contains(err.Error(), "d/bad.yaml") {
+		t.Fatalf("error %v does not name d/bad.yaml", err)
+	}
+}
+
+func TestGoldenSubpackageFailureStopsParent(t *testing.T) {
+	pkg := cad.Package{
+		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      root: \"yes\"\n"),
+		"a.yaml":  configMapYAML("a", "k: v", false),
+		"sub/Kptfile": kptfile("sub", "", `
+  mutators:
+  - exec: $FN/setlabels
+    configMap:
+      sub: "yes"
+  validators:
+  - exec: $FN/denyannotation
+    configMap:
+      annotation: forbidden
+`),
+		"sub/b.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  annotations:\n    forbidden: x\n",
+	}
+	got, _, err := goldenCase(t, pkg)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	comparePackages(t, got, withFunctions(t, pkg))
 }
