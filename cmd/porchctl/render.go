@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -50,6 +51,7 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 		if err := writeResults(flags.resultsDir, result); err != nil {
 			return err
 		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "For complete results, see %s\n", filepath.Join(flags.resultsDir, "results.yaml"))
 	}
 	// A failed render may still return a partial package the Kptfile asked
 	// to save; writing an unchanged package is a no-op.
@@ -62,13 +64,15 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 	return nil
 }
 
+// writeResults writes results.yaml as kpt does, lists indented.
 func writeResults(dir string, result *render.Result) error {
-	data, err := yaml.Marshal(result)
-	if err != nil {
+	var out bytes.Buffer
+	enc := yaml.NewEncoderWithOptions(&out, &yaml.EncoderOptions{SeqIndent: yaml.WideSequenceStyle})
+	if err := enc.Encode(result); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "results.yaml"), data, 0o644)
+	return os.WriteFile(filepath.Join(dir, "results.yaml"), out.Bytes(), 0o644)
 }
