@@ -145,6 +145,12 @@ func TestGoldenSelectorFields(t *testing.T) {
     selectors:
     - namespace: ns1
       kind: Service
+  validators:
+  - exec: $FN/denyannotation
+    configMap:
+      annotation: skip
+    exclude:
+    - kind: Service
 `),
 		"a.yaml": deployment("web", map[string]string{"app": "web"}) + "---\n" + deployment("db", nil),
 		"b.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: s1\n  namespace: ns1\n  annotations:\n    skip: \"yes\"\n" +

@@ -34,6 +34,10 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
+	// As kpt, the whole pipeline is checked before anything runs.
+	if err := r.validate(dir, kf); err != nil {
+		return err
+	}
 	rw := &kio.LocalPackageReadWriter{
 		PackagePath:        fsPath(dir),
 		FileSystem:         filesys.FileSystemOrOnDisk{FileSystem: r.fsys},
@@ -58,10 +62,6 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 		if err := kptfilev1.AreKRM(nodes); err != nil {
 			return fmt.Errorf("package %q: input resource list must contain only KRM resources: %w", displayDir(dir), err)
 		}
-	}
-	// As kpt, the whole pipeline is checked before any function runs.
-	if err := r.validate(dir, kf); err != nil {
-		return err
 	}
 	for _, fn := range pipeline.Mutators {
 		out, err := r.run(ctx, dir, fn, nodes)
@@ -98,11 +98,11 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 		if err := tagResources(nodes); err != nil {
 			return nil, err
 		}
+		// The input keeps no mark: it is what a validator, a failed
+		// function or a partial save leaves.
 		defer func() {
-			// On failure the resources stay as they were, which a partial
-			// save may write: they must not keep the marks.
-			if err != nil {
-				_ = untagResources(nodes)
+			if uerr := untagResources(nodes); uerr != nil && err == nil {
+				err = uerr
 			}
 		}()
 		in = nil
