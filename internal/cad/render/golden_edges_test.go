@@ -84,3 +84,13 @@ func TestGoldenSubpackageFailureStopsParent(t *testing.T) {
 	}
 	comparePackages(t, got, withFunctions(t, pkg))
 }
+
+func TestGoldenMissingFunctionConfigFails(t *testing.T) {
+	_, _, err := goldenCase(t, cad.Package{
+		"Kptfile":     kptfile("root", "", ""),
+		"sub/Kptfile": kptfile("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
+	})
+	if err == nil || !strings.Contains(err.Error(), `missing function config "sub/nope.yaml"`) {
+		t.Fatalf("error %v does not name sub/nope.yaml", err)
+	}
+}
