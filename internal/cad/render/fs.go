@@ -50,10 +50,16 @@ func fromFS(fsys filesys.FileSystem) (cad.Package, error) {
 	return out, err
 }
 
-// packageDirs lists the folders of pkg holding a Kptfile, '/'-separated and
-// relative to the root ("" for the root), in the order kpt renders them:
-// depth-first, each subpackage (in name order) before its parent.
-func packageDirs(pkg cad.Package) []string {
+// pkgNode is a package of the tree being rendered: its folder, relative
+// to the root ("" for the root), and its direct subpackages by name.
+type pkgNode struct {
+	dir      string
+	children []*pkgNode
+}
+
+// packageTree finds the packages of pkg, the folders holding a Kptfile, and
+// returns the root's node, or nil when the root has no Kptfile.
+func packageTree(pkg cad.Package) *pkgNode {
 	var dirs []string
 	for name := range pkg {
 		if path.Base(name) == cad.KptfileName {
@@ -61,22 +67,16 @@ func packageDirs(pkg cad.Package) []string {
 		}
 	}
 	sort.Strings(dirs)
-	var out []string
-	var visit func(dir string)
-	visit = func(dir string) {
-		for _, child := range dirs {
-			if child != dir && parentPackage(dirs, child) == dir {
-				visit(child)
-			}
-		}
-		out = append(out, dir)
+	nodes := map[string]*pkgNode{}
+	for _, d := range dirs {
+		nodes[d] = &pkgNode{dir: d}
 	}
 	for _, d := range dirs {
-		if parentPackage(dirs, d) == "\x00" {
-			visit(d)
+		if parent := parentPackage(dirs, d); parent != "\x00" {
+			nodes[parent].children = append(nodes[parent].children, nodes[d])
 		}
 	}
-	return out
+	return nodes[""]
 }
 
 // parentPackage is the nearest package folder strictly above dir, or NUL

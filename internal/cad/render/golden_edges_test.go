@@ -94,3 +94,11 @@ func TestGoldenMissingFunctionConfigFails(t *testing.T) {
 		t.Fatalf("error %v does not name sub/nope.yaml", err)
 	}
 }
+
+func TestGoldenInvalidRootKptfileStopsBeforeSubpackages(t *testing.T) {
+	goldenCase(t, cad.Package{
+		"Kptfile":     kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
+		"sub/Kptfile": kptfile("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n"),
+		"sub/a.yaml":  configMapYAML("a", "k: v", false),
+	})
+}

@@ -28,14 +28,11 @@ type renderer struct {
 // renderPackage runs the pipeline of the package in dir over its resources
 // and its (already rendered) subpackages' resources, Kptfiles included as
 // kpt does, and writes the outcome back. When a function fails, nothing is
-// written unless the root Kptfile asks to save partial results.
+// written unless the root Kptfile asks to save partial results. The
+// Kptfile has been checked by renderTree.
 func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	kf, err := r.kptfile(dir)
 	if err != nil {
-		return err
-	}
-	// As kpt, the whole pipeline is checked before anything runs.
-	if err := r.validate(dir, kf); err != nil {
 		return err
 	}
 	rw := &kio.LocalPackageReadWriter{

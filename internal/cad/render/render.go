@@ -24,8 +24,8 @@ import (
 // the functions that succeeded left it.
 func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opts Options) (cad.Package, *Result, error) {
 	result := newResult()
-	dirs := packageDirs(pkg)
-	if len(dirs) == 0 || dirs[len(dirs)-1] != "" {
+	tree := packageTree(pkg)
+	if tree == nil {
 		return pkg, result, errors.New("the package has no Kptfile at its root")
 	}
 	save, err := saveOnFailure(pkg[cad.KptfileName])
@@ -37,15 +37,13 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 		return pkg, result, err
 	}
 	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save}
-	for _, dir := range dirs {
-		if err := r.renderPackage(ctx, dir); err != nil {
-			if save {
-				if partial, ferr := fromFS(fsys); ferr == nil {
-					return partial, result, err
-				}
+	if err := r.renderTree(ctx, tree); err != nil {
+		if save {
+			if partial, ferr := fromFS(fsys); ferr == nil {
+				return partial, result, err
 			}
-			return pkg, result, err
 		}
+		return pkg, result, err
 	}
 	out, err := fromFS(fsys)
 	if err != nil {
@@ -53,6 +51,25 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	}
 	r.progressSummary()
 	return out, result, nil
+}
+
+// renderTree renders the subpackages of n, in name order, then n, as kpt
+// does; like kpt, it checks each package's Kptfile before rendering any of
+// its subpackages.
+func (r *renderer) renderTree(ctx context.Context, n *pkgNode) error {
+	kf, err := r.kptfile(n.dir)
+	if err != nil {
+		return err
+	}
+	if err := r.validate(n.dir, kf); err != nil {
+		return err
+	}
+	for _, child := range n.children {
+		if err := r.renderTree(ctx, child); err != nil {
+			return err
+		}
+	}
+	return r.renderPackage(ctx, n.dir)
 }
 
 // saveOnFailure reports whether the root Kptfile asks for partial results to

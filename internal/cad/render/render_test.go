@@ -139,15 +139,26 @@ func TestRenderImageFunctionWithExecRunner(t *testing.T) {
 	}
 }
 
-func TestPackageDirsDepthFirst(t *testing.T) {
+func TestPackageTreeDepthFirst(t *testing.T) {
 	pkg := cad.Package{}
 	for _, d := range []string{"", "b/", "a/", "a/x/", "a/x/y/", "b/z/", "plain/deep/"} {
 		pkg[d+"Kptfile"] = ""
 	}
-	got := packageDirs(pkg)
+	var got []string
+	var visit func(n *pkgNode)
+	visit = func(n *pkgNode) {
+		for _, c := range n.children {
+			visit(c)
+		}
+		got = append(got, n.dir)
+	}
+	visit(packageTree(pkg))
 	want := []string{"a/x/y", "a/x", "a", "b/z", "b", "plain/deep", ""}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("packageDirs = %q, want %q", got, want)
+		t.Errorf("render order = %q, want %q", got, want)
+	}
+	if packageTree(cad.Package{"sub/Kptfile": ""}) != nil {
+		t.Error("a package without a root Kptfile has a tree")
 	}
 }
 
