@@ -51,6 +51,9 @@ func (e ExecRunner) Run(ctx context.Context, fn cad.Function, resourceList []byt
 	stdout := &boundedBuffer{limit: limit, onOverflow: cancel}
 	stderr := &boundedBuffer{limit: limit, onOverflow: cancel}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
+	// A killed function's children may hold its pipes open; do not wait
+	// for them for long.
+	cmd.WaitDelay = 5 * time.Second
 	err := cmd.Run()
 	switch {
 	case stdout.overflow || stderr.overflow:
