@@ -79,6 +79,15 @@ func packageTree(pkg cad.Package) *pkgNode {
 	return nodes[""]
 }
 
+// dirs lists the folders of n and of all the packages below it.
+func (n *pkgNode) dirs() []string {
+	out := []string{n.dir}
+	for _, c := range n.children {
+		out = append(out, c.dirs()...)
+	}
+	return out
+}
+
 // parentPackage is the nearest package folder strictly above dir, or NUL
 // when dir is not inside another package.
 func parentPackage(dirs []string, dir string) string {

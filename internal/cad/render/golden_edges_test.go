@@ -102,3 +102,12 @@ func TestGoldenInvalidRootKptfileStopsBeforeSubpackages(t *testing.T) {
 		"sub/a.yaml":  configMapYAML("a", "k: v", false),
 	})
 }
+
+func TestGoldenFunctionMovesResources(t *testing.T) {
+	goldenCase(t, cad.Package{
+		"Kptfile":     kptfile("root", "", "\n  mutators:\n  - exec: $FN/movefile\n  - exec: $FN/setlabels\n    configMap:\n      after: move\n"),
+		"x.yaml":      configMapYAML("x", "k: v", false) + "---\n" + deployment("d", nil),
+		"sub/Kptfile": kptfile("sub", "", ""),
+		"sub/y.yaml":  configMapYAML("y", "k: v", false),
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -23,6 +24,8 @@ type renderer struct {
 	result        *Result
 	saveOnFailure bool
 	packages      int
+	// dirs are the folders of every package of the tree.
+	dirs []string
 }
 
 // renderPackage runs the pipeline of the package in dir over its resources
@@ -48,6 +51,9 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("package %q: reading resources: %w", displayDir(dir), unprefix(err))
 	}
+	if err := toPackagePaths(nodes, dir, r.dirs); err != nil {
+		return fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
 	r.packages++
 	r.progressf("Package %q: \n", r.displayName(dir))
 	var pipeline kptfilev1.Pipeline
@@ -63,17 +69,20 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	for _, fn := range pipeline.Mutators {
 		out, err := r.run(ctx, dir, fn, nodes)
 		if err != nil {
-			return r.fail(rw, nodes, err)
+			return r.fail(rw, dir, nodes, err)
 		}
 		nodes = out
 	}
 	for _, fn := range pipeline.Validators {
 		// A validator's output is dropped: validators may not mutate.
 		if _, err := r.run(ctx, dir, fn, nodes); err != nil {
-			return r.fail(rw, nodes, err)
+			return r.fail(rw, dir, nodes, err)
 		}
 	}
 	r.progressf("\n")
+	if err := fromPackagePaths(nodes, dir); err != nil {
+		return fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
 	if err := rw.Write(nodes); err != nil {
 		return fmt.Errorf("package %q: writing resources: %w", displayDir(dir), err)
 	}
@@ -117,12 +126,22 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 		r.progressf("[FAIL] %q in %s\n", fnName(fn), time.Since(start).Round(time.Millisecond))
 		return nil, fmt.Errorf("package %q: input resource list must contain only KRM resources: %w", displayDir(dir), err)
 	}
+	// As kyaml's pipelines, let a function move a resource by changing
+	// either its path annotation or the legacy one.
+	annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(in)
+	defer clearMigrationIDs(in)
+	if err != nil {
+		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
 	out, record, err := call(ctx, r.runner, fn, in, config)
 	r.result.Items = append(r.result.Items, record)
 	r.progressDone(fn, record, err, time.Since(start))
 	if err != nil {
 		r.result.ExitCode = 1
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	if err := kio.ReconcileInternalAnnotations(out, annotations); err != nil {
+		return nil, fmt.Errorf("package %q: function %q: %w", displayDir(dir), fnName(fn), err)
 	}
 	if err := kptfilev1.AreKRM(out); err != nil {
 		return nil, fmt.Errorf("package %q: function %q: output resource list must contain only KRM resources: %w", displayDir(dir), fnName(fn), err)
@@ -136,8 +155,11 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 // fail saves, when asked, what the package's successful functions produced
 // before the failure. As kpt, a failed render writes resources but prunes no
 // file.
-func (r *renderer) fail(rw *kio.LocalPackageReadWriter, nodes []*yaml.RNode, err error) error {
+func (r *renderer) fail(rw *kio.LocalPackageReadWriter, dir string, nodes []*yaml.RNode, err error) error {
 	if r.saveOnFailure {
+		if perr := fromPackagePaths(nodes, dir); perr != nil {
+			return fmt.Errorf("%w (saving partial results: %v)", err, perr)
+		}
 		// The plain writer writes without pruning the files read.
 		w := kio.LocalPackageWriter{PackagePath: rw.PackagePath, FileSystem: rw.FileSystem}
 		if werr := w.Write(nodes); werr != nil {
@@ -198,4 +220,13 @@ func displayDir(dir string) string {
 		return "."
 	}
 	return dir
+}
+
+// clearMigrationIDs removes the marks kyaml's annotation migration leaves
+// on a function's input, which stays in the package when the function was
+// a validator or failed.
+func clearMigrationIDs(nodes []*yaml.RNode) {
+	for _, n := range nodes {
+		_, _ = n.Pipe(yaml.ClearAnnotation(kioutil.InternalAnnotationsMigrationResourceIDAnnotation))
+	}
 }

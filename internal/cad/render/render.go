@@ -36,7 +36,7 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	if err != nil {
 		return pkg, result, err
 	}
-	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save}
+	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save, dirs: tree.dirs()}
 	if err := r.renderTree(ctx, tree); err != nil {
 		if save {
 			if partial, ferr := fromFS(fsys); ferr == nil {

@@ -1,0 +1,52 @@
+package render
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/porch-dev/porch/internal/cad"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+)
+
+// echoRunner returns its input and remembers it.
+type echoRunner struct{ inputs []string }
+
+func (e *echoRunner) Run(_ context.Context, _ cad.Function, rl []byte) ([]byte, []byte, error) {
+	e.inputs = append(e.inputs, string(rl))
+	return rl, nil, nil
+}
+
+func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
+	pkg := cad.Package{
+		"Kptfile":         kptfile("root", "", "\n  mutators:\n  - exec: echo\n"),
+		"a.yaml":          configMapYAML("a", "k: v", false),
+		"sub/Kptfile":     kptfile("sub", "", ""),
+		"sub/deep/b.yaml": configMapYAML("b", "k: v", false),
+	}
+	runner := &echoRunner{}
+	got, _, err := Render(context.Background(), pkg, runner, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := (&kio.ByteReader{Reader: strings.NewReader(runner.inputs[0]), OmitReaderAnnotations: true}).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, n := range nodes {
+		a := n.GetAnnotations()
+		seen[n.GetName()] = a[packagePathAnnotation] + " " + a["internal.config.kubernetes.io/path"] + " " + a["config.kubernetes.io/path"]
+	}
+	want := map[string]string{"root": "/ Kptfile Kptfile", "a": "/ a.yaml a.yaml", "sub": "/sub Kptfile Kptfile", "b": "/sub deep/b.yaml deep/b.yaml"}
+	for name, w := range want {
+		if seen[name] != w {
+			t.Errorf("%s: package, path, legacy path = %q, want %q", name, seen[name], w)
+		}
+	}
+	for name, content := range got {
+		if strings.Contains(content, "config.kubernetes.io") {
+			t.Errorf("%s keeps internal annotations:\n%s", name, content)
+		}
+	}
+}
