@@ -81,3 +81,15 @@ func setPath(n *yaml.RNode, p string) error {
 	}
 	return n.PipeE(yaml.SetAnnotation(kioutil.LegacyPathAnnotation, p))
 }
+
+// findResource is the resource of nodes read from file, relative to the
+// package in dir, or nil.
+func findResource(nodes []*yaml.RNode, dir, file string) *yaml.RNode {
+	for _, n := range nodes {
+		p, _, _ := kioutil.GetFileAnnotations(n)
+		if n.GetAnnotations()[packagePathAnnotation] == "/"+dir && p == path.Clean(file) {
+			return n
+		}
+	}
+	return nil
+}

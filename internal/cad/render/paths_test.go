@@ -50,3 +50,40 @@ func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
 		}
 	}
 }
+
+// configRunner records the functionConfig each function gets; the function
+// named "label" labels every resource.
+type configRunner struct{ configs []string }
+
+func (c *configRunner) Run(_ context.Context, fn cad.Function, rl []byte) ([]byte, []byte, error) {
+	reader := &kio.ByteReader{Reader: strings.NewReader(string(rl)), OmitReaderAnnotations: true}
+	if _, err := reader.Read(); err != nil {
+		return nil, nil, err
+	}
+	c.configs = append(c.configs, reader.FunctionConfig.MustString())
+	if fn.Exec == "label" {
+		return labelAll(rl, "seen", "yes")
+	}
+	return rl, nil, nil
+}
+
+func TestMutatorsGetTheCurrentConfigFile(t *testing.T) {
+	pkg := cad.Package{
+		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: label\n  - exec: read\n    configPath: cfg.yaml\n"+
+			"  validators:\n  - exec: read\n    configPath: cfg.yaml\n"),
+		"cfg.yaml": configMapYAML("cfg", "k: v", true),
+	}
+	runner := &configRunner{}
+	if _, _, err := Render(context.Background(), pkg, runner, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(runner.configs) != 3 {
+		t.Fatalf("configs = %q", runner.configs)
+	}
+	if !strings.Contains(runner.configs[1], "seen:") {
+		t.Errorf("the mutator got the config as it was on disk:\n%s", runner.configs[1])
+	}
+	if strings.Contains(runner.configs[2], "seen:") {
+		t.Errorf("the validator got the mutated config, kpt gives it the file:\n%s", runner.configs[2])
+	}
+}

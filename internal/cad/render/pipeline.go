@@ -67,7 +67,7 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 		}
 	}
 	for _, fn := range pipeline.Mutators {
-		out, err := r.run(ctx, dir, fn, nodes)
+		out, err := r.run(ctx, dir, fn, nodes, true)
 		if err != nil {
 			return r.fail(rw, dir, nodes, err)
 		}
@@ -75,7 +75,7 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	}
 	for _, fn := range pipeline.Validators {
 		// A validator's output is dropped: validators may not mutate.
-		if _, err := r.run(ctx, dir, fn, nodes); err != nil {
+		if _, err := r.run(ctx, dir, fn, nodes, false); err != nil {
 			return r.fail(rw, dir, nodes, err)
 		}
 	}
@@ -91,13 +91,20 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 
 // run calls one function on the resources it selects and returns all the
 // package's resources afterwards.
-func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode) (_ []*yaml.RNode, err error) {
+func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode, mutator bool) (_ []*yaml.RNode, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	config, err := functionConfig(r.readFile, dir, fn)
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	if mutator && fn.ConfigPath != "" {
+		// The config file is one of the package's resources, which earlier
+		// mutators may have changed: kpt gives mutators its current state.
+		if current := findResource(nodes, dir, fn.ConfigPath); current != nil {
+			config = current.Copy()
+		}
 	}
 	in := nodes
 	if hasSelection(fn) {
