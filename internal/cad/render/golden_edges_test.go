@@ -111,3 +111,22 @@ func TestGoldenFunctionMovesResources(t *testing.T) {
 		"sub/y.yaml":  configMapYAML("y", "k: v", false),
 	})
 }
+
+func TestGoldenKptfileUnknownFieldFails(t *testing.T) {
+	_, _, err := goldenCase(t, cad.Package{
+		"Kptfile": kptfile("root", "", "\n  mutatorz:\n  - exec: $FN/setlabels\n"),
+	})
+	if err == nil || !strings.Contains(err.Error(), "mutatorz") {
+		t.Fatalf("error %v does not name the unknown field", err)
+	}
+}
+
+func TestGoldenKptfileOldSchemaFails(t *testing.T) {
+	_, _, err := goldenCase(t, cad.Package{
+		"Kptfile":     kptfile("root", "", ""),
+		"sub/Kptfile": "apiVersion: kpt.dev/v1alpha1\nkind: Kptfile\nmetadata:\n  name: s\n",
+	})
+	if err == nil || !strings.Contains(err.Error(), `"v1alpha1"`) && !strings.Contains(err.Error(), "kpt.dev/v1alpha1") {
+		t.Fatalf("error %v does not name the old version", err)
+	}
+}

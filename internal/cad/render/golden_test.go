@@ -85,6 +85,9 @@ func progressLines(s string) string {
 	var lines []string
 	for _, line := range strings.Split(s, "\n") {
 		line = strings.TrimRight(line, " ")
+		if strings.HasPrefix(line, "Error: ") {
+			break // kpt's final error, which may span lines
+		}
 		if !isProgress(line) {
 			continue
 		}

@@ -176,37 +176,6 @@ func (r *renderer) fail(rw *kio.LocalPackageReadWriter, dir string, nodes []*yam
 	return err
 }
 
-// validate checks every function of the package's pipeline: each function
-// config must exist, then kpt's own checks (image or exec, image reference,
-// config path inside the package) must pass.
-func (r *renderer) validate(dir string, kf *kptfilev1.KptFile) error {
-	if kf.Pipeline == nil {
-		return nil
-	}
-	for _, fn := range append(append([]kptfilev1.Function{}, kf.Pipeline.Mutators...), kf.Pipeline.Validators...) {
-		if fn.Image == "" && fn.Exec == "" {
-			continue // reported by kpt's checks below
-		}
-		if _, err := functionConfig(r.readFile, dir, fn); err != nil {
-			return fmt.Errorf("package %q: %w", displayDir(dir), err)
-		}
-	}
-	if err := kf.Validate(r.fsys, kptfilev1.UniquePath(fsPath(dir))); err != nil {
-		return fmt.Errorf("package %q: %w", displayDir(dir), unprefix(err))
-	}
-	return nil
-}
-
-func (r *renderer) kptfile(dir string) (*kptfilev1.KptFile, error) {
-	name := path.Join(dir, cad.KptfileName)
-	content, _ := r.readFile(name)
-	var kf kptfilev1.KptFile
-	if err := yaml.Unmarshal([]byte(content), &kf); err != nil {
-		return nil, fmt.Errorf("%s: invalid Kptfile: %w", name, err)
-	}
-	return &kf, nil
-}
-
 func (r *renderer) readFile(name string) (string, bool) {
 	data, err := r.fsys.ReadFile(path.Join(root, name))
 	if err != nil {
