@@ -130,3 +130,15 @@ func TestGoldenKptfileOldSchemaFails(t *testing.T) {
 		t.Fatalf("error %v does not name the old version", err)
 	}
 }
+
+func TestGoldenMissingExecutableFails(t *testing.T) {
+	pkg := cad.Package{
+		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n  - exec: $FN/no-such-function\n"),
+		"a.yaml":  configMapYAML("a", "k: v", false),
+	}
+	got, _, err := goldenCase(t, pkg)
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	comparePackages(t, got, withFunctions(t, pkg))
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -56,11 +57,11 @@ func (r *renderer) progressDone(fn kptfilev1.Function, record fnresultv1.Result,
 			r.progressf("    %q\n", line)
 		}
 	}
-	if err != nil {
+	// A function that could not start has no exit code: kpt, and the
+	// caller, report its error at the end.
+	var coded interface{ ExitCode() int }
+	if err != nil && errors.As(err, &coded) {
 		r.progressf("  Exit code: %d\n", record.ExitCode)
-		if record.Stderr == "" && len(record.Results) == 0 {
-			r.progressf("  Error: %v\n", err)
-		}
 	}
 }
 
