@@ -45,7 +45,7 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 	if err != nil {
 		return err
 	}
-	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs)}
+	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs), Path: filepath.ToSlash(abs)}
 	out, result, renderErr := render.Render(ctx, pkg, render.ExecRunner{Timeout: flags.timeout}, opts)
 	if flags.resultsDir != "" {
 		if err := writeResults(flags.resultsDir, result); err != nil {

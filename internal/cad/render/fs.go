@@ -79,13 +79,14 @@ func packageTree(pkg cad.Package) *pkgNode {
 	return nodes[""]
 }
 
-// dirs lists the folders of n and of all the packages below it.
+// dirs lists the folders of the packages below n, then n's, in the order
+// they render.
 func (n *pkgNode) dirs() []string {
-	out := []string{n.dir}
+	var out []string
 	for _, c := range n.children {
 		out = append(out, c.dirs()...)
 	}
-	return out
+	return append(out, n.dir)
 }
 
 // parentPackage is the nearest package folder strictly above dir, or NUL

@@ -21,13 +21,14 @@ const kptBinary = "/usr/bin/kpt"
 
 // oracle renders pkg with kpt in a temporary folder and returns the files
 // it left, its results and whether it succeeded.
-func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList, string, bool) {
+func oracle(t *testing.T, pkg cad.Package) (_ cad.Package, _ *fnresultv1.ResultList, progress, dir string, ok bool) {
 	t.Helper()
 	if _, err := os.Stat(kptBinary); err != nil {
 		t.Skipf("kpt is not installed: %v", err)
 	}
 	tmp := t.TempDir()
-	dir, results := filepath.Join(tmp, "pkg"), filepath.Join(tmp, "results")
+	dir = filepath.Join(tmp, "pkg")
+	results := filepath.Join(tmp, "results")
 	writeDir(t, dir, pkg)
 	if err := os.Mkdir(results, 0o755); err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList,
 	if err := yaml.Unmarshal(data, &list); err != nil {
 		t.Fatal(err)
 	}
-	return readDir(t, dir), &list, out.String(), runErr == nil
+	return readDir(t, dir), &list, out.String(), dir, runErr == nil
 }
 
 // goldenCase renders pkg both with kpt and with Render and requires the same
@@ -56,9 +57,12 @@ func oracle(t *testing.T, pkg cad.Package) (cad.Package, *fnresultv1.ResultList,
 func goldenCase(t *testing.T, pkg cad.Package) (cad.Package, *Result, error) {
 	t.Helper()
 	pkg = withFunctions(t, pkg)
-	want, wantResults, wantProgress, wantOK := oracle(t, pkg)
+	want, wantResults, wantProgress, dir, wantOK := oracle(t, pkg)
 	var progress bytes.Buffer
-	got, gotResults, err := Render(context.Background(), pkg, ExecRunner{}, Options{Progress: &progress, Name: "pkg"})
+	// Rendered as if it lived where kpt rendered it, functions see the
+	// same package paths.
+	opts := Options{Progress: &progress, Name: "pkg", Path: filepath.ToSlash(dir)}
+	got, gotResults, err := Render(context.Background(), pkg, ExecRunner{}, opts)
 	if (err == nil) != wantOK {
 		t.Fatalf("Render error = %v, kpt succeeded = %v", err, wantOK)
 	}

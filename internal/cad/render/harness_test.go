@@ -14,7 +14,7 @@ import (
 )
 
 // testFunctions are the exec functions of testdata/fn, built once per run.
-var testFunctions = []string{"setlabels", "setnamespace", "denyannotation", "prune", "movefile"}
+var testFunctions = []string{"setlabels", "setnamespace", "denyannotation", "prune", "movefile", "order"}
 
 var (
 	buildOnce sync.Once

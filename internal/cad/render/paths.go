@@ -2,6 +2,7 @@ package render
 
 import (
 	"path"
+	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -14,10 +15,21 @@ import (
 // to the package being written.
 const packagePathAnnotation = "internal.config.kubernetes.io/package-path"
 
+// packagePath is the value of packagePathAnnotation for the package in
+// dir: its folder under base, where the tree lives ("/" when it lives in
+// memory only).
+func packagePath(base, dir string) string {
+	return path.Join(base, dir)
+}
+
+// packageDir undoes packagePath.
+func packageDir(base, value string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(value, base), "/")
+}
+
 // toPackagePaths makes the paths of nodes, read from the package in dir,
-// relative to the package each resource belongs to, among dirs. Package
-// paths are written "/" for the root and "/sub" for a subpackage.
-func toPackagePaths(nodes []*yaml.RNode, dir string, dirs []string) error {
+// relative to the package each resource belongs to, among dirs.
+func toPackagePaths(nodes []*yaml.RNode, base, dir string, dirs []string) error {
 	for _, n := range nodes {
 		p, _, err := kioutil.GetFileAnnotations(n)
 		if err != nil || p == "" {
@@ -28,7 +40,7 @@ func toPackagePaths(nodes []*yaml.RNode, dir string, dirs []string) error {
 		if err := setPath(n, strings.TrimPrefix(full, prefixOf(owner))); err != nil {
 			return err
 		}
-		if err := n.PipeE(yaml.SetAnnotation(packagePathAnnotation, "/"+owner)); err != nil {
+		if err := n.PipeE(yaml.SetAnnotation(packagePathAnnotation, packagePath(base, owner))); err != nil {
 			return err
 		}
 	}
@@ -37,14 +49,14 @@ func toPackagePaths(nodes []*yaml.RNode, dir string, dirs []string) error {
 
 // fromPackagePaths undoes toPackagePaths for writing the package in dir.
 // Resources without a package keep their path, relative to dir.
-func fromPackagePaths(nodes []*yaml.RNode, dir string) error {
+func fromPackagePaths(nodes []*yaml.RNode, base, dir string) error {
 	for _, n := range nodes {
 		owner, ok := n.GetAnnotations()[packagePathAnnotation]
 		if !ok {
 			continue
 		}
 		if p, _, _ := kioutil.GetFileAnnotations(n); p != "" {
-			full := path.Join(strings.TrimPrefix(owner, "/"), p)
+			full := path.Join(packageDir(base, owner), p)
 			if err := setPath(n, strings.TrimPrefix(full, prefixOf(dir))); err != nil {
 				return err
 			}
@@ -84,12 +96,25 @@ func setPath(n *yaml.RNode, p string) error {
 
 // findResource is the resource of nodes read from file, relative to the
 // package in dir, or nil.
-func findResource(nodes []*yaml.RNode, dir, file string) *yaml.RNode {
+func findResource(nodes []*yaml.RNode, base, dir, file string) *yaml.RNode {
 	for _, n := range nodes {
 		p, _, _ := kioutil.GetFileAnnotations(n)
-		if n.GetAnnotations()[packagePathAnnotation] == "/"+dir && p == path.Clean(file) {
+		if n.GetAnnotations()[packagePathAnnotation] == packagePath(base, dir) && p == path.Clean(file) {
 			return n
 		}
 	}
 	return nil
+}
+
+// sortByPackage orders nodes as kpt gives them to a package's functions:
+// the resources of its subpackages, in the order those render, then its
+// own, each package's in file order. dirs are in render order.
+func sortByPackage(nodes []*yaml.RNode, base string, dirs []string) {
+	rank := map[string]int{}
+	for i, d := range dirs {
+		rank[packagePath(base, d)] = i
+	}
+	sort.SliceStable(nodes, func(i, j int) bool {
+		return rank[nodes[i].GetAnnotations()[packagePathAnnotation]] < rank[nodes[j].GetAnnotations()[packagePathAnnotation]]
+	})
 }

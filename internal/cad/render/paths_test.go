@@ -18,6 +18,11 @@ func (e *echoRunner) Run(_ context.Context, _ cad.Function, rl []byte) ([]byte, 
 }
 
 func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
+	t.Run("in memory", func(t *testing.T) { checkPackagePaths(t, "", "/") })
+	t.Run("in a folder", func(t *testing.T) { checkPackagePaths(t, "/work/pkg", "/work/pkg/") })
+}
+
+func checkPackagePaths(t *testing.T, base, prefix string) {
 	pkg := cad.Package{
 		"Kptfile":         kptfile("root", "", "\n  mutators:\n  - exec: echo\n"),
 		"a.yaml":          configMapYAML("a", "k: v", false),
@@ -25,7 +30,7 @@ func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
 		"sub/deep/b.yaml": configMapYAML("b", "k: v", false),
 	}
 	runner := &echoRunner{}
-	got, _, err := Render(context.Background(), pkg, runner, Options{})
+	got, _, err := Render(context.Background(), pkg, runner, Options{Path: base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +43,14 @@ func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
 		a := n.GetAnnotations()
 		seen[n.GetName()] = a[packagePathAnnotation] + " " + a["internal.config.kubernetes.io/path"] + " " + a["config.kubernetes.io/path"]
 	}
-	want := map[string]string{"root": "/ Kptfile Kptfile", "a": "/ a.yaml a.yaml", "sub": "/sub Kptfile Kptfile", "b": "/sub deep/b.yaml deep/b.yaml"}
+	root := strings.TrimSuffix(prefix, "/")
+	if root == "" {
+		root = "/"
+	}
+	want := map[string]string{
+		"root": root + " Kptfile Kptfile", "a": root + " a.yaml a.yaml",
+		"sub": prefix + "sub Kptfile Kptfile", "b": prefix + "sub deep/b.yaml deep/b.yaml",
+	}
 	for name, w := range want {
 		if seen[name] != w {
 			t.Errorf("%s: package, path, legacy path = %q, want %q", name, seen[name], w)

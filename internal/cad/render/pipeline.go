@@ -24,7 +24,7 @@ type renderer struct {
 	result        *Result
 	saveOnFailure bool
 	packages      int
-	// dirs are the folders of every package of the tree.
+	// dirs are the folders of every package of the tree, in render order.
 	dirs []string
 }
 
@@ -51,9 +51,10 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("package %q: reading resources: %w", displayDir(dir), unprefix(err))
 	}
-	if err := toPackagePaths(nodes, dir, r.dirs); err != nil {
+	if err := toPackagePaths(nodes, r.base(), dir, r.dirs); err != nil {
 		return fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
+	sortByPackage(nodes, r.base(), r.dirs)
 	r.packages++
 	r.progressf("Package %q: \n", r.displayName(dir))
 	var pipeline kptfilev1.Pipeline
@@ -80,7 +81,7 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 		}
 	}
 	r.progressf("\n")
-	if err := fromPackagePaths(nodes, dir); err != nil {
+	if err := fromPackagePaths(nodes, r.base(), dir); err != nil {
 		return fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
 	if err := rw.Write(nodes); err != nil {
@@ -102,7 +103,7 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	if mutator && fn.ConfigPath != "" {
 		// The config file is one of the package's resources, which earlier
 		// mutators may have changed: kpt gives mutators its current state.
-		if current := findResource(nodes, dir, fn.ConfigPath); current != nil {
+		if current := findResource(nodes, r.base(), dir, fn.ConfigPath); current != nil {
 			config = current.Copy()
 		}
 	}
@@ -164,7 +165,7 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 // file.
 func (r *renderer) fail(rw *kio.LocalPackageReadWriter, dir string, nodes []*yaml.RNode, err error) error {
 	if r.saveOnFailure {
-		if perr := fromPackagePaths(nodes, dir); perr != nil {
+		if perr := fromPackagePaths(nodes, r.base(), dir); perr != nil {
 			return fmt.Errorf("%w (saving partial results: %v)", err, perr)
 		}
 		// The plain writer writes without pruning the files read.
@@ -189,6 +190,14 @@ func (r *renderer) readFile(name string) (string, bool) {
 func unprefix(err error) error {
 	msg := strings.ReplaceAll(err.Error(), root+"/", "")
 	return fmt.Errorf("%s", msg)
+}
+
+// base is where the package tree lives, as functions see it.
+func (r *renderer) base() string {
+	if r.opts.Path == "" {
+		return "/"
+	}
+	return path.Clean(r.opts.Path)
 }
 
 func displayDir(dir string) string {

@@ -20,6 +20,11 @@ type Options struct {
 	// Name is how the root package is named in progress lines; kpt uses the
 	// folder's name. Subpackages are named Name/path.
 	Name string
+	// Path is where the package lives, '/'-separated and absolute, when it
+	// lives in a folder: functions see it in each resource's
+	// internal.config.kubernetes.io/package-path annotation, as in kpt.
+	// Empty means "/".
+	Path string
 }
 
 func newResult() *Result {
