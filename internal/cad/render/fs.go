@@ -89,6 +89,17 @@ func (n *pkgNode) dirs() []string {
 	return append(out, n.dir)
 }
 
+// index maps the folder of n and of every package below it to its node.
+func (n *pkgNode) index() map[string]*pkgNode {
+	out := map[string]*pkgNode{n.dir: n}
+	for _, c := range n.children {
+		for d, node := range c.index() {
+			out[d] = node
+		}
+	}
+	return out
+}
+
 // parentPackage is the nearest package folder strictly above dir, or NUL
 // when dir is not inside another package.
 func parentPackage(dirs []string, dir string) string {

@@ -142,3 +142,16 @@ func TestGoldenMissingExecutableFails(t *testing.T) {
 	}
 	comparePackages(t, got, withFunctions(t, pkg))
 }
+
+func TestGoldenFunctionInputOrderAndPaths(t *testing.T) {
+	pkg := cad.Package{
+		"Kptfile":           kptfile("root", "", "\n  mutators:\n  - exec: $FN/order\n"),
+		"sub/Kptfile":       kptfile("sub", "", ""),
+		"sub2/Kptfile":      kptfile("sub2", "", ""),
+		"sub2/deep/Kptfile": kptfile("deep", "", "\n  mutators:\n  - exec: $FN/order\n"),
+	}
+	for _, f := range []string{"a.yaml", "z.yaml", "sub/y.yaml", "sub/b.yaml", "sub2/c.yaml", "sub2/deep/d.yaml", "plain/p.yaml"} {
+		pkg[f] = configMapYAML(strings.NewReplacer("/", "-", ".", "-").Replace(f), "k: v", false)
+	}
+	goldenCase(t, pkg)
+}

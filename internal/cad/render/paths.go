@@ -2,7 +2,6 @@ package render
 
 import (
 	"path"
-	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -104,17 +103,4 @@ func findResource(nodes []*yaml.RNode, base, dir, file string) *yaml.RNode {
 		}
 	}
 	return nil
-}
-
-// sortByPackage orders nodes as kpt gives them to a package's functions:
-// the resources of its subpackages, in the order those render, then its
-// own, each package's in file order. dirs are in render order.
-func sortByPackage(nodes []*yaml.RNode, base string, dirs []string) {
-	rank := map[string]int{}
-	for i, d := range dirs {
-		rank[packagePath(base, d)] = i
-	}
-	sort.SliceStable(nodes, func(i, j int) bool {
-		return rank[nodes[i].GetAnnotations()[packagePathAnnotation]] < rank[nodes[j].GetAnnotations()[packagePathAnnotation]]
-	})
 }

@@ -23,9 +23,12 @@ type renderer struct {
 	fsys          filesys.FileSystem
 	result        *Result
 	saveOnFailure bool
-	packages      int
+	rendered      int
 	// dirs are the folders of every package of the tree, in render order.
 	dirs []string
+	// packages are the packages of the tree by folder.
+	packages map[string]*pkgNode
+	order    outputOrder
 }
 
 // renderPackage runs the pipeline of the package in dir over its resources
@@ -51,11 +54,11 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("package %q: reading resources: %w", displayDir(dir), unprefix(err))
 	}
+	r.order.sortForPackage(nodes, r.packages[dir])
 	if err := toPackagePaths(nodes, r.base(), dir, r.dirs); err != nil {
 		return fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
-	sortByPackage(nodes, r.base(), r.dirs)
-	r.packages++
+	r.rendered++
 	r.progressf("Package %q: \n", r.displayName(dir))
 	var pipeline kptfilev1.Pipeline
 	if kf.Pipeline != nil {
@@ -84,6 +87,11 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err := fromPackagePaths(nodes, r.base(), dir); err != nil {
 		return fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
+	// Give new resources their file now, so that their order is recorded.
+	if err := kioutil.DefaultPathAndIndexAnnotation("", nodes); err != nil {
+		return fmt.Errorf("package %q: %w", displayDir(dir), err)
+	}
+	r.order.record(nodes, dir)
 	if err := rw.Write(nodes); err != nil {
 		return fmt.Errorf("package %q: writing resources: %w", displayDir(dir), err)
 	}

@@ -66,5 +66,5 @@ func (r *renderer) progressDone(fn kptfilev1.Function, record fnresultv1.Result,
 }
 
 func (r *renderer) progressSummary() {
-	r.progressf("Successfully executed %d function(s) in %d package(s).\n", len(r.result.Items), r.packages)
+	r.progressf("Successfully executed %d function(s) in %d package(s).\n", len(r.result.Items), r.rendered)
 }

@@ -36,7 +36,10 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	if err != nil {
 		return pkg, result, err
 	}
-	r := &renderer{runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save, dirs: tree.dirs()}
+	r := &renderer{
+		runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save,
+		dirs: tree.dirs(), packages: tree.index(), order: outputOrder{},
+	}
 	if err := r.renderTree(ctx, tree); err != nil {
 		if save {
 			if partial, ferr := fromFS(fsys); ferr == nil {
