@@ -84,6 +84,7 @@ proto: ## Regenerate the runner's gRPC code (needs protoc on PATH).
 build: manifests generate fmt vet ## Build the binaries into bin/.
 	$(GO) build -o $(LOCALBIN)/manager ./cmd/manager
 	$(GO) build -o $(LOCALBIN)/runner ./cmd/runner
+	$(GO) build -o $(LOCALBIN)/porchctl ./cmd/porchctl
 
 .PHONY: run
 run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
