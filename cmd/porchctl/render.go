@@ -24,8 +24,10 @@ func newRenderCommand() *cobra.Command {
 		Use:   "render DIR",
 		Short: "Render a package in place: run its Kptfile pipeline and its subpackages'",
 		Long: "Render runs the Kptfile pipeline of the package in DIR and of its subpackages, " +
-			"as kpt fn render does, and writes the result back to DIR. Functions run from " +
-			"their exec: executables; image: functions need the function runner.",
+			"as kpt fn render does, and writes the result back to DIR. exec: functions run " +
+			"from their executables; image: functions of the catalog that the function runner " +
+			"has built in (set-namespace, set-labels, apply-setters and more) run in-process, " +
+			"with no container engine.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRender(cmd.Context(), cmd, args[0], flags)
@@ -46,7 +48,7 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 		return err
 	}
 	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs), Path: filepath.ToSlash(abs)}
-	out, result, renderErr := render.Render(ctx, pkg, render.ExecRunner{Timeout: flags.timeout}, opts)
+	out, result, renderErr := render.Render(ctx, pkg, newLocalFunctions(render.ExecRunner{Timeout: flags.timeout}), opts)
 	if flags.resultsDir != "" {
 		if err := writeResults(flags.resultsDir, result); err != nil {
 			return err

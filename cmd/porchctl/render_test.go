@@ -120,14 +120,27 @@ func TestFnRender(t *testing.T) {
 		}
 	})
 
-	t.Run("image functions need the function runner", func(t *testing.T) {
+	t.Run("image functions of the catalog run in-process; an unknown image is named", func(t *testing.T) {
 		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{
+			"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n" +
+				"  - image: ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4\n    configMap:\n      namespace: prod\n",
+			"cm.yaml": cm("a"),
+		})
+		out, err := porchctl(t, bin, "fn", "render", dir)
+		if err != nil || !strings.Contains(out, `[PASS] "ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4"`) {
+			t.Fatalf("err=%v output:\n%s", err, out)
+		}
+		if got := readFile(t, filepath.Join(dir, "cm.yaml")); !strings.Contains(got, "namespace: prod") {
+			t.Errorf("set-namespace did not run:\n%s", got)
+		}
+
 		writeFiles(t, dir, map[string]string{
 			"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n  - image: ghcr.io/example/set-labels:v1\n",
 		})
-		out, err := porchctl(t, bin, "fn", "render", dir)
-		if err == nil || !strings.Contains(out, "image functions need the function runner: ghcr.io/example/set-labels:v1") {
-			t.Errorf("err=%v output:\n%s", err, out)
+		out, err = porchctl(t, bin, "fn", "render", dir)
+		if err == nil || !strings.Contains(out, "ghcr.io/example/set-labels:v1") || !strings.Contains(out, `no function runner knows image "ghcr.io/example/set-labels:v1"`) {
+			t.Errorf("an unknown image: err=%v output:\n%s", err, out)
 		}
 	})
 }
