@@ -56,6 +56,7 @@ test: manifests generate fmt vet envtest ## Run every test (unit and envtest) wi
 bench: envtest ## Run the scale benchmarks (a 1,000-package repository, 100 repositories); takes several minutes.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./test/bench/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/bench/engine/
 
 .PHONY: verify
 verify: manifests generate fmt ## Regenerate everything and fail if the tree changed.
