@@ -14,14 +14,35 @@ import (
 // matcher matches resources by group, kind, namespace and name, and by file.
 // Namespace and name come from the merge comment when there is one, so that a
 // resource renamed locally still matches its upstream.
-type matcher struct{}
+//
+// Merge3 compares every resource with every group found so far, so each
+// resource's identity is worked out once and remembered: without that, an
+// upgrade spends most of its time reading the same metadata again.
+type matcher struct {
+	ids map[*yaml.RNode]knownID
+}
 
-var _ filters.ResourceMatcher = matcher{}
+type knownID struct {
+	id resourceID
+	ok bool
+}
 
-func (matcher) IsSameResource(a, b *yaml.RNode) bool {
-	ida, oka := identity(a)
-	idb, okb := identity(b)
-	return oka && okb && ida == idb
+var _ filters.ResourceMatcher = &matcher{}
+
+func newMatcher() *matcher { return &matcher{ids: map[*yaml.RNode]knownID{}} }
+
+func (m *matcher) IsSameResource(a, b *yaml.RNode) bool {
+	ida, idb := m.identity(a), m.identity(b)
+	return ida.ok && idb.ok && ida.id == idb.id
+}
+
+func (m *matcher) identity(node *yaml.RNode) knownID {
+	if known, ok := m.ids[node]; ok {
+		return known
+	}
+	id, ok := identity(node)
+	m.ids[node] = knownID{id: id, ok: ok}
+	return m.ids[node]
 }
 
 type resourceID struct {

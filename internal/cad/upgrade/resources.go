@@ -70,7 +70,7 @@ func mergeResources(fsys filesys.FileSystem) error {
 	}
 	err := kio.Pipeline{
 		Inputs:  []kio.Reader{dest, reader(originRoot, "original"), reader(updatedRoot, "updated")},
-		Filters: []kio.Filter{filters.Merge3{Matcher: matcher{}, Handler: handler{}}},
+		Filters: []kio.Filter{filters.Merge3{Matcher: newMatcher(), Handler: handler{}}},
 		Outputs: []kio.Writer{dest},
 	}.Execute()
 	if err != nil {
