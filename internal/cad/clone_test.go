@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 )
 
 // upstreamPackage has what kpt treats differently on get: a Kptfile with a
@@ -69,7 +71,7 @@ labels:
 }
 
 func TestCloneMatchesKpt(t *testing.T) {
-	needOracle(t)
+	cadtest.NeedOracle(t)
 	tests := []struct {
 		name     string
 		upstream Package
@@ -81,8 +83,8 @@ func TestCloneMatchesKpt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			repo, commit := publish(t, tc.upstream)
 			dir := t.TempDir()
-			run(t, dir, "kpt", "pkg", "get", "file://"+repo+"/pkg@v1", "out")
-			want := readPackage(t, filepath.Join(dir, "out"))
+			cadtest.Run(t, dir, "kpt", "pkg", "get", "file://"+repo+"/pkg@v1", "out")
+			want := cadtest.ReadPackage(t, filepath.Join(dir, "out"))
 
 			got, err := Clone(tc.upstream, CloneOptions{Name: "out", Upstream: GitLock{
 				Repo: "file://" + strings.TrimSuffix(repo, ".git"), Directory: "pkg", Ref: "v1", Commit: commit,
@@ -90,7 +92,7 @@ func TestCloneMatchesKpt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertSamePackage(t, want, got)
+			cadtest.AssertSamePackage(t, want, got)
 		})
 	}
 }
@@ -130,7 +132,7 @@ upstreamLock:
     ref: main
     commit: abc
 `
-	assertSamePackage(t, Package{"notes.txt": "x", PackageContextName: wantContext, KptfileName: wantKptfile}, got)
+	cadtest.AssertSamePackage(t, Package{"notes.txt": "x", PackageContextName: wantContext, KptfileName: wantKptfile}, got)
 }
 
 func TestCloneErrors(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 )
 
 func TestInitMatchesKpt(t *testing.T) {
-	needOracle(t)
+	cadtest.NeedOracle(t)
 	existing := Package{"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: root\n", "cm.yaml": "a: b\n"}
 	tests := []struct {
 		name    string
@@ -24,13 +26,13 @@ func TestInitMatchesKpt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tc.opts.Existing != nil {
-				writePackage(t, filepath.Join(dir, "bare"), tc.opts.Existing)
+				cadtest.WritePackage(t, filepath.Join(dir, "bare"), tc.opts.Existing)
 			}
 			if err := os.MkdirAll(filepath.Join(dir, tc.kptArgs[0]), 0o755); err != nil {
 				t.Fatal(err)
 			}
-			run(t, dir, "kpt", append([]string{"pkg", "init"}, tc.kptArgs...)...)
-			want := readPackage(t, filepath.Join(dir, strings.Split(tc.kptArgs[0], "/")[0]))
+			cadtest.Run(t, dir, "kpt", append([]string{"pkg", "init"}, tc.kptArgs...)...)
+			want := cadtest.ReadPackage(t, filepath.Join(dir, strings.Split(tc.kptArgs[0], "/")[0]))
 
 			got, err := Init(tc.opts)
 			if err != nil {
@@ -40,7 +42,7 @@ func TestInitMatchesKpt(t *testing.T) {
 				// kpt ran on the parent folder: compare from there.
 				got = trimPrefix(got, "bare/")
 			}
-			assertSamePackage(t, want, got)
+			cadtest.AssertSamePackage(t, want, got)
 		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 )
 
 var v1 = cad.Package{
@@ -169,23 +170,23 @@ var upgradeCases = []struct {
 }
 
 func TestUpgradeMatchesKpt(t *testing.T) {
-	needOracle(t)
+	cadtest.NeedOracle(t)
 	for _, tc := range upgradeCases {
 		t.Run(tc.name, func(t *testing.T) {
 			v2 := apply(t, v1, tc.upstream)
-			r := newRepo(t)
-			commit1 := r.publish(v1, "v1")
-			commit2 := r.publish(v2, "v2")
+			r := cadtest.NewRepo(t)
+			commit1 := r.Publish(v1, "v1")
+			commit2 := r.Publish(v2, "v2")
 
 			want, kptErr := kptUpdate(t, r, tc.local, tc.strategy)
 
 			clone, err := cad.Clone(v1, cad.CloneOptions{Name: "out",
-				Upstream: cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v1", Commit: commit1}})
+				Upstream: cad.GitLock{Repo: r.URL(), Directory: "pkg", Ref: "v1", Commit: commit1}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			got, err := UpgradeTo(v1, v2, apply(t, clone, tc.local), tc.strategy,
-				cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v2", Commit: commit2})
+				cad.GitLock{Repo: r.URL(), Directory: "pkg", Ref: "v2", Commit: commit2})
 			if tc.wantErr != "" {
 				if !strings.Contains(kptErr, tc.wantErr) {
 					t.Errorf("kpt: want error containing %q, got %q", tc.wantErr, kptErr)
@@ -201,7 +202,7 @@ func TestUpgradeMatchesKpt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertSamePackage(t, want, got)
+			cadtest.AssertSamePackage(t, want, got)
 		})
 	}
 }
@@ -209,19 +210,19 @@ func TestUpgradeMatchesKpt(t *testing.T) {
 // kptUpdate clones v1 with kpt into a git work tree, applies the local
 // changes, commits them and updates to v2; it returns the package, or kpt's
 // output when the update fails.
-func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) (cad.Package, string) {
+func kptUpdate(t *testing.T, r *cadtest.Repo, local []change, strategy Strategy) (cad.Package, string) {
 	t.Helper()
 	dir := t.TempDir()
-	run(t, dir, "git", "init", "-q", "-b", "main")
-	run(t, dir, "kpt", "pkg", "get", r.pkgURL("v1"), "out")
+	cadtest.Run(t, dir, "git", "init", "-q", "-b", "main")
+	cadtest.Run(t, dir, "kpt", "pkg", "get", r.PkgURL("v1"), "out")
 	out := filepath.Join(dir, "out")
-	edited := apply(t, readPackage(t, out), local)
+	edited := apply(t, cadtest.ReadPackage(t, out), local)
 	if err := os.RemoveAll(out); err != nil {
 		t.Fatal(err)
 	}
-	writePackage(t, out, edited)
-	run(t, dir, "git", "add", "-A")
-	run(t, dir, "git", "commit", "-qm", "local")
+	cadtest.WritePackage(t, out, edited)
+	cadtest.Run(t, dir, "git", "add", "-A")
+	cadtest.Run(t, dir, "git", "commit", "-qm", "local")
 	args := []string{"pkg", "update", "out@v2"}
 	if strategy != "" {
 		args = append(args, "--strategy", string(strategy))
@@ -231,21 +232,21 @@ func kptUpdate(t *testing.T, r *repo, local []change, strategy Strategy) (cad.Pa
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return nil, string(output)
 	}
-	return readPackage(t, out), ""
+	return cadtest.ReadPackage(t, out), ""
 }
 
 // kpt refuses a fast-forward over local changes too.
 func TestFastForwardRefusesLikeKpt(t *testing.T) {
-	needOracle(t)
-	r := newRepo(t)
-	r.publish(v1, "v1")
-	r.publish(apply(t, v1, []change{{"notes.txt", "", "bye\n"}}), "v2")
+	cadtest.NeedOracle(t)
+	r := cadtest.NewRepo(t)
+	r.Publish(v1, "v1")
+	r.Publish(apply(t, v1, []change{{"notes.txt", "", "bye\n"}}), "v2")
 	dir := t.TempDir()
-	run(t, dir, "git", "init", "-q", "-b", "main")
-	run(t, dir, "kpt", "pkg", "get", r.pkgURL("v1"), "out")
-	writePackage(t, filepath.Join(dir, "out"), cad.Package{"cm.yaml": "changed: true\n"})
-	run(t, dir, "git", "add", "-A")
-	run(t, dir, "git", "commit", "-qm", "local")
+	cadtest.Run(t, dir, "git", "init", "-q", "-b", "main")
+	cadtest.Run(t, dir, "kpt", "pkg", "get", r.PkgURL("v1"), "out")
+	cadtest.WritePackage(t, filepath.Join(dir, "out"), cad.Package{"cm.yaml": "changed: true\n"})
+	cadtest.Run(t, dir, "git", "add", "-A")
+	cadtest.Run(t, dir, "git", "commit", "-qm", "local")
 	cmd := exec.Command("kpt", "pkg", "update", "out@v2", "--strategy", "fast-forward")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()

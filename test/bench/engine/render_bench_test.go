@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 	"github.com/porch-dev/porch/internal/cad/render"
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
@@ -134,7 +135,7 @@ func BenchmarkRender(b *testing.B) {
 	}
 	work := b.TempDir()
 	kptSource := filepath.Join(work, "source")
-	writePackage(b, kptSource, renderPackage(execDir))
+	cadtest.WritePackage(b, kptSource, renderPackage(execDir))
 	kptRender := func(i int) (string, time.Duration) {
 		dir := filepath.Join(work, fmt.Sprintf("run-%d", i))
 		copyDir(b, kptSource, dir)
@@ -146,13 +147,13 @@ func BenchmarkRender(b *testing.B) {
 		// Once, untimed: the three ways write the same files.
 		want, _ := renderWith(inProcess)
 		viaGRPC, _ := renderWith(client)
-		if diff := diffFiles(want, viaGRPC); len(diff) > 0 {
+		if diff := cadtest.DiffFiles(want, viaGRPC); len(diff) > 0 {
 			b.Fatalf("gRPC render differs from in-process in %d files: %s", len(diff), firstDiff(want, viaGRPC, diff))
 		}
 		dir, _ := kptRender(-1)
-		viaKpt := readPackage(b, dir)
+		viaKpt := cadtest.ReadPackage(b, dir)
 		viaKpt[cad.KptfileName] = imagesFor(viaKpt[cad.KptfileName], execDir)
-		if diff := diffFiles(want, viaKpt); len(diff) > 0 {
+		if diff := cadtest.DiffFiles(want, viaKpt); len(diff) > 0 {
 			b.Fatalf("kpt fn render differs from in-process in %d files: %s", len(diff), firstDiff(want, viaKpt, diff))
 		}
 

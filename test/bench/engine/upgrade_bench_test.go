@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 	"github.com/porch-dev/porch/internal/cad/upgrade"
 )
 
@@ -91,9 +92,9 @@ func BenchmarkUpgrade(b *testing.B) {
 	const inProcessRuns, kptRuns = 15, 10
 
 	v1, v2 := upgradeVersions()
-	r := newRepo(b)
-	commit1 := r.publish(v1, "v1")
-	commit2 := r.publish(v2, "v2")
+	r := cadtest.NewRepo(b)
+	commit1 := r.Publish(v1, "v1")
+	commit2 := r.Publish(v2, "v2")
 
 	// kpt's starting point: a git work tree with the clone and its edits
 	// committed, copied afresh for every update.
@@ -102,16 +103,16 @@ func BenchmarkUpgrade(b *testing.B) {
 	if err := os.MkdirAll(template, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	run(b, template, "git", "init", "-q", "-b", "main")
-	run(b, template, "kpt", "pkg", "get", r.pkgURL("v1"), "out")
+	cadtest.Run(b, template, "git", "init", "-q", "-b", "main")
+	cadtest.Run(b, template, "kpt", "pkg", "get", r.PkgURL("v1"), "out")
 	out := filepath.Join(template, "out")
-	edited := localEdits(readPackage(b, out))
+	edited := localEdits(cadtest.ReadPackage(b, out))
 	if err := os.RemoveAll(out); err != nil {
 		b.Fatal(err)
 	}
-	writePackage(b, out, edited)
-	run(b, template, "git", "add", "-A")
-	run(b, template, "git", "commit", "-qm", "local")
+	cadtest.WritePackage(b, out, edited)
+	cadtest.Run(b, template, "git", "add", "-A")
+	cadtest.Run(b, template, "git", "commit", "-qm", "local")
 	kptUpdate := func(i int) (string, time.Duration) {
 		dir := filepath.Join(work, fmt.Sprintf("run-%d", i))
 		copyDir(b, template, dir)
@@ -119,12 +120,12 @@ func BenchmarkUpgrade(b *testing.B) {
 	}
 
 	clone, err := cad.Clone(v1, cad.CloneOptions{Name: "out",
-		Upstream: cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v1", Commit: commit1}})
+		Upstream: cad.GitLock{Repo: r.URL(), Directory: "pkg", Ref: "v1", Commit: commit1}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	local := localEdits(clone)
-	lock := cad.GitLock{Repo: r.url(), Directory: "pkg", Ref: "v2", Commit: commit2}
+	lock := cad.GitLock{Repo: r.URL(), Directory: "pkg", Ref: "v2", Commit: commit2}
 	engineUpdate := func() (cad.Package, time.Duration) {
 		start := time.Now()
 		got, err := upgrade.UpgradeTo(v1, v2, local, upgrade.ResourceMerge, lock)
@@ -139,8 +140,8 @@ func BenchmarkUpgrade(b *testing.B) {
 		// Once, untimed: compare the packages both write.
 		got, _ := engineUpdate()
 		dir, _ := kptUpdate(-1)
-		want := readPackage(b, filepath.Join(dir, "out"))
-		diff := diffFiles(want, got)
+		want := cadtest.ReadPackage(b, filepath.Join(dir, "out"))
+		diff := cadtest.DiffFiles(want, got)
 		if len(diff) > 0 {
 			b.Logf("the engine and kpt pkg update differ in %d of %d files; first: %s", len(diff), len(want), firstDiff(want, got, diff))
 		}
