@@ -9,18 +9,18 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
-// fsRoot is where a package is placed in an in-memory file system.
-const fsRoot = "/pkg"
+// FileSystemRoot is where FileSystem places a package in its in-memory file system.
+const FileSystemRoot = "/pkg"
 
 // FileSystem copies p into a new in-memory file system, under the returned
 // folder, so that kyaml's package readers and writers, which kpt uses, can
 // work on it unchanged.
 func (p Package) FileSystem() (filesys.FileSystem, string, error) {
 	fsys := filesys.MakeFsInMemory()
-	if err := p.WriteTo(fsys, fsRoot); err != nil {
+	if err := p.WriteTo(fsys, FileSystemRoot); err != nil {
 		return nil, "", err
 	}
-	return fsys, fsRoot, nil
+	return fsys, FileSystemRoot, nil
 }
 
 // WriteTo writes p's files under root in fsys. A path that would leave root

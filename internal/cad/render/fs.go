@@ -1,54 +1,17 @@
 package render
 
 import (
-	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/porch-dev/porch/internal/cad"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
-// root is where a package is mounted in the in-memory file system, so that
+// root is where cad.Package.FileSystem mounts a package in memory, so that
 // kyaml's package reader and writer, which kpt itself uses, give the same
 // file semantics (globs, subpackages, deletions) without touching a disk.
-const root = "/pkg"
-
-// toFS copies a package into a new in-memory file system under root.
-func toFS(pkg cad.Package) (filesys.FileSystem, error) {
-	fsys := filesys.MakeFsInMemory()
-	if err := fsys.MkdirAll(root); err != nil {
-		return nil, err
-	}
-	for name, content := range pkg {
-		p := path.Join(root, path.Clean("/"+name))
-		if err := fsys.MkdirAll(path.Dir(p)); err != nil {
-			return nil, err
-		}
-		if err := fsys.WriteFile(p, []byte(content)); err != nil {
-			return nil, err
-		}
-	}
-	return fsys, nil
-}
-
-// fromFS reads every file under root back into a package.
-func fromFS(fsys filesys.FileSystem) (cad.Package, error) {
-	out := cad.Package{}
-	err := fsys.Walk(root, func(p string, info fs.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return err
-		}
-		data, err := fsys.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		out[strings.TrimPrefix(p, root+"/")] = string(data)
-		return nil
-	})
-	return out, err
-}
+const root = cad.FileSystemRoot
 
 // pkgNode is a package of the tree being rendered: its folder, relative
 // to the root ("" for the root), and its direct subpackages by name.

@@ -66,7 +66,7 @@ status:
     message: fine
 `
 	r := &renderer{}
-	fsys, err := toFS(cad.Package{"Kptfile": full})
+	fsys, _, err := cad.Package{"Kptfile": full}.FileSystem()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	if err != nil {
 		return pkg, result, err
 	}
-	fsys, err := toFS(pkg)
+	fsys, _, err := pkg.FileSystem()
 	if err != nil {
 		return pkg, result, err
 	}
@@ -42,13 +42,13 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	}
 	if err := r.renderTree(ctx, tree); err != nil {
 		if save {
-			if partial, ferr := fromFS(fsys); ferr == nil {
+			if partial, ferr := cad.FromFileSystem(fsys, root); ferr == nil {
 				return partial, result, err
 			}
 		}
 		return pkg, result, err
 	}
-	out, err := fromFS(fsys)
+	out, err := cad.FromFileSystem(fsys, root)
 	if err != nil {
 		return pkg, result, err
 	}

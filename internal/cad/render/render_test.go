@@ -110,6 +110,10 @@ func TestRenderErrors(t *testing.T) {
 			pkg:  cad.Package{"sub/Kptfile": kptfile("sub", "", "")},
 			want: "no Kptfile",
 		},
+		"a file outside the package": {
+			pkg:  cad.Package{"Kptfile": kptfile("root", "", ""), "../escape.yaml": "a: b\n"},
+			want: `file path "../escape.yaml" must be relative and inside the package`,
+		},
 		"image and exec": {
 			pkg:  cad.Package{"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: one\n    image: two\n")},
 			want: "must not specify both `image` and `exec`",
