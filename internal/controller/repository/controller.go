@@ -75,14 +75,15 @@ type scope struct {
 	now      time.Time
 	plan     syncPlan
 	endpoint git.Endpoint
-	// branchHash is the registered branch's commit; refsHash the hash of all refs.
-	branchHash, refsHash string
-	created              bool
-	outcome              syncOutcome
-	revisionCount        int
-	skipped              []string
-	requeueAfter         time.Duration
-	err                  error
+	// branchHash is the registered branch's commit; refsHash the hash of all
+	// refs; syncKey that of everything that shapes the mirrored objects.
+	branchHash, refsHash, syncKey string
+	created                       bool
+	outcome                       syncOutcome
+	revisionCount                 int
+	skipped                       []string
+	requeueAfter                  time.Duration
+	err                           error
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch;update;patch
@@ -147,7 +148,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		st.LastFullSyncTime = &at
 	}
 	if s.outcome == syncDone {
-		st.SyncedRefsHash, st.PackageCount = r.syncKey(s), s.revisionCount
+		st.SyncedRefsHash, st.PackageCount = s.syncKey, s.revisionCount
 		if s.plan.runOnceNow {
 			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
 		}

@@ -38,7 +38,8 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	// Durations count from the start of the reconcile, so that an unchanged
 	// sync's includes the ref listing, which is all it costs.
 	start := s.now
-	if !s.plan.runOnceNow && r.syncKey(s) == s.repo.Status.SyncedRefsHash {
+	s.syncKey = r.syncKey(s)
+	if !s.plan.runOnceNow && s.syncKey == s.repo.Status.SyncedRefsHash {
 		s.outcome = syncUnchanged
 		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
 		return nil
