@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // Evaluator runs KRM functions named by image. The runner holds several and
@@ -15,6 +17,21 @@ type Evaluator interface {
 	// so that the next evaluator is tried. A function that fails returns an
 	// error and, when it wrote any, its output, whose results say why.
 	Evaluate(ctx context.Context, image string, resourceList []byte) (output, log []byte, err error)
+}
+
+// NodeEvaluator is an Evaluator that also runs functions on parsed
+// resources, for callers in the same process: the builtin functions.
+type NodeEvaluator interface {
+	Evaluator
+	// Knows reports whether the evaluator runs image, so that callers copy
+	// the resources only for the evaluator that will take them.
+	Knows(image string) bool
+	// EvaluateNodes runs the function image on rl in place, setting its
+	// items and results, and returns what it logged. Its errors are
+	// Evaluate's. A function may move a resource by changing either its
+	// path annotation or the legacy one; as kyaml's pipelines, the caller
+	// reconciles the two around the call, so EvaluateNodes does not.
+	EvaluateNodes(ctx context.Context, image string, rl *cad.ResourceList) (log []byte, err error)
 }
 
 // ErrNotFound matches the error of an evaluator that does not know an image.
@@ -63,6 +80,16 @@ func (c Chain) Evaluate(ctx context.Context, image string, resourceList []byte) 
 		return out, log, err
 	}
 	return nil, nil, &NotFoundError{Image: image}
+}
+
+// evaluateNodesSafely is evaluateSafely for parsed resources.
+func evaluateNodesSafely(ctx context.Context, e NodeEvaluator, image string, rl *cad.ResourceList) (log []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			log, err = nil, &PanicError{Image: image, Value: v}
+		}
+	}()
+	return e.EvaluateNodes(ctx, image, rl)
 }
 
 // evaluateSafely recovers a panic of the function, which runs on the

@@ -22,10 +22,21 @@ func newLocalFunctions(exec render.ExecRunner) localFunctions {
 	return localFunctions{exec: exec, builtin: runner.NewInProcess(builtin.New())}
 }
 
+var _ cad.NodeRunner = localFunctions{}
+
 // Run implements cad.FunctionRunner.
 func (l localFunctions) Run(ctx context.Context, fn cad.Function, resourceList []byte) ([]byte, []byte, error) {
 	if fn.Exec != "" {
 		return l.exec.Run(ctx, fn, resourceList)
 	}
 	return l.builtin.Run(ctx, fn, resourceList)
+}
+
+// RunNodes implements cad.NodeRunner: builtin functions run on the parsed
+// resources; exec functions go through Run.
+func (l localFunctions) RunNodes(ctx context.Context, fn cad.Function, in cad.ResourceList) (cad.ResourceList, []byte, bool, error) {
+	if fn.Exec != "" {
+		return cad.ResourceList{}, nil, false, nil
+	}
+	return l.builtin.RunNodes(ctx, fn, in)
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // resourceList wraps a functionConfig and items, each YAML, into the
@@ -74,26 +76,70 @@ type fnCase struct {
 	wantErr        string
 }
 
+// runCases runs every case both ways a builtin runs: on a ResourceList in
+// YAML, as the gRPC service does, and on parsed resources, as the engine
+// does in-process. Both must give the expected items or error.
 func runCases(t *testing.T, cases []fnCase) {
 	t.Helper()
 	e := New()
 	for _, tc := range cases {
+		in := resourceList(tc.functionConfig, tc.in...)
 		t.Run(tc.name, func(t *testing.T) {
-			out, _, err := e.Evaluate(context.Background(), tc.image, resourceList(tc.functionConfig, tc.in...))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("want an error containing %q, got %v\n%s", tc.wantErr, err, out)
-				}
-				return
-			}
+			out, _, err := e.Evaluate(context.Background(), tc.image, in)
+			checkCase(t, tc, out, err)
+		})
+		t.Run(tc.name+"/parsed", func(t *testing.T) {
+			rl := parsed(t, in)
+			// The caller reconciles path annotations, as the engine does.
+			annotations, err := kio.PreprocessResourcesForInternalAnnotationMigration(rl.Items)
 			if err != nil {
-				t.Fatalf("%v\n%s", err, out)
+				t.Fatal(err)
 			}
-			if got, want := items(t, out), normal(t, tc.want...); got != want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			_, err = e.EvaluateNodes(context.Background(), tc.image, &rl)
+			if rerr := kio.ReconcileInternalAnnotations(rl.Items, annotations); rerr != nil {
+				t.Fatal(rerr)
 			}
+			checkCase(t, tc, encoded(t, rl), err)
 		})
 	}
+}
+
+func checkCase(t *testing.T, tc fnCase, out []byte, err error) {
+	t.Helper()
+	if tc.wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Fatalf("want an error containing %q, got %v\n%s", tc.wantErr, err, out)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got, want := items(t, out), normal(t, tc.want...); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// parsed is a ResourceList as the engine hands it to EvaluateNodes.
+func parsed(t *testing.T, rl []byte) cad.ResourceList {
+	t.Helper()
+	r := &kio.ByteReader{Reader: bytes.NewReader(rl), OmitReaderAnnotations: true}
+	nodes, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cad.ResourceList{Items: nodes, FunctionConfig: r.FunctionConfig}
+}
+
+// encoded writes rl's items as a ResourceList, for the checks of items.
+func encoded(t *testing.T, rl cad.ResourceList) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	w := kio.ByteWriter{Writer: &out, WrappingAPIVersion: "config.kubernetes.io/v1", WrappingKind: kio.ResourceListKind, KeepReaderAnnotations: true}
+	if err := w.Write(rl.Items); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 // replace is strings.Replace of every old, for expectations written as

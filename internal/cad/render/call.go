@@ -19,6 +19,12 @@ import (
 // holds the exit code, stderr and whatever results the function reported.
 func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function, input []*yaml.RNode, config *yaml.RNode) ([]*yaml.RNode, fnresultv1.Result, error) {
 	record := fnresultv1.Result{Image: fn.Image, ExecPath: fn.Exec}
+	if nr, ok := runner.(cad.NodeRunner); ok {
+		out, log, handled, err := nr.RunNodes(ctx, cad.Function{Image: fn.Image, Exec: fn.Exec}, cad.ResourceList{Items: input, FunctionConfig: config})
+		if handled {
+			return nodesOutput(fn, record, out, log, err)
+		}
+	}
 	var in bytes.Buffer
 	err := kio.ByteWriter{
 		Writer:                &in,
@@ -43,6 +49,25 @@ func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function,
 		return nil, record, fmt.Errorf("function %q wrote an invalid ResourceList: %w", fnName(fn), parseErr)
 	}
 	return items, record, nil
+}
+
+// nodesOutput is call's outcome for a function run on parsed resources.
+// The items are left as a ResourceList's writer would leave them, so that
+// both ways give the same resources.
+func nodesOutput(fn kptfilev1.Function, record fnresultv1.Result, out cad.ResourceList, log []byte, runErr error) ([]*yaml.RNode, fnresultv1.Result, error) {
+	record.Stderr = string(log)
+	record.Results = out.Results
+	if runErr != nil {
+		record.ExitCode = exitCode(runErr)
+		return nil, record, fmt.Errorf("function %q failed: %w", fnName(fn), runErr)
+	}
+	for _, item := range out.Items {
+		if err := yaml.ClearEmptyAnnotations(item); err != nil {
+			record.ExitCode = 1
+			return nil, record, fmt.Errorf("function %q wrote an invalid resource: %w", fnName(fn), err)
+		}
+	}
+	return out.Items, record, nil
 }
 
 // parseOutput reads a function's ResourceList. The reader must not number
