@@ -32,7 +32,8 @@ functionConfig:
 `
 
 // realEvaluators are the runner's evaluators as the binary wires them, with
-// the exec test function built from runner/exec/testdata under two images.
+// the exec test function built from runner/exec/testdata under an image per
+// mode, a timeout of a second and an output limit of 1 MiB.
 func realEvaluators(t *testing.T) []runner.Evaluator {
 	t.Helper()
 	dir := t.TempDir()
@@ -40,14 +41,16 @@ func realEvaluators(t *testing.T) []runner.Evaluator {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	if err := exec.Command("cp", filepath.Join(dir, "echo"), filepath.Join(dir, "sleep")).Run(); err != nil {
-		t.Fatal(err)
+	c := runnerexec.Config{Functions: map[string]string{}}
+	for _, mode := range []string{"echo", "sleep", "flood", "garbage"} {
+		if mode != "echo" {
+			if err := exec.Command("cp", filepath.Join(dir, "echo"), filepath.Join(dir, mode)).Run(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.Functions["example.com/"+mode+":v1"] = filepath.Join(dir, mode)
 	}
-	c := runnerexec.Config{Functions: map[string]string{
-		"example.com/echo:v1":  filepath.Join(dir, "echo"),
-		"example.com/sleep:v1": filepath.Join(dir, "sleep"),
-	}}
-	return []runner.Evaluator{builtin.New(), runnerexec.New(c, runnerexec.WithTimeout(time.Second))}
+	return []runner.Evaluator{builtin.New(), runnerexec.New(c, runnerexec.WithTimeout(time.Second), runnerexec.WithMaxOutputBytes(1<<20))}
 }
 
 // The engine's view: cad.FunctionRunner through the real gRPC server, for

@@ -170,3 +170,39 @@ func TestRenderInProcessMatchesGRPC(t *testing.T) {
 		})
 	}
 }
+
+// A function that runs too long, writes too much, writes what is not a
+// ResourceList or is unknown fails the render with an error naming its
+// image and the reason, and the runner goes on serving.
+func TestRenderThroughRunnerSurvivesBadFunctions(t *testing.T) {
+	client, _ := serve(t, realEvaluators(t))
+	ctx := context.Background()
+	pipeline := func(image string) cad.Package {
+		return cad.Package{
+			cad.KptfileName: "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n    - image: " + image + "\n",
+			"cm.yaml":       "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+		}
+	}
+	for image, reason := range map[string]string{
+		"example.com/sleep:v1":       "did not finish within 1s",
+		"example.com/flood:v1":       "more than",
+		"example.com/garbage:v1":     "invalid output",
+		"example.com/nobody:v1":      "no function runner knows",
+		fnPrefix + "set-labels:v9.9": "no function runner knows",
+	} {
+		t.Run(image, func(t *testing.T) {
+			pkg := pipeline(image)
+			out, _, err := render.Render(ctx, pkg, client, render.Options{})
+			if err == nil || !strings.Contains(err.Error(), image) || !strings.Contains(err.Error(), reason) {
+				t.Fatalf("want an error naming %s and saying %q, got %v", image, reason, err)
+			}
+			if !reflect.DeepEqual(out, pkg) {
+				t.Errorf("a failed render changed the package")
+			}
+		})
+	}
+	out, _, err := render.Render(ctx, pipeline("example.com/echo:v1"), client, render.Options{})
+	if err != nil || out["cm.yaml"] == "" {
+		t.Fatalf("the runner no longer serves: %v", err)
+	}
+}

@@ -69,10 +69,20 @@ func errorFromStatus(image string, err error) (out, log []byte, _ error) {
 	case codes.NotFound:
 		return out, log, &NotFoundError{Image: image}
 	case codes.DeadlineExceeded:
-		return out, log, fmt.Errorf("%s: %w", st.Message(), context.DeadlineExceeded)
+		return out, log, &remoteError{msg: st.Message(), kind: context.DeadlineExceeded}
 	case codes.ResourceExhausted:
-		return out, log, fmt.Errorf("%s: %w", st.Message(), ErrTooLarge)
+		return out, log, &remoteError{msg: st.Message(), kind: ErrTooLarge}
 	default:
 		return out, log, fmt.Errorf("function runner: %s", st.Message())
 	}
 }
+
+// remoteError is the server's message, which already says what happened,
+// matching the sentinel error of its status code.
+type remoteError struct {
+	msg  string
+	kind error
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.kind }
