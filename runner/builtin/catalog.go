@@ -35,4 +35,8 @@ var catalog = []struct {
 	{"upsert-resource", "v0.2", fromFramework(upsertResource)},
 	{"search-replace", "v0.2", fromFramework(searchReplaceFn)},
 	{"create-setters", "v0.1", fromFramework(createSetters)},
+	// v0.2 documents depends-on annotations following the renames; v0.1
+	// leaves them.
+	{"ensure-name-substring", "v0.1", fromFramework(ensureNameSubstring(false))},
+	{"ensure-name-substring", "v0.2", fromFramework(ensureNameSubstring(true))},
 }
