@@ -255,6 +255,40 @@ var _ = Describe("Repository sync", func() {
 		Expect(resourceList(ns, "odd")).To(ConsistOf("odd.pkg.main", "odd.pkg.twosources"), "the resources of a revision the sync did not make are not its own")
 	})
 
+	It("neither reverts nor deletes a revision whose user change is not yet acted upon", func() {
+		w := publishOne(authURL(srv, "pending"))
+		w.git("checkout", "-q", "-b", "drafts/pkg/wip")
+		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "wip")})
+		w.commit("Intermediate commit", annotation("pkg", "wip", "", nil))
+		w.push("drafts/pkg/wip")
+		w.git("checkout", "-q", "main")
+		repo := register(ns, "pending", srv.RepoURL("pending"), "")
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
+		Expect(revisionRows(ns, "pending")()).To(ContainElement("pending.pkg.wip pkg wip 0 Draft latest=false task="))
+
+		By("a user proposing the draft while its branch goes away in git, before anything acts on the proposal")
+		draft := revision(ns, "pending.pkg.wip")
+		draft.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleProposed
+		Expect(k8s.Update(ctx, draft)).To(Succeed())
+		w.write(map[string]string{"other/Kptfile": kptfile("other")})
+		w.commit("Add other", nil)
+		w.push("main", ":refs/heads/drafts/pkg/wip")
+		at := runOnce(repo)
+
+		// The sync ran to its end, and mirrored the new package.
+		Eventually(func(g Gomega) {
+			got := &configv1alpha1.Repository{}
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
+			g.Expect(got.Status.ObservedRunOnceAt).NotTo(BeNil())
+			g.Expect(got.Status.ObservedRunOnceAt.Time).To(BeTemporally("==", at.Time))
+		}).Should(Succeed())
+		Expect(revisionRows(ns, "pending")()).To(ContainElement("pending.other.main other main -1 Published latest=false task="))
+		got := revision(ns, "pending.pkg.wip")
+		Expect(got.Spec.Lifecycle).To(Equal(porchv1alpha1.PackageRevisionLifecycleProposed), "the sync reverted a user's change")
+		Expect(got.Status.ObservedGeneration).NotTo(Equal(got.Generation), "the sync observed a change it did not act on")
+		Expect(resourceList(ns, "pending")).To(ContainElement("pending.pkg.wip"))
+	})
+
 	It("drops a damaged local mirror and fetches it again, touching nothing meanwhile", func() {
 		w := publishOne(authURL(srv, "damaged"))
 		repo := register(ns, "damaged", srv.RepoURL("damaged"), "")

@@ -32,6 +32,9 @@ type mirrorKind[T client.Object] struct {
 	// relax drops from an object what a repository may hold but the schema
 	// refuses, and says whether it dropped anything; nil when nothing can go.
 	relax func(obj T) bool
+	// pending says whether a user's change to the object has not been acted
+	// upon yet; nil when users cannot change it. See apply.
+	pending func(obj T) bool
 }
 
 // applier writes the difference between wanted and existing objects of one
@@ -49,6 +52,8 @@ type applier struct {
 	created atomic.Int64
 	deleted atomic.Int64
 	updated atomic.Int64
+	// pending counts objects left to the authoring controller this time.
+	pending atomic.Int64
 }
 
 func newApplier(c client.Client, owner types.UID, workers int) *applier {
@@ -100,6 +105,16 @@ func (a *applier) wait() error {
 // apply schedules the writes that make existing equal to want: creates,
 // updates of spec and status, and deletion of owned objects no longer wanted.
 // Wanted objects that someone else made are left alone, and recorded.
+//
+// existing was listed before the fetch whose refs want comes from, and every
+// update and delete is conditional on the resourceVersion listed. Authoring
+// writes git first and the object after, so an object the authoring changed
+// since the listing makes the write fail with a conflict, and is skipped,
+// while a change made before the listing is in the fetched refs. An object
+// whose user change is pending is the authoring controller's to act on: the
+// sync neither updates nor deletes it, so a user-created revision whose
+// task has not run yet, or whose lifecycle change is not yet in git, is
+// never undone by a sync.
 func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], existing, want []T) {
 	byName := make(map[string]T, len(existing))
 	for _, obj := range existing {
@@ -111,6 +126,8 @@ func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], ex
 		switch {
 		case !found:
 			a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
+		case k.isPending(have):
+			a.pending.Add(1)
 		case !a.owns(have):
 			a.leaveAlone(have)
 		default:
@@ -118,11 +135,15 @@ func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], ex
 		}
 	}
 	for _, stale := range byName {
-		if !a.owns(stale) {
+		if !a.owns(stale) || k.isPending(stale) {
 			continue
 		}
 		a.group.Go(func() error { a.record(a.delete(ctx, stale)); return nil })
 	}
+}
+
+func (k mirrorKind[T]) isPending(obj T) bool {
+	return k.pending != nil && k.pending(obj)
 }
 
 // createObject creates want, then brings its spec and status to what is wanted.
@@ -163,14 +184,22 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	defer func() { a.writes.Add(int64(writes)) }()
 	before := have.DeepCopyObject().(T)
 	if k.mergeSpec(have, want) {
-		if err := a.client.Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
+		err := a.client.Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+			return writes, nil // changed since listed: see apply
+		}
+		if err != nil {
 			return writes, fmt.Errorf("updating %s: %w", describe(want), err)
 		}
 		writes++
 	}
 	before = have.DeepCopyObject().(T)
 	if k.mergeStatus(have, want) {
-		if err := a.client.Status().Patch(ctx, have, client.MergeFrom(before), FieldOwner); err != nil {
+		err := a.client.Status().Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+			return writes, nil
+		}
+		if err != nil {
 			return writes, fmt.Errorf("updating the status of %s: %w", describe(want), err)
 		}
 		writes++
@@ -179,9 +208,9 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 }
 
 func (a *applier) delete(ctx context.Context, obj client.Object) error {
-	err := a.client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID())})
+	err := a.client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID()), ResourceVersion: ptrTo(obj.GetResourceVersion())})
 	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-		return nil // gone already, or replaced by another object of that name
+		return nil // gone already, replaced, or changed since listed: see apply
 	}
 	if err != nil {
 		return fmt.Errorf("deleting %s: %w", describe(obj), err)

@@ -68,6 +68,11 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 		}
 		return obj
 	},
+	// A spec change not yet observed is a user's (the sync observes its
+	// own right after making it), for the authoring controller to act on.
+	pending: func(obj *porchv1alpha1.PackageRevision) bool {
+		return obj.Generation != obj.Status.ObservedGeneration
+	},
 	relax: func(obj *porchv1alpha1.PackageRevision) bool {
 		// A task recovered from a commit annotation that this API cannot
 		// hold must not keep the revision itself out of the cluster.
@@ -90,7 +95,16 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 	mergeStatus: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
 		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionResourcesStatus) {
 			s.Resources, s.Commit = want.Status.Resources, want.Status.Commit
+			if len(have.Spec.Resources) == 0 {
+				// No edit asked for: the content observed is all there is.
+				s.ObservedGeneration = have.Generation
+			}
 		})
+	},
+	// An edit of spec.resources not yet committed is the authoring
+	// controller's to act on.
+	pending: func(obj *porchv1alpha1.PackageRevisionResources) bool {
+		return len(obj.Spec.Resources) > 0 && obj.Generation != obj.Status.ObservedGeneration
 	},
 	forCreate: func(want *porchv1alpha1.PackageRevisionResources) *porchv1alpha1.PackageRevisionResources {
 		obj := want.DeepCopy()

@@ -62,6 +62,11 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 }
 
 func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
+	// The objects are listed before the fetch: see apply.
+	existing, err := r.listMirrored(ctx, s.repo)
+	if err != nil {
+		return err
+	}
 	mirror, err := git.OpenMirror(r.mirrorDir(s.repo), s.endpoint)
 	if err != nil {
 		return fmt.Errorf("opening the local mirror: %w", err)
@@ -84,10 +89,10 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		return fmt.Errorf("reading the package revisions of the local mirror, which is dropped and fetched again on the next sync: %w", err)
 	}
 	want := mirrorObjects(s.repo, found)
-	a, err := r.write(ctx, s.repo, want)
+	a, err := r.write(ctx, s.repo, existing, want)
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
-		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(),
+		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: jitter(r.Options.RetryInterval),
@@ -108,31 +113,55 @@ func (r *Reconciler) syncKey(s *scope) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// write makes the repository's objects in the cluster match want. Reads go
-// to the apiserver, not the cache, so that a sync never acts on a stale view
-// of what an earlier sync wrote, and the manager caches no file content.
-func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository, want *mirrored) (*applier, error) {
-	a := newApplier(r.Client, repo.UID, r.Options.WriteWorkers)
+// mirroredObjects are the objects in the cluster of one repository.
+type mirroredObjects struct {
+	packages  []*porchv1alpha1.PorchPackage
+	revisions []*porchv1alpha1.PackageRevision
+	resources []*porchv1alpha1.PackageRevisionResources
+}
+
+// listMirrored lists the repository's objects. Reads go to the apiserver,
+// not the cache, so that a sync never acts on a stale view of what an
+// earlier sync wrote, and the manager caches no file content.
+func (r *Reconciler) listMirrored(ctx context.Context, repo *configv1alpha1.Repository) (*mirroredObjects, error) {
 	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name}}
 	packages := &porchv1alpha1.PorchPackageList{}
 	revisions := &porchv1alpha1.PackageRevisionList{}
 	resources := &porchv1alpha1.PackageRevisionResourcesList{}
 	for _, list := range []client.ObjectList{packages, revisions, resources} {
 		if err := r.APIReader.List(ctx, list, opts...); err != nil {
-			return a, fmt.Errorf("listing the objects of the repository: %w", err)
+			return nil, fmt.Errorf("listing the objects of the repository: %w", err)
 		}
 	}
-	apply(ctx, a, packageKind, pointers(packages.Items), want.packages)
-	apply(ctx, a, revisionKind, pointers(revisions.Items), want.revisions)
+	return &mirroredObjects{packages: pointers(packages.Items), revisions: pointers(revisions.Items), resources: pointers(resources.Items)}, nil
+}
+
+// write makes the repository's objects in the cluster, as listed in
+// existing, match want.
+func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository, existing *mirroredObjects, want *mirrored) (*applier, error) {
+	a := newApplier(r.Client, repo.UID, r.Options.WriteWorkers)
+	apply(ctx, a, packageKind, existing.packages, want.packages)
+	apply(ctx, a, revisionKind, existing.revisions, want.revisions)
 	_ = a.wait()
-	// The resources of a revision someone else made are theirs too.
+	// The resources of a revision someone else made are theirs too, and
+	// those of a revision whose user change is pending wait with it.
+	pending := map[string]bool{}
+	for _, pr := range existing.revisions {
+		pending[pr.Name] = revisionKind.isPending(pr)
+	}
 	var wantResources []*porchv1alpha1.PackageRevisionResources
 	for i, prr := range want.resources {
-		if !a.isForeign(want.revisions[i]) {
+		if !a.isForeign(want.revisions[i]) && !pending[prr.Name] {
 			wantResources = append(wantResources, prr)
 		}
 	}
-	apply(ctx, a, resourcesKind, pointers(resources.Items), wantResources)
+	var existingResources []*porchv1alpha1.PackageRevisionResources
+	for _, prr := range existing.resources {
+		if !pending[prr.Name] {
+			existingResources = append(existingResources, prr)
+		}
+	}
+	apply(ctx, a, resourcesKind, existingResources, wantResources)
 	return a, a.wait()
 }
 
