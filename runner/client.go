@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/runner/evaluatorpb"
@@ -51,6 +52,20 @@ func (c *Client) Run(ctx context.Context, fn cad.Function, resourceList []byte) 
 		return errorFromStatus(fn.Image, err)
 	}
 	return resp.GetResourceList(), resp.GetLog(), nil
+}
+
+// WaitServing waits until the runner answers its health check with
+// SERVING, connecting as often as it takes, or until ctx ends: a runner
+// just started may not accept connections yet.
+func (c *Client) WaitServing(ctx context.Context) error {
+	resp, err := healthpb.NewHealthClient(c.conn).Check(ctx, &healthpb.HealthCheckRequest{}, grpc.WaitForReady(true))
+	if err != nil {
+		return fmt.Errorf("function runner %s: health check: %w", c.conn.Target(), err)
+	}
+	if s := resp.GetStatus(); s != healthpb.HealthCheckResponse_SERVING {
+		return fmt.Errorf("function runner %s: health check: %s", c.conn.Target(), s)
+	}
+	return nil
 }
 
 // Close closes the connection to the runner.

@@ -4,9 +4,9 @@
 // cad.FunctionRunner implementations the engine uses: Client, which calls
 // the service, and InProcess, which calls the evaluators directly.
 //
-// The evaluators live in subpackages: builtin (Go functions compiled in)
-// and exec (executables named by a config). The pod evaluator of the design
-// is not written yet.
+// The evaluators live in subpackages: builtin (Go functions compiled in),
+// exec (executables named by a config) and pod (any image, run in a Pod
+// whose wrapper server, cmd/wrapper-server, serves this same API).
 //
 // A failed function's output and log travel with the gRPC error as an
 // EvaluateFunctionResponse detail, so that Client returns them as

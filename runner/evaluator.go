@@ -42,6 +42,10 @@ var ErrNotFound = errors.New("function not found")
 // its memory bounded rather than trusting functions.
 var ErrTooLarge = errors.New("too large")
 
+// ErrUnavailable matches a Client's error when the runner could not be
+// reached: the function did not run, so calling again elsewhere is safe.
+var ErrUnavailable = errors.New("unavailable")
+
 // NotFoundError is an evaluator's answer for an image it does not know.
 type NotFoundError struct {
 	Image string

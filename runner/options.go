@@ -4,6 +4,11 @@ package runner
 // packages are inline up to a few MiB, and a ResourceList grows with results.
 const DefaultMaxMessageBytes = 32 << 20
 
+// WrapperServerPort is the port of the wrapper server in a function's pod
+// (cmd/wrapper-server): the pod evaluator's Service and readiness probe
+// name it.
+const WrapperServerPort = 9446
+
 // Option configures a Server or a Client.
 type Option func(*options)
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -163,5 +164,35 @@ func TestServerMessageSizeLimit(t *testing.T) {
 	_, _, err := c.Run(context.Background(), cad.Function{Image: "first:v1"}, make([]byte, 4096))
 	if !errors.Is(err, runner.ErrTooLarge) || !strings.Contains(err.Error(), "larger than max") {
 		t.Fatalf("want a size error, got %v", err)
+	}
+}
+
+// A client of a runner that is not there says so with ErrUnavailable, so
+// that a caller knows the function did not run; WaitServing waits for a
+// runner, and gives up when its context ends.
+func TestClientUnavailableAndWaitServing(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	_ = lis.Close()
+	c, err := runner.NewClient(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, _, err := c.Run(context.Background(), cad.Function{Image: "first:v1"}, nil); !errors.Is(err, runner.ErrUnavailable) {
+		t.Fatalf("want ErrUnavailable, got %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := c.WaitServing(ctx); err == nil || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("want a health check error naming %s, got %v", addr, err)
+	}
+
+	served, _ := serve(t, testEvaluators())
+	if err := served.WaitServing(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 }

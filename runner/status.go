@@ -54,7 +54,8 @@ func codeOf(err error) codes.Code {
 
 // errorFromStatus is the client's side of statusFromError: it returns the
 // function's output and log, and an error that matches ErrNotFound,
-// ErrTooLarge or context.DeadlineExceeded as the server's did.
+// ErrTooLarge or context.DeadlineExceeded as the server's did, or
+// ErrUnavailable when the server was not reached.
 func errorFromStatus(image string, err error) (out, log []byte, _ error) {
 	st, ok := status.FromError(err)
 	if !ok {
@@ -72,6 +73,8 @@ func errorFromStatus(image string, err error) (out, log []byte, _ error) {
 		return out, log, &remoteError{msg: st.Message(), kind: context.DeadlineExceeded}
 	case codes.ResourceExhausted:
 		return out, log, &remoteError{msg: st.Message(), kind: ErrTooLarge}
+	case codes.Unavailable:
+		return out, log, fmt.Errorf("function runner %w: %s", ErrUnavailable, st.Message())
 	default:
 		return out, log, fmt.Errorf("function runner: %s", st.Message())
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/exec"
+	"github.com/porch-dev/porch/runner/pod"
 )
 
 type flags struct {
@@ -14,6 +15,19 @@ type flags struct {
 	execConfig         string
 	execTimeout        time.Duration
 	execMaxOutputBytes int
+	pods               podFlags
+}
+
+// podFlags configure the pod evaluator, which runs only with a namespace.
+type podFlags struct {
+	namespace        string
+	template         string
+	ttl              time.Duration
+	scanInterval     time.Duration
+	readyTimeout     time.Duration
+	maxPerFunction   int
+	wrapperImage     string
+	registryInsecure bool
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) flags {
@@ -23,6 +37,15 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	fs.StringVar(&f.execConfig, "exec-config", "", "YAML file mapping images to executables (functions: {IMAGE: PATH}); none runs no executables.")
 	fs.DurationVar(&f.execTimeout, "exec-timeout", exec.DefaultTimeout, "Time an executable function may run before it is killed.")
 	fs.IntVar(&f.execMaxOutputBytes, "exec-max-output-bytes", exec.DefaultMaxOutputBytes, "Largest stdout, and stderr, of an executable function, in bytes.")
+	p := &f.pods
+	fs.StringVar(&p.namespace, "pod-namespace", "", "Namespace to run function images in, a Pod and Service per image; none runs no pods, and an image that is neither builtin nor in the exec config is unknown.")
+	fs.StringVar(&p.template, "pod-template", "", "YAML file of the Pod that function pods are made from; none uses the built-in template.")
+	fs.DurationVar(&p.ttl, "pod-ttl", pod.DefaultTTL, "Time a function pod may stay idle before it is deleted.")
+	fs.DurationVar(&p.scanInterval, "pod-scan-interval", pod.DefaultScanInterval, "How often idle function pods are looked for.")
+	fs.DurationVar(&p.readyTimeout, "pod-ready-timeout", pod.DefaultReadyTimeout, "Time a function pod may take to become ready before the call fails and the pod is deleted.")
+	fs.IntVar(&p.maxPerFunction, "max-pods-per-function", pod.DefaultMaxPodsPerFunction, "Most pods of one function image; each runs one call at a time, and further calls wait.")
+	fs.StringVar(&p.wrapperImage, "wrapper-server-image", "", "Image holding /wrapper-server (the runner's own image), copied into each function pod by an init container; required with --pod-namespace.")
+	fs.BoolVar(&p.registryInsecure, "registry-insecure", false, "Read function images' entrypoints from their registries over plain HTTP.")
 	_ = fs.Parse(args)
 	return f
 }

@@ -1,5 +1,5 @@
 // Command runner serves the KRM function evaluator gRPC API
-// (evaluator.FunctionEvaluator) over the builtin and exec evaluators.
+// (evaluator.FunctionEvaluator) over the builtin, exec and pod evaluators.
 package main
 
 import (
@@ -23,17 +23,23 @@ func main() {
 }
 
 func run(f flags) error {
-	evaluators, err := buildEvaluators(f)
+	evaluators, pods, err := buildEvaluators(f)
 	if err != nil {
 		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if pods != nil {
+		if err := pods.Start(ctx); err != nil {
+			return err
+		}
+		defer func() { _ = pods.Close() }()
 	}
 	lis, err := net.Listen("tcp", fmt.Sprintf(":%d", f.port))
 	if err != nil {
 		return err
 	}
 	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes))
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		<-ctx.Done()
 		srv.GracefulStop()

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,11 +14,15 @@ func TestFlagDefaults(t *testing.T) {
 	if f.port != 9445 || f.execTimeout != 30*time.Second || f.execMaxOutputBytes != 4<<20 || f.execConfig != "" {
 		t.Fatalf("defaults: %+v", f)
 	}
+	p := f.pods
+	if p.namespace != "" || p.ttl != 30*time.Minute || p.readyTimeout != 2*time.Minute || p.maxPerFunction != 2 || p.scanInterval != time.Minute || p.wrapperImage != "" {
+		t.Fatalf("pod defaults: %+v", p)
+	}
 }
 
 func TestBuildEvaluators(t *testing.T) {
 	f := parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), nil)
-	if e, err := buildEvaluators(f); err != nil || len(e) != 1 {
+	if e, pods, err := buildEvaluators(f); err != nil || len(e) != 1 || pods != nil {
 		t.Fatalf("without an exec config: %d evaluators, %v", len(e), err)
 	}
 	path := filepath.Join(t.TempDir(), "exec.yaml")
@@ -25,11 +30,45 @@ func TestBuildEvaluators(t *testing.T) {
 		t.Fatal(err)
 	}
 	f = parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), []string{"--exec-config", path, "--port", "0"})
-	if e, err := buildEvaluators(f); err != nil || len(e) != 2 {
+	if e, _, err := buildEvaluators(f); err != nil || len(e) != 2 {
 		t.Fatalf("with an exec config: %d evaluators, %v", len(e), err)
 	}
 	f.execConfig = filepath.Join(t.TempDir(), "missing.yaml")
-	if _, err := buildEvaluators(f); err == nil {
+	if _, _, err := buildEvaluators(f); err == nil {
 		t.Fatal("want an error for a missing exec config")
+	}
+}
+
+// The pod evaluator comes last, as it knows every image. Building it
+// reads the kubeconfig but does not reach the cluster: that is Start's.
+func TestBuildPodEvaluator(t *testing.T) {
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	if err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("KUBECONFIG", kubeconfig)
+	exec := filepath.Join(t.TempDir(), "exec.yaml")
+	if err := os.WriteFile(exec, []byte("functions:\n  example.com/fn:v1: /bin/true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--exec-config", exec, "--pod-namespace", "fns", "--wrapper-server-image", "runner:v1"}
+	e, pods, err := buildEvaluators(parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), args))
+	if err != nil || len(e) != 3 || pods == nil || e[2] != pods {
+		t.Fatalf("want builtin, exec, pod: %v, %v", e, err)
+	}
+
+	f := parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), []string{"--pod-namespace", "fns"})
+	if _, _, err := buildEvaluators(f); err == nil || !strings.Contains(err.Error(), "wrapper server image") {
+		t.Fatalf("want an error for a missing wrapper server image, got %v", err)
+	}
+	f.pods.wrapperImage, f.pods.template = "runner:v1", filepath.Join(t.TempDir(), "missing.yaml")
+	if _, _, err := buildEvaluators(f); err == nil || !strings.Contains(err.Error(), f.pods.template) {
+		t.Fatalf("want an error naming the missing template, got %v", err)
 	}
 }

@@ -25,9 +25,13 @@ const (
 	waitDelay = time.Second
 )
 
-// Evaluator runs the executables of a Config. It implements runner.Evaluator.
+// Evaluator runs the executables of a Config, or one command for every
+// image (NewCommand). It implements runner.Evaluator.
 type Evaluator struct {
-	functions      map[string]string
+	functions map[string]string
+	// command, when set, runs for every image: the wrapper server in a
+	// function's pod runs the image's own entrypoint, whatever it is named.
+	command        []string
 	timeout        time.Duration
 	maxOutputBytes int
 }
@@ -58,21 +62,44 @@ func WithMaxOutputBytes(n int) Option {
 
 // New returns an evaluator of the config's functions.
 func New(c Config, opts ...Option) *Evaluator {
-	e := &Evaluator{functions: map[string]string{}, timeout: DefaultTimeout, maxOutputBytes: DefaultMaxOutputBytes}
+	e := newEvaluator(opts)
 	for image, exe := range c.Functions {
 		e.functions[image] = exe
 	}
+	return e
+}
+
+// NewCommand returns an evaluator that runs argv (an executable and its
+// arguments) for every image, with the same timeout, output bounds and
+// checks as New's.
+func NewCommand(argv []string, opts ...Option) *Evaluator {
+	e := newEvaluator(opts)
+	e.command = append([]string(nil), argv...)
+	return e
+}
+
+func newEvaluator(opts []Option) *Evaluator {
+	e := &Evaluator{functions: map[string]string{}, timeout: DefaultTimeout, maxOutputBytes: DefaultMaxOutputBytes}
 	for _, opt := range opts {
 		opt(e)
 	}
 	return e
 }
 
+// argv is the command that runs image, if the evaluator knows it.
+func (e *Evaluator) argv(image string) ([]string, bool) {
+	if len(e.command) > 0 {
+		return e.command, true
+	}
+	exe, ok := e.functions[image]
+	return []string{exe}, ok
+}
+
 // Evaluate implements runner.Evaluator: it returns the function's stdout
 // and stderr, and an error naming the image when it exits non-zero, times
 // out, writes too much, or writes something other than a ResourceList.
 func (e *Evaluator) Evaluate(ctx context.Context, image string, resourceList []byte) ([]byte, []byte, error) {
-	exe, ok := e.functions[image]
+	argv, ok := e.argv(image)
 	if !ok {
 		return nil, nil, &runner.NotFoundError{Image: image}
 	}
@@ -84,7 +111,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, image string, resourceList []b
 	stdout := &boundedBuffer{limit: e.maxOutputBytes, onFull: onFull}
 	stderr := &boundedBuffer{limit: e.maxOutputBytes, onFull: onFull}
 
-	cmd := osexec.CommandContext(runCtx, exe)
+	cmd := osexec.CommandContext(runCtx, argv[0], argv[1:]...)
 	cmd.Stdin = bytes.NewReader(resourceList)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.WaitDelay = waitDelay

@@ -112,3 +112,20 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("want an error for an unknown field, got %v", err)
 	}
 }
+
+// NewCommand runs its command, arguments included, for any image, with the
+// checks of New.
+func TestNewCommand(t *testing.T) {
+	ctx := context.Background()
+	e := NewCommand([]string{"/bin/sh", "-c", "cat; echo ran >&2"}, WithTimeout(2*time.Second))
+	for _, image := range []string{"example.com/a:v1", "example.com/b:v2"} {
+		out, log, err := e.Evaluate(ctx, image, []byte(input))
+		if err != nil || string(out) != input || string(log) != "ran\n" {
+			t.Fatalf("%s: got %q, %q, %v", image, out, log, err)
+		}
+	}
+	fail := NewCommand([]string{"/bin/sh", "-c", "echo no widgets >&2; exit 3"})
+	if _, _, err := fail.Evaluate(ctx, "example.com/a:v1", []byte(input)); err == nil || !strings.Contains(err.Error(), `"example.com/a:v1" failed`) || !strings.Contains(err.Error(), "no widgets") {
+		t.Fatalf("want a failure naming the image and the reason, got %v", err)
+	}
+}
