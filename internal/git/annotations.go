@@ -3,6 +3,7 @@ package git
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,33 @@ type annotation struct {
 	Task *porchv1alpha1.Task
 }
 
+// annotationJSON is an annotation line as upstream writes it, fields in
+// its order and left out when empty.
+type annotationJSON struct {
+	Package       string          `json:"package,omitempty"`
+	WorkspaceName string          `json:"workspaceName,omitempty"`
+	Revision      string          `json:"revision,omitempty"`
+	Task          json.RawMessage `json:"task,omitempty"`
+}
+
+// annotate appends the annotation line to a commit subject, as upstream
+// does: a blank line, then "kpt:" and the JSON, then a newline.
+func annotate(subject string, a annotation) (string, error) {
+	line := annotationJSON{Package: a.Package, WorkspaceName: a.WorkspaceName, Revision: a.Revision}
+	if a.Task != nil {
+		task, err := json.Marshal(a.Task)
+		if err != nil {
+			return "", fmt.Errorf("encoding the task of the commit annotation: %w", err)
+		}
+		line.Task = task
+	}
+	data, err := json.Marshal(line)
+	if err != nil {
+		return "", fmt.Errorf("encoding the commit annotation: %w", err)
+	}
+	return subject + "\n\n" + annotationPrefix + string(data) + "\n", nil
+}
+
 // parseAnnotations reads the annotation lines of a commit message, in order.
 // A line that is not valid JSON is ignored: a hand-written commit message
 // must not stop a repository from being read.
@@ -40,12 +68,7 @@ func parseAnnotations(message string) []annotation {
 		if !strings.HasPrefix(line, annotationPrefix) {
 			continue
 		}
-		var raw struct {
-			Package       string          `json:"package"`
-			WorkspaceName string          `json:"workspaceName"`
-			Revision      string          `json:"revision"`
-			Task          json.RawMessage `json:"task"`
-		}
+		var raw annotationJSON
 		if err := json.Unmarshal([]byte(strings.TrimPrefix(line, annotationPrefix)), &raw); err != nil {
 			continue
 		}

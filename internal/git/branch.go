@@ -53,39 +53,14 @@ func CreateBranch(ctx context.Context, ep Endpoint, branch string, author Signat
 
 // initialCommit writes a root commit holding README.md and returns its hash.
 func initialCommit(st storage.Storer, author Signature, readme string) (plumbing.Hash, error) {
-	blob := st.NewEncodedObject()
-	blob.SetType(plumbing.BlobObject)
-	w, err := blob.Writer()
+	blobHash, err := storeBlob(st, readme)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
-	if _, err := w.Write([]byte(readme)); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if err := w.Close(); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	blobHash, err := st.SetEncodedObject(blob)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	tree := &object.Tree{Entries: []object.TreeEntry{{Name: "README.md", Mode: filemode.Regular, Hash: blobHash}}}
-	treeHash, err := store(st, tree)
+	treeHash, err := storeTree(st, []object.TreeEntry{{Name: "README.md", Mode: filemode.Regular, Hash: blobHash}})
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
 	sig := object.Signature{Name: author.Name, Email: author.Email, When: time.Now()}
 	return store(st, &object.Commit{Author: sig, Committer: sig, Message: "Initial commit\n", TreeHash: treeHash})
-}
-
-type encoder interface {
-	Encode(plumbing.EncodedObject) error
-}
-
-func store(st storage.Storer, obj encoder) (plumbing.Hash, error) {
-	enc := st.NewEncodedObject()
-	if err := obj.Encode(enc); err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return st.SetEncodedObject(enc)
 }

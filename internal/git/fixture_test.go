@@ -103,28 +103,15 @@ func (f *fixture) writeTree(fs map[string]treeFile, dir string) plumbing.Hash {
 // rawTree stores entries as given, in git's order, so tests can also write
 // names a well-behaved client never would.
 func (f *fixture) rawTree(entries []object.TreeEntry) plumbing.Hash {
-	sort.Slice(entries, func(i, j int) bool { return treeSortKey(entries[i]) < treeSortKey(entries[j]) })
-	h, err := store(f.st, &object.Tree{Entries: entries})
+	h, err := storeTree(f.st, entries)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	return h
 }
 
-func treeSortKey(e object.TreeEntry) string {
-	if e.Mode == filemode.Dir {
-		return e.Name + "/"
-	}
-	return e.Name
-}
-
 func (f *fixture) blob(content string) plumbing.Hash {
-	obj := f.st.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	w, _ := obj.Writer()
-	_, _ = w.Write([]byte(content))
-	_ = w.Close()
-	h, err := f.st.SetEncodedObject(obj)
+	h, err := storeBlob(f.st, content)
 	if err != nil {
 		f.t.Fatal(err)
 	}

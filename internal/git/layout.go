@@ -102,3 +102,24 @@ func (lr layoutRef) describe() string {
 	}
 	return "branch " + strconv.Quote(lr.short)
 }
+
+// draftRef is the branch of a draft: drafts/<path>/<workspace>.
+func draftRef(path, ws string) plumbing.ReferenceName {
+	return plumbing.NewBranchReferenceName(draftsPrefix + path + "/" + ws)
+}
+
+// proposedRef is the branch of a proposed revision: proposed/<path>/<workspace>.
+func proposedRef(path, ws string) plumbing.ReferenceName {
+	return plumbing.NewBranchReferenceName(proposedPrefix + path + "/" + ws)
+}
+
+// versionTag is the tag of published revision n: <path>/v<n>.
+func versionTag(path string, n int) plumbing.ReferenceName {
+	return plumbing.NewTagReferenceName(path + "/v" + strconv.Itoa(n))
+}
+
+// deletionProposedRef marks published revision n for deletion:
+// deletionProposed/<path>/v<n>.
+func deletionProposedRef(path string, n int) plumbing.ReferenceName {
+	return plumbing.NewBranchReferenceName(deletionProposedPrefix + path + "/v" + strconv.Itoa(n))
+}

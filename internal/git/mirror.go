@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	gogit "github.com/go-git/go-git/v5"
@@ -36,13 +37,17 @@ var mirrorFetchSpecs = []config.RefSpec{
 // Mirror is a bare local copy of one remote repository, kept on disk under a
 // cache folder and fetched incrementally.
 //
-// A Mirror is safe for one caller at a time: the controller serialises the
-// work on each repository, so Fetch, Refs and Discover are never concurrent
-// on the same Mirror. It holds no open files between calls.
+// A Mirror is safe for concurrent use: Fetch, Refs, Discover and the
+// writes of its Writers run one at a time on it. The lock is the Mirror's,
+// so a process opens one Mirror per folder. It holds no open files between
+// calls.
 type Mirror struct {
 	dir   string
 	ep    Endpoint
 	cache cache.Object
+	// mu serialises every use of the folder, so that no write sees a
+	// fetch half done and no fetch overwrites a ref a write just set.
+	mu sync.Mutex
 }
 
 // OpenMirror opens the bare repository at dir, creating it when absent. ep is
@@ -79,6 +84,13 @@ func (m *Mirror) storage(opts filesystem.Options) *filesystem.Storage {
 // Errors wrap repository.ErrAuthentication or ErrUnreachable, without
 // credentials.
 func (m *Mirror) Fetch(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.fetch(ctx)
+}
+
+// fetch is Fetch for a caller holding mu.
+func (m *Mirror) fetch(ctx context.Context) error {
 	if err := checkURL(m.ep.URL); err != nil {
 		return err
 	}
@@ -119,6 +131,8 @@ func (m *Mirror) Fetch(ctx context.Context) error {
 
 // Refs returns the mirror's current branches and tags, sorted by name.
 func (m *Mirror) Refs() ([]*plumbing.Reference, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	st := m.storage(filesystem.Options{})
 	defer st.Close()
 	return listLocalRefs(st)

@@ -13,4 +13,11 @@ var (
 	ErrBranchNotFound = errors.New("branch not found")
 	// ErrInvalidAddress: the address cannot be used at all.
 	ErrInvalidAddress = errors.New("invalid address")
+	// ErrConflict: a write expected a ref at one commit and found it
+	// elsewhere (moved, created or deleted by another writer), so nothing
+	// was written; re-read the repository and try again.
+	ErrConflict = errors.New("conflicting change")
+	// ErrInvalidPackage: a package path, workspace name or file path cannot
+	// be written to a repository; the request must change, not be retried.
+	ErrInvalidPackage = errors.New("invalid package")
 )

@@ -1,0 +1,65 @@
+package git
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// checkFilePath says why a package-relative file path cannot be written,
+// if it cannot: it must be relative and clean, with no empty, ".", ".."
+// or ".git" segment, so that it stays inside the package folder wherever
+// the files are written.
+func checkFilePath(p string) error {
+	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p {
+		return fmt.Errorf("%w: file path %q must be relative and clean, with no empty, \".\" or \"..\" segment",
+			repository.ErrInvalidPackage, p)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		if unsafeName(seg) {
+			return fmt.Errorf("%w: file path %q has the segment %q, which could leave the package folder or be taken for git metadata",
+				repository.ErrInvalidPackage, p, seg)
+		}
+	}
+	return nil
+}
+
+// checkFiles checks every path of a package's files, in order, and that
+// the package has its Kptfile, without which it would not be read back.
+func checkFiles(files map[string]string) error {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		if err := checkFilePath(p); err != nil {
+			return err
+		}
+	}
+	if _, ok := files[kptfileName]; !ok {
+		return fmt.Errorf("%w: the package has no %s at its root", repository.ErrInvalidPackage, kptfileName)
+	}
+	return nil
+}
+
+// checkWorkspace refuses a workspace name that discovery would not read
+// back unchanged.
+func checkWorkspace(ws string) error {
+	if norm, err := normaliseWorkspace(ws); err != nil || norm != ws {
+		return fmt.Errorf("%w: workspace name %q must be lower-case alphanumeric words joined by '-' or '.', at most %d characters",
+			repository.ErrInvalidPackage, ws, maxWorkspaceName)
+	}
+	return nil
+}
+
+// checkDirectory refuses a repository directory that is not a clean
+// relative path; "" (the repository root) is fine.
+func checkDirectory(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := checkFilePath(dir); err != nil {
+		return fmt.Errorf("directory %q: %w", dir, err)
+	}
+	return nil
+}
