@@ -30,3 +30,19 @@ const (
 // RepositoryLabel names the Repository that a PackageRevision,
 // PackageRevisionResources or PorchPackage was read from.
 const RepositoryLabel = "porch.kpt.dev/repository"
+
+// PackageRevisionFinalizer holds a PackageRevision until the authoring
+// controller has removed what a user's deletion removes in the repository:
+// a draft's or proposal's branch, a revision proposed for deletion, or the
+// package itself for the branch's placeholder revision. The sync removes it
+// before deleting a revision that is gone from the repository already.
+const PackageRevisionFinalizer = "porch.kpt.dev/packagerevision"
+
+// ApprovedByAnnotation records who approved a revision: the admission
+// webhook sets it on the approving update, and the authoring controller
+// copies it to status.publishedBy.
+const ApprovedByAnnotation = "porch.kpt.dev/approved-by"
+
+// PushOnRenderFailureAnnotation, "true" on a PackageRevision, commits an
+// edit whose render failed instead of keeping the previous content.
+const PushOnRenderFailureAnnotation = "porch.kpt.dev/push-on-render-failure"
