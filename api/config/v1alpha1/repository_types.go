@@ -224,3 +224,14 @@ type RepositoryList struct {
 func init() {
 	SchemeBuilder.Register(&Repository{}, &RepositoryList{})
 }
+
+// ControllerReference makes the Repository the controller of the objects
+// read from it or authored in it, so that a cluster's garbage collector
+// removes them with it, and so that the sync knows them as its own.
+func (r *Repository) ControllerReference() metav1.OwnerReference {
+	yes := true
+	return metav1.OwnerReference{
+		APIVersion: GroupVersion.String(), Kind: "Repository",
+		Name: r.Name, UID: r.UID, Controller: &yes, BlockOwnerDeletion: &yes,
+	}
+}

@@ -157,14 +157,9 @@ func packageObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference,
 	}
 }
 
-// ownerReference makes the Repository the controller of what is read from
-// it, so that a cluster's garbage collector removes the objects with it.
+// ownerReference makes the Repository the controller of what is read from it.
 func ownerReference(repo *configv1alpha1.Repository) metav1.OwnerReference {
-	yes := true
-	return metav1.OwnerReference{
-		APIVersion: configv1alpha1.GroupVersion.String(), Kind: "Repository",
-		Name: repo.Name, UID: repo.UID, Controller: &yes, BlockOwnerDeletion: &yes,
-	}
+	return repo.ControllerReference()
 }
 
 func sortedKeys(m map[string]bool) []string {

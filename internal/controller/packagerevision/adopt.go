@@ -1,0 +1,48 @@
+package packagerevision
+
+import (
+	"context"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// addFinalizer holds a revision until its deletion is carried out in git.
+// Revisions the sync makes carry it from the start.
+func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
+	if controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer) {
+		return nil
+	}
+	before := s.pr.DeepCopy()
+	controllerutil.AddFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+}
+
+// adopt marks a revision whose draft is committed as its repository's, as
+// the sync marks the revisions it makes: from now on the sync mirrors it,
+// and updates this object rather than making another.
+func (r *Reconciler) adopt(ctx context.Context, s *scope) error {
+	before := s.pr.DeepCopy()
+	if s.pr.Labels == nil {
+		s.pr.Labels = map[string]string{}
+	}
+	s.pr.Labels[porchv1alpha1.RepositoryLabel] = s.repo.Name
+	ownBy(s.pr, s.repo)
+	return r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+}
+
+// ownBy makes repo the controller owner of obj, as the sync does, in place
+// of any other controller.
+func ownBy(obj metav1.Object, repo *configv1alpha1.Repository) {
+	refs := []metav1.OwnerReference{repo.ControllerReference()}
+	for _, ref := range obj.GetOwnerReferences() {
+		if ref.Controller == nil || !*ref.Controller {
+			refs = append(refs, ref)
+		}
+	}
+	obj.SetOwnerReferences(refs)
+}

@@ -1,0 +1,135 @@
+// Package packagerevision is the authoring controller: it carries out what
+// users ask of PackageRevisions and PackageRevisionResources in the
+// repository. It runs a new revision's task and commits the draft, renders
+// and commits edits of a draft's content, moves revisions through their
+// lifecycle (propose, reject, approve, propose deletion), and on deletion
+// removes what the revision holds in git.
+//
+// It acts on what users changed and nothing else: a revision whose
+// generation it has observed, and whose resources hold no uncommitted edit,
+// is the Repository sync's to mirror. The sync in turn leaves alone what
+// users changed and this controller has not acted on yet.
+package packagerevision
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/git"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+)
+
+// FieldOwner is the field manager of every write this controller makes.
+const FieldOwner = client.FieldOwner("porch-authoring")
+
+// Options tune the authoring controller.
+type Options struct {
+	// Workers is how many revisions are reconciled at once.
+	Workers int
+	// RetryInterval is how soon a revision waiting on something outside
+	// its spec (a repository that is not ready, an unreachable remote) is
+	// tried again.
+	RetryInterval time.Duration
+	// GitTimeout bounds the git work of one reconcile.
+	GitTimeout time.Duration
+	// MaxPackageBytes bounds a package read from a git URL for a clone.
+	MaxPackageBytes int64
+	// CacheDir holds the local git mirrors, shared with the sync.
+	CacheDir string
+}
+
+// DefaultOptions are the controller's defaults.
+var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20}
+
+// SyncRequester asks for a sync of a Repository, after a write to it.
+type SyncRequester interface {
+	Request(namespace, name string)
+}
+
+// Reconciler reconciles PackageRevisions and their resources.
+type Reconciler struct {
+	client.Client
+	// APIReader reads uncached: Secrets, and the resources of upstream
+	// revisions, whose content the manager does not cache.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	// Functions runs the functions of the packages' pipelines.
+	Functions cad.FunctionRunner
+	Mirrors   *git.Mirrors
+	Syncs     SyncRequester
+	Options   Options
+}
+
+// +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions;packagerevisionresources,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions/status;packagerevisionresources/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions/finalizers,verbs=update
+// +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+
+// Reconcile does what a user asked of one revision and records the outcome.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	s, err := r.load(ctx, req.NamespacedName)
+	if err != nil || s == nil {
+		return ctrl.Result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout)
+	defer cancel()
+	err = r.steps(ctx, s)
+	recordError(s, err)
+	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
+		err = perr
+	}
+	return reconcileutil.Result(ctrl.Result{}, err)
+}
+
+// steps are the reconcile's work in order; each stops the rest on error.
+func (r *Reconciler) steps(ctx context.Context, s *scope) error {
+	if !s.pr.DeletionTimestamp.IsZero() {
+		return r.finalize(ctx, s)
+	}
+	if !s.actionNeeded() {
+		return nil
+	}
+	if err := r.openRepository(ctx, s); err != nil {
+		return err
+	}
+	if err := r.addFinalizer(ctx, s); err != nil {
+		return err
+	}
+	if err := r.create(ctx, s); err != nil {
+		return err
+	}
+	if err := r.edit(ctx, s); err != nil {
+		return err
+	}
+	return r.changeLifecycle(ctx, s)
+}
+
+// SetupWithManager registers the controller. A revision is reconciled when
+// it changes and when its resources do; both share its name.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	sameName := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, obj client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: obj.GetName()}}}
+	})
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&porchv1alpha1.PackageRevision{}).
+		// Only the metadata of resources is cached (their generation says
+		// a user edited them): their content is read when needed.
+		Watches(&porchv1alpha1.PackageRevisionResources{}, sameName,
+			builder.OnlyMetadata, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
+		Named("packagerevision").
+		Complete(r)
+}

@@ -1,0 +1,81 @@
+package packagerevision
+
+import (
+	"context"
+	"fmt"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
+)
+
+// create puts a new revision in the repository: it runs the task, writes
+// the revision's metadata into the Kptfile, renders, and commits the
+// draft branch; then the revision is adopted, and its resources show what
+// was committed. Until the draft is committed nothing is written to git,
+// so a task that fails leaves nothing behind.
+//
+// When the user edited the resources before the draft could be committed
+// (its first render failed), the edit is the content instead of the task's.
+func (r *Reconciler) create(ctx context.Context, s *scope) error {
+	if s.adopted() {
+		return nil
+	}
+	if !s.state.Head().IsZero() {
+		// Committed by an earlier reconcile that could not adopt it.
+		return r.adopt(ctx, s)
+	}
+	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft && s.pr.Spec.Lifecycle != "" {
+		return taskFailed("spec.lifecycle: a new revision starts as Draft, not %s", s.pr.Spec.Lifecycle)
+	}
+	out, err := r.runTask(ctx, s)
+	if err != nil {
+		return err
+	}
+	files := out.files
+	if s.prr != nil && len(s.prr.Spec.Resources) > 0 {
+		files = cad.Package(s.prr.Spec.Resources)
+	} else if files, err = withMetadata(files, s.pr.Spec); err != nil {
+		return taskFailed("%v", err)
+	}
+	result := r.render(ctx, s, files)
+	rendered(s, result.err)
+	if !result.commit(s) {
+		// Nothing goes to git; the resources show the package and why its
+		// render failed, so that the user can fix it with an edit.
+		if err := r.saveResources(ctx, s, result, ""); err != nil {
+			return err
+		}
+		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonRenderFailed,
+			Message: fmt.Sprintf("the package failed to render, so nothing was committed; fix it by editing its resources: %v", result.err)}
+	}
+	base := out.base
+	if base.IsZero() {
+		base = s.state.Branch
+	}
+	head, err := s.writer.CreateDraft(ctx, git.DraftSpec{
+		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName,
+		Files: result.files, Task: creatingTask(s.pr), Base: base,
+	})
+	if err != nil {
+		return r.writeFailed(ctx, s, err)
+	}
+	if err := r.adopt(ctx, s); err != nil {
+		return err
+	}
+	if err := r.saveResources(ctx, s, result, head.String()); err != nil {
+		return err
+	}
+	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
+	r.requestSync(s)
+	return nil
+}
+
+// creatingTask is the task recorded in the draft's first commit.
+func creatingTask(pr *porchv1alpha1.PackageRevision) porchv1alpha1.Task {
+	if len(pr.Spec.Tasks) > 0 {
+		return pr.Spec.Tasks[0]
+	}
+	return porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}
+}

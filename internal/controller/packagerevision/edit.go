@@ -1,0 +1,67 @@
+package packagerevision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// edit renders and commits a user's edit of a draft's resources. A render
+// that fails commits nothing (unless the revision asks to push anyway):
+// the committed content stays, and the failure is in the render status
+// and the Rendered condition. An edit that changes nothing commits nothing.
+func (r *Reconciler) edit(ctx context.Context, s *scope) error {
+	if !s.editPending() || !s.adopted() {
+		return nil
+	}
+	if len(s.prr.Spec.Resources) == 0 {
+		// Nothing asked for: the generation is only acknowledged.
+		return r.acknowledgeResources(ctx, s)
+	}
+	head := s.state.Head()
+	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft || head.IsZero() {
+		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: only a Draft's content can be edited; %s is %s", s.pr.Name, s.pr.Spec.Lifecycle))
+	}
+	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))
+	rendered(s, result.err)
+	if !result.commit(s) {
+		return r.saveResources(ctx, s, result, "")
+	}
+	commit, _, err := s.writer.UpdateDraft(ctx, git.DraftUpdate{
+		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName, Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
+		Head: head, Files: result.files, Subject: git.PatchSubject,
+	})
+	if errors.Is(err, repository.ErrInvalidPackage) {
+		return r.refuseEdit(ctx, s, err)
+	}
+	if err != nil {
+		return r.writeFailed(ctx, s, err)
+	}
+	if err := r.saveResources(ctx, s, result, commit.String()); err != nil {
+		return err
+	}
+	r.requestSync(s)
+	return r.readState(s)
+}
+
+// refuseEdit records why an edit was not committed, in the resources'
+// render status and the Rendered condition; the revision itself stays as
+// committed, and Ready with it.
+func (r *Reconciler) refuseEdit(ctx context.Context, s *scope, why error) error {
+	rendered(s, why)
+	return r.saveResources(ctx, s, rendering{status: porchv1alpha1.RenderStatus{Err: why.Error()}, err: why}, "")
+}
+
+// acknowledgeResources records that the resources' generation holds no edit.
+func (r *Reconciler) acknowledgeResources(ctx context.Context, s *scope) error {
+	before := s.prr.DeepCopy()
+	s.prr.Status.ObservedGeneration = s.prr.Generation
+	return r.Status().Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner)
+}

@@ -1,0 +1,57 @@
+package packagerevision
+
+import (
+	"context"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// finalize carries a user's deletion of a revision out in git, then lets
+// the object go: a draft's or proposal's branch is deleted; a revision
+// proposed for deletion loses its tag and branch; the branch's placeholder
+// revision takes the package off the branch. A published revision's
+// deletion is refused at admission; should one get here, git is left
+// alone and the sync brings the revision back.
+func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
+	if !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer) {
+		return nil
+	}
+	if s.adopted() {
+		if err := r.openRepository(ctx, s); err != nil {
+			return err
+		}
+		if err := r.deleteInGit(ctx, s); err != nil {
+			return r.writeFailed(ctx, s, err)
+		}
+		r.requestSync(s)
+	}
+	if s.prr != nil {
+		if err := r.Delete(ctx, s.prr, client.Preconditions{UID: &s.prr.UID}); err != nil && !apierrors.IsNotFound(err) {
+			return err
+		}
+	}
+	before := s.pr.DeepCopy()
+	controllerutil.RemoveFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return client.IgnoreNotFound(r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner))
+}
+
+func (r *Reconciler) deleteInGit(ctx context.Context, s *scope) error {
+	pkg, ws, st := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName, s.state
+	switch {
+	case s.pr.Spec.Revision < 0:
+		_, _, err := s.writer.DeletePackage(ctx, pkg)
+		return err
+	case !st.Proposed.IsZero():
+		return s.writer.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleProposed, st.Proposed)
+	case !st.Draft.IsZero():
+		return s.writer.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleDraft, st.Draft)
+	case st.Revision > 0 && s.pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDeletionProposed:
+		_, err := s.writer.DeletePublished(ctx, pkg, st.Revision)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package packagerevision
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+)
+
+// changeLifecycle moves the revision in git to the lifecycle its spec asks
+// for, from where git has it: the write that Draft<->Proposed,
+// Proposed->Published or Published<->DeletionProposed takes. Nothing is
+// written when git has it there already, so a change acted on before a
+// failure is not acted on twice.
+func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
+	if !s.specPending() || !s.adopted() {
+		return nil
+	}
+	pkg, ws, st := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName, s.state
+	var err error
+	wrote := true
+	switch want := s.pr.Spec.Lifecycle; {
+	case s.pr.Spec.Revision < 0:
+		wrote = false // the registered branch itself: nothing moves
+	case want == porchv1alpha1.PackageRevisionLifecycleDraft && !st.Proposed.IsZero():
+		err = s.writer.Unpropose(ctx, pkg, ws, st.Proposed)
+	case want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Draft.IsZero():
+		err = s.writer.Propose(ctx, pkg, ws, st.Draft)
+	case want == porchv1alpha1.PackageRevisionLifecycleDraft && !st.Draft.IsZero(),
+		want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Proposed.IsZero():
+		wrote = false
+	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
+		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
+	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
+		_, err = s.writer.Publish(ctx, pkg, ws, st.Proposed)
+	case want == porchv1alpha1.PackageRevisionLifecyclePublished && st.Revision > 0 && st.DeletionProposed:
+		_, err = s.writer.CancelDeletion(ctx, pkg, st.Revision)
+	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision > 0 && !st.DeletionProposed:
+		err = s.writer.ProposeDeletion(ctx, pkg, st.Revision)
+	case st.Revision > 0:
+		wrote = false // published, and marked for deletion or not, as asked
+	default:
+		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+			Message: fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want)}
+	}
+	if err != nil {
+		return r.writeFailed(ctx, s, err)
+	}
+	if wrote {
+		if err := r.readState(s); err != nil {
+			return err
+		}
+		r.requestSync(s)
+	}
+	if err := r.recordPublication(ctx, s); err != nil {
+		return err
+	}
+	ready(s, fmt.Sprintf("%s in the repository", s.pr.Spec.Lifecycle))
+	return nil
+}
+
+// recordPublication gives a published revision its number, which only the
+// system writes, and says who approved it and when.
+func (r *Reconciler) recordPublication(ctx context.Context, s *scope) error {
+	if !s.pr.Spec.Lifecycle.IsPublished() || s.state.Revision < 1 {
+		return nil
+	}
+	if s.pr.Spec.Revision != s.state.Revision {
+		before := s.pr.DeepCopy()
+		s.pr.Spec.Revision = s.state.Revision
+		if err := r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
+			return err
+		}
+	}
+	if s.pr.Status.PublishedAt == nil {
+		now := metav1.NewTime(time.Now())
+		s.pr.Status.PublishedAt = &now
+		s.pr.Status.PublishedBy = s.pr.Annotations[porchv1alpha1.ApprovedByAnnotation]
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package packagerevision
+
+import (
+	"strings"
+	"testing"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
+)
+
+func TestWithMetadata(t *testing.T) {
+	pkg := cad.Package{cad.KptfileName: "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\n  labels:\n    team: a\ninfo:\n  description: an app\n", "cm.yaml": "kind: ConfigMap\n"}
+	spec := porchv1alpha1.PackageRevisionSpec{
+		PackageMetadata: &porchv1alpha1.PackageMetadata{Labels: map[string]string{"tier": "web"}, Annotations: map[string]string{"owner": "ops"}},
+		ReadinessGates:  []porchv1alpha1.ReadinessGate{{ConditionType: "config.injection.ConfigMap.settings"}, {ConditionType: "config.injection.ConfigMap.settings"}},
+	}
+	out, err := withMetadata(pkg, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kf, err := kptfile.Read(out[cad.KptfileName])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kf.Labels["team"] != "a" || kf.Labels["tier"] != "web" || kf.Annotations["owner"] != "ops" {
+		t.Errorf("metadata not merged: labels %v, annotations %v", kf.Labels, kf.Annotations)
+	}
+	if kf.Info == nil || kf.Info.Description != "an app" || len(kf.Info.ReadinessGates) != 1 || kf.Info.ReadinessGates[0].ConditionType != "config.injection.ConfigMap.settings" {
+		t.Errorf("readiness gates not written once: %+v", kf.Info)
+	}
+	if out["cm.yaml"] != pkg["cm.yaml"] || strings.Contains(pkg[cad.KptfileName], "tier") {
+		t.Error("other files changed, or the input was modified")
+	}
+
+	if same, err := withMetadata(pkg, porchv1alpha1.PackageRevisionSpec{}); err != nil || same[cad.KptfileName] != pkg[cad.KptfileName] {
+		t.Errorf("no metadata must change nothing: %v", err)
+	}
+	if _, err := withMetadata(cad.Package{"cm.yaml": "x"}, spec); err == nil || !strings.Contains(err.Error(), "no Kptfile") {
+		t.Errorf("want an error naming the missing Kptfile, got %v", err)
+	}
+	if _, err := withMetadata(cad.Package{cad.KptfileName: "metadata: [broken"}, spec); err == nil || !strings.Contains(err.Error(), "Kptfile") {
+		t.Errorf("want an error naming the Kptfile, got %v", err)
+	}
+}

@@ -1,0 +1,120 @@
+package packagerevision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/types"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// Reasons of the conditions this controller writes, besides the API's.
+const (
+	reasonRepositoryNotReady = "RepositoryNotReady"
+	reasonConflict           = "Conflict"
+)
+
+// openRepository finds the revision's Repository, opens its mirror (shared
+// with the sync) and reads where the revision stands in it.
+func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
+	repo := &configv1alpha1.Repository{}
+	key := types.NamespacedName{Namespace: s.pr.Namespace, Name: s.pr.Spec.RepositoryName}
+	if err := r.Get(ctx, key, repo); err != nil {
+		if apierrors.IsNotFound(err) {
+			return r.waiting(fmt.Sprintf("spec.repository: Repository %q not found in namespace %q", key.Name, key.Namespace))
+		}
+		return err
+	}
+	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
+		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+			Message: fmt.Sprintf("spec.repository: Repository %q is of type %s; revisions are authored in git repositories only", repo.Name, repo.Spec.Type)}
+	}
+	if !meta.IsStatusConditionTrue(repo.Status.Conditions, configv1alpha1.ConditionReady) {
+		return r.waiting(fmt.Sprintf("Repository %q is not ready; see its Ready condition", repo.Name))
+	}
+	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	if err != nil {
+		return r.gitError(err)
+	}
+	s.repo, s.ep = repo, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
+	mirror, err := r.Mirrors.Open(r.mirrorDir(repo), s.ep)
+	if err != nil {
+		return err
+	}
+	if err := mirror.FetchOnce(ctx); err != nil {
+		return r.gitError(err)
+	}
+	s.mirror = mirror
+	s.writer, err = git.NewWriter(mirror, git.WriterOptions{
+		Branch: repo.Branch(), Directory: repo.Spec.Git.Directory,
+		Author: git.Signature{Name: repo.Spec.Git.Author, Email: repo.Spec.Git.Email},
+	})
+	if err != nil {
+		return err
+	}
+	return r.readState(s)
+}
+
+// readState reads where the revision stands in the mirror.
+func (r *Reconciler) readState(s *scope) (err error) {
+	s.state, err = s.writer.State(s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)
+	return err
+}
+
+// mirrorDir is the local mirror of a repository: the sync's.
+func (r *Reconciler) mirrorDir(repo *configv1alpha1.Repository) string {
+	return filepath.Join(r.Options.CacheDir, "git", string(repo.UID))
+}
+
+// waiting is a Waiting error for something outside the revision's spec.
+func (r *Reconciler) waiting(msg string) error {
+	return &reconcile.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: jitter(r.Options.RetryInterval)}
+}
+
+// writeFailed sorts a failed write. A lost race fetches the mirror, so
+// that the retry decides from the remote's new state; content the
+// repository cannot hold stalls the revision with the reason.
+func (r *Reconciler) writeFailed(ctx context.Context, s *scope, err error) error {
+	switch {
+	case errors.Is(err, repository.ErrConflict):
+		if ferr := s.mirror.Fetch(ctx); ferr != nil {
+			return r.gitError(ferr)
+		}
+	case errors.Is(err, repository.ErrInvalidPackage):
+		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: err.Error()}
+	}
+	return r.gitError(err)
+}
+
+// gitError sorts a failure of the repository: a lost race is retried from
+// a fresh read at once (the mirror is fetched first), a remote or Secret
+// problem later, and anything else goes to the rate limiter.
+func (r *Reconciler) gitError(err error) error {
+	switch {
+	case errors.Is(err, repository.ErrConflict):
+		return &reconcile.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: 100 * time.Millisecond}
+	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication), errors.Is(err, repository.ErrSecret):
+		return r.waiting(err.Error())
+	default:
+		return err
+	}
+}
+
+// jitter spreads retries of many revisions over ±10% of d.
+func jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return d
+	}
+	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
+}

@@ -1,0 +1,81 @@
+package packagerevision
+
+import (
+	"context"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/git"
+)
+
+// scope carries one reconcile's objects and what its steps learnt.
+type scope struct {
+	pr *porchv1alpha1.PackageRevision
+	// before is pr as read, for the status patch at the end.
+	before *porchv1alpha1.PackageRevision
+	// prr is the revision's resources, read uncached; nil when absent.
+	prr *porchv1alpha1.PackageRevisionResources
+
+	repo   *configv1alpha1.Repository
+	ep     git.Endpoint
+	mirror *git.Mirror
+	writer *git.Writer
+	// state is where the revision stands in git, read when the repository
+	// is opened and again after each write.
+	state git.RevisionState
+}
+
+// load reads the revision and its resources; nil when the revision is gone.
+func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope, error) {
+	pr := &porchv1alpha1.PackageRevision{}
+	if err := r.Get(ctx, key, pr); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	s := &scope{pr: pr, before: pr.DeepCopy()}
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	switch err := r.APIReader.Get(ctx, key, prr); {
+	case err == nil:
+		s.prr = prr
+	case !apierrors.IsNotFound(err):
+		return nil, err
+	}
+	return s, nil
+}
+
+// adopted says whether the revision is in the repository already: its task
+// ran, or the sync made it from git. Both label it with its repository.
+func (s *scope) adopted() bool {
+	return s.pr.Labels[porchv1alpha1.RepositoryLabel] == s.pr.Spec.RepositoryName
+}
+
+// specPending says whether a change of the revision's spec waits for this
+// controller: a new revision's task, or a lifecycle change.
+func (s *scope) specPending() bool {
+	return s.pr.Generation != s.pr.Status.ObservedGeneration
+}
+
+// editPending says whether the resources hold a generation not yet acted
+// on: an edit to render and commit, or (with no edit) one to record.
+func (s *scope) editPending() bool {
+	return s.prr != nil && s.prr.Generation != s.prr.Status.ObservedGeneration
+}
+
+// actionNeeded says whether there is anything for this controller to do.
+func (s *scope) actionNeeded() bool {
+	return s.specPending() || s.editPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+}
+
+// patchStatus writes the revision's status once, if it changed.
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
+	if equality.Semantic.DeepEqual(s.before.Status, s.pr.Status) {
+		return nil
+	}
+	err := r.Status().Patch(ctx, s.pr, client.MergeFrom(s.before), FieldOwner)
+	return client.IgnoreNotFound(err)
+}

@@ -1,0 +1,50 @@
+package packagerevision
+
+import (
+	"errors"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
+)
+
+// setCondition sets one condition of the revision for its current generation.
+func setCondition(s *scope, kind string, status metav1.ConditionStatus, reason, message string) {
+	meta.SetStatusCondition(&s.pr.Status.Conditions, metav1.Condition{
+		Type: kind, Status: status, Reason: reason, Message: message, ObservedGeneration: s.pr.Generation,
+	})
+}
+
+// ready marks the revision's spec as acted upon and its content in git.
+func ready(s *scope, message string) {
+	setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionTrue, porchv1alpha1.ReasonReady, message)
+	s.pr.Status.ObservedGeneration = s.pr.Generation
+}
+
+// rendered records the outcome of a render in the Rendered condition.
+func rendered(s *scope, renderErr error) {
+	if renderErr != nil {
+		setCondition(s, porchv1alpha1.ConditionRendered, metav1.ConditionFalse, porchv1alpha1.ReasonRenderFailed, renderErr.Error())
+		return
+	}
+	setCondition(s, porchv1alpha1.ConditionRendered, metav1.ConditionTrue, porchv1alpha1.ReasonRenderSucceeded, "every function of the pipeline passed")
+}
+
+// recordError says in Ready why the revision's spec was not acted upon.
+func recordError(s *scope, err error) {
+	if err == nil || !s.pr.DeletionTimestamp.IsZero() {
+		return
+	}
+	var stalling *reconcile.Stalling
+	var waiting *reconcile.Waiting
+	switch {
+	case errors.As(err, &stalling):
+		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, stalling.Reason, stalling.Message)
+	case errors.As(err, &waiting):
+		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, waiting.Reason, waiting.Message)
+	default:
+		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, porchv1alpha1.ReasonPending, err.Error())
+	}
+}

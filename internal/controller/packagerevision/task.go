@@ -1,0 +1,143 @@
+package packagerevision
+
+import (
+	"context"
+	"errors"
+	"path"
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/upgrade"
+	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/repository"
+)
+
+// taskOutput is what a task made: the package, and the commit its draft
+// starts from (zero for the registered branch's head).
+type taskOutput struct {
+	files cad.Package
+	base  plumbing.Hash
+}
+
+// runTask runs the revision's task. A revision with no task is a new
+// package, as upstream makes it.
+func (r *Reconciler) runTask(ctx context.Context, s *scope) (*taskOutput, error) {
+	task := porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}
+	if len(s.pr.Spec.Tasks) > 0 {
+		task = s.pr.Spec.Tasks[0]
+	}
+	switch task.Type {
+	case porchv1alpha1.TaskTypeInit:
+		return r.initTask(s, task.Init)
+	case porchv1alpha1.TaskTypeClone:
+		return r.cloneTask(ctx, s, task.Clone)
+	case porchv1alpha1.TaskTypeEdit:
+		return r.editTask(ctx, s, task.Edit)
+	case porchv1alpha1.TaskTypeUpgrade:
+		return r.upgradeTask(ctx, s, task.Upgrade)
+	default:
+		return nil, taskFailed("spec.tasks[0].type: %q is not a task this controller runs", task.Type)
+	}
+}
+
+func (r *Reconciler) initTask(s *scope, spec *porchv1alpha1.PackageInitTaskSpec) (*taskOutput, error) {
+	if spec == nil {
+		spec = &porchv1alpha1.PackageInitTaskSpec{}
+	}
+	files, err := cad.Init(cad.InitOptions{
+		Name: path.Base(s.pr.Spec.PackageName), Description: spec.Description, Keywords: spec.Keywords, Site: spec.Site,
+		Subpackage: spec.Subpackage,
+	})
+	if err != nil {
+		return nil, taskFailed("spec.tasks[0].init: %v", err)
+	}
+	return &taskOutput{files: files}, nil
+}
+
+func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageCloneTaskSpec) (*taskOutput, error) {
+	const field = "spec.tasks[0].clone.upstreamRef"
+	var upstream cad.Package
+	var lock cad.GitLock
+	switch u := spec.Upstream; {
+	case u.UpstreamRef != nil:
+		src, err := r.publishedSource(ctx, s.pr.Namespace, u.UpstreamRef.Name, field+".upstreamRef.name")
+		if err != nil {
+			return nil, err
+		}
+		upstream, lock = src.files, src.lock
+	case u.Git != nil:
+		files, commit, err := r.readGitUpstream(ctx, s.pr.Namespace, u.Git, field+".git")
+		if err != nil {
+			return nil, err
+		}
+		upstream = files
+		lock = cad.GitLock{Repo: u.Git.Repo, Directory: "/" + strings.Trim(u.Git.Directory, "/"), Ref: u.Git.Ref, Commit: commit}
+	default:
+		return nil, taskFailed("%s: cloning from an OCI image is not supported; clone from a git repository or a PackageRevision", field)
+	}
+	files, err := cad.Clone(upstream, cad.CloneOptions{
+		Name: path.Base(s.pr.Spec.PackageName), Upstream: lock,
+		Deployment: s.repo.Spec.Deployment, PackagePath: s.pr.Spec.PackageName,
+	})
+	if err != nil {
+		return nil, taskFailed("%s: %v", field, err)
+	}
+	return &taskOutput{files: files}, nil
+}
+
+// readGitUpstream reads a package from a git repository named by URL.
+func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *porchv1alpha1.GitPackage, field string) (cad.Package, string, error) {
+	creds, err := repository.ReadCredentials(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
+	if err != nil {
+		return nil, "", r.gitError(err)
+	}
+	files, commit, err := git.ReadPackage(ctx, git.Endpoint{URL: g.Repo, Credentials: creds}, g.Ref, g.Directory, r.Options.MaxPackageBytes)
+	switch {
+	case err == nil:
+		return files, commit, nil
+	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication):
+		return nil, "", r.waiting(field + ": " + err.Error())
+	default:
+		return nil, "", taskFailed("%s: %v", field, err)
+	}
+}
+
+func (r *Reconciler) editTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageEditTaskSpec) (*taskOutput, error) {
+	const field = "spec.tasks[0].edit.sourceRef.name"
+	if spec == nil || spec.Source == nil {
+		return nil, taskFailed("%s: an edit names the published revision it starts from", field)
+	}
+	src, err := r.publishedSource(ctx, s.pr.Namespace, spec.Source.Name, field)
+	if err != nil {
+		return nil, err
+	}
+	if src.pr.Spec.RepositoryName != s.pr.Spec.RepositoryName || src.pr.Spec.PackageName != s.pr.Spec.PackageName {
+		return nil, taskFailed("%s: %q is a revision of package %q in repository %q; an edit starts from a revision of the same package",
+			field, spec.Source.Name, src.pr.Spec.PackageName, src.pr.Spec.RepositoryName)
+	}
+	return &taskOutput{files: cad.Edit(src.files), base: plumbing.NewHash(src.lock.Commit)}, nil
+}
+
+func (r *Reconciler) upgradeTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageUpgradeTaskSpec) (*taskOutput, error) {
+	const field = "spec.tasks[0].upgrade"
+	old, err := r.publishedSource(ctx, s.pr.Namespace, spec.OldUpstream.Name, field+".oldUpstreamRef.name")
+	if err != nil {
+		return nil, err
+	}
+	updated, err := r.publishedSource(ctx, s.pr.Namespace, spec.NewUpstream.Name, field+".newUpstreamRef.name")
+	if err != nil {
+		return nil, err
+	}
+	local, err := r.publishedSource(ctx, s.pr.Namespace, spec.LocalPackageRevisionRef.Name, field+".localPackageRevisionRef.name")
+	if err != nil {
+		return nil, err
+	}
+	files, err := upgrade.UpgradeTo(old.files, updated.files, local.files, upgrade.Strategy(spec.Strategy), updated.lock)
+	if err != nil {
+		return nil, taskFailed("%s: %v", field, err)
+	}
+	return &taskOutput{files: files}, nil
+}
