@@ -53,7 +53,7 @@ test: manifests generate fmt vet envtest ## Run every test (unit and envtest) wi
 		$(GO) test -race -count=1 -timeout 30m ./...
 
 .PHONY: bench
-bench: envtest ## Run the benchmarks: sync at scale (a 1,000-package repository, 100 repositories), render and upgrade against kpt; takes several minutes.
+bench: envtest ## Run the benchmarks: sync at scale (a 1,000-package repository, 100 repositories), webhook latency, render and upgrade against kpt; takes several minutes.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./test/bench/
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 30m ./test/bench/engine/

@@ -50,6 +50,7 @@ type flags struct {
 	qps                              float64
 	burst                            int
 	enableWebhooks                   bool
+	systemUsers                      string
 	controllers                      controller.Options
 }
 
@@ -64,6 +65,10 @@ func parseFlags() flags {
 	flag.IntVar(&f.webhookPort, "webhook-port", webhook.DefaultPort, "Port of the webhook server. The local mode picks its own.")
 	flag.BoolVar(&f.enableWebhooks, "enable-webhooks", true, "Serve the admission webhooks. Set it to false to run against a cluster with no webhook certificate "+
 		"(make run-cluster) and no webhook configuration installed; the local mode always serves them.")
+	flag.StringVar(&f.systemUsers, "system-users", defaultSystemUsers(), "Comma-separated usernames whose requests the webhooks count as the system's, "+
+		"exempt from the rules users are held to (the manager's own writes: mirrored published revisions, spec.revision, the latest label). "+
+		"Defaults to the manager's service account, system:serviceaccount:$POD_NAMESPACE:$SERVICE_ACCOUNT_NAME, when both are set; "+
+		"the local mode adds the user it runs the manager as.")
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
 	repo := &f.controllers.Repository
 	flag.DurationVar(&repo.SyncInterval, "repository-sync-interval", repo.SyncInterval, "How often a repository without spec.sync.schedule is synced (jittered by ±10%); a sync that finds the remote's refs unchanged lists them and writes nothing.")
@@ -136,7 +141,10 @@ func run(f flags) (retErr error) {
 	// failurePolicy Fail, the apiserver refuses them until the server answers.
 	webhookServing := healthz.Ping
 	if f.enableWebhooks {
-		if err := porchwebhook.SetupWithManager(mgr); err != nil {
+		if len(t.systemUsers) == 0 {
+			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
+		}
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()
@@ -159,6 +167,8 @@ type target struct {
 	cfg *rest.Config
 	// webhook says where the webhook server listens and finds its certificate.
 	webhook webhook.Options
+	// systemUsers are the identities the webhooks count as the system's.
+	systemUsers []string
 	// ready is printed once the manager is ready; empty for a cluster.
 	ready string
 	stop  func() error
@@ -169,19 +179,33 @@ type target struct {
 func connect(f flags) (target, error) {
 	if f.localDir == "" {
 		cfg, err := ctrl.GetConfig()
-		return target{cfg: cfg, webhook: webhook.Options{CertDir: f.webhookCertPath, Host: f.webhookHost, Port: f.webhookPort}, stop: func() error { return nil }}, err
+		return target{cfg: cfg, webhook: webhook.Options{CertDir: f.webhookCertPath, Host: f.webhookHost, Port: f.webhookPort},
+			systemUsers: porchwebhook.ParseUsers(f.systemUsers), stop: func() error { return nil }}, err
 	}
 	env, err := localmode.Start(localmode.Options{Dir: f.localDir})
 	if err != nil {
 		return target{}, fmt.Errorf("starting the local mode: %w", err)
 	}
 	setupLog.Info("Local mode started", "kubeconfig", env.KubeconfigPath, "git", env.Git.URL())
+	// The manager runs as its own user, and users as the admin of the
+	// kubeconfig, so that the webhooks can tell them apart.
 	return target{
-		cfg:     env.Plane.Config,
-		webhook: env.Plane.WebhookServerOptions(),
-		ready:   "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
-		stop:    env.Stop,
+		cfg:         env.Manager.Config,
+		webhook:     env.Plane.WebhookServerOptions(),
+		systemUsers: append(porchwebhook.ParseUsers(f.systemUsers), env.Manager.Name),
+		ready:       "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
+		stop:        env.Stop,
 	}, nil
+}
+
+// defaultSystemUsers is the manager's own service account when the
+// Deployment passes its namespace and name (config/manager), else none.
+func defaultSystemUsers() string {
+	namespace, account := os.Getenv("POD_NAMESPACE"), os.Getenv("SERVICE_ACCOUNT_NAME")
+	if namespace == "" || account == "" {
+		return ""
+	}
+	return porchwebhook.ServiceAccountUser(namespace, account)
 }
 
 func metricsOptions(f flags) metricsserver.Options {

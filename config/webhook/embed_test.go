@@ -5,22 +5,37 @@ import (
 	"testing"
 )
 
-func TestLoadHasTheRepositoryWebhook(t *testing.T) {
-	validating, _, err := Load()
+func TestLoadHasTheWebhooks(t *testing.T) {
+	validating, mutating, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Each webhook's service path, which the local mode rewrites into a URL.
+	paths := map[string]*string{}
 	for _, cfg := range validating {
 		for _, hook := range cfg.Webhooks {
-			if hook.Name == "vrepository-v1alpha1.config.porch.kpt.dev" {
-				if hook.ClientConfig.Service == nil || hook.ClientConfig.Service.Path == nil {
-					t.Fatalf("the Repository webhook has no service path, which the local mode rewrites into a URL: %+v", hook.ClientConfig)
-				}
-				return
+			if hook.ClientConfig.Service != nil {
+				paths[hook.Name] = hook.ClientConfig.Service.Path
 			}
 		}
 	}
-	t.Fatalf("manifests.yaml lacks the Repository webhook; run make manifests")
+	for _, cfg := range mutating {
+		for _, hook := range cfg.Webhooks {
+			if hook.ClientConfig.Service != nil {
+				paths[hook.Name] = hook.ClientConfig.Service.Path
+			}
+		}
+	}
+	for _, name := range []string{
+		"vrepository-v1alpha1.config.porch.kpt.dev",
+		"vpackagerevision-v1alpha1.porch.kpt.dev",
+		"vpackagerevisionresources-v1alpha1.porch.kpt.dev",
+		"mpackagerevision-v1alpha1.porch.kpt.dev",
+	} {
+		if p, ok := paths[name]; !ok || p == nil {
+			t.Errorf("manifests.yaml lacks the webhook %s with a service path; run make manifests", name)
+		}
+	}
 }
 
 func TestParse(t *testing.T) {

@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/controller-runtime/pkg/webhook"
 
@@ -88,6 +90,52 @@ func Start(opts Options) (*ControlPlane, error) {
 		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), stop(env))
 	}
 	return &ControlPlane{env: env, Config: cfg, KubeConfig: env.KubeConfig}, nil
+}
+
+// ManagerUser is the user the manager runs as against a local control
+// plane, in group system:masters. The webhooks must count it as the system
+// (webhook.Options.SystemUsers): users' requests are held to rules that the
+// manager's own writes, such as mirroring published revisions, are not.
+const ManagerUser = "porch-manager"
+
+// User is a user of the control plane, authenticated by a client certificate.
+type User struct {
+	Name string
+	// Config reaches the apiserver as this user.
+	Config *rest.Config
+	// KubeConfig is Config as a kubeconfig file.
+	KubeConfig []byte
+}
+
+// AddUser provisions a user in the given groups, with the administrator's
+// client settings (such as its rate limits) but a certificate of its own.
+func (c *ControlPlane) AddUser(name string, groups ...string) (*User, error) {
+	u, err := c.env.AddUser(envtest.User{Name: name, Groups: groups}, c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("adding the user %s: %w", name, err)
+	}
+	kubeconfig, err := u.KubeConfig()
+	if err != nil {
+		return nil, fmt.Errorf("writing the kubeconfig of %s: %w", name, err)
+	}
+	return &User{Name: name, Config: u.Config(), KubeConfig: kubeconfig}, nil
+}
+
+// AddManagerUser provisions ManagerUser, for the manager to run as.
+func (c *ControlPlane) AddManagerUser() (*User, error) {
+	return c.AddUser(ManagerUser, "system:masters")
+}
+
+// NewClient is a client reaching the apiserver with cfg, knowing the kinds
+// that the adders register.
+func NewClient(cfg *rest.Config, adders ...func(*runtime.Scheme) error) (client.Client, error) {
+	scheme := runtime.NewScheme()
+	for _, add := range adders {
+		if err := add(scheme); err != nil {
+			return nil, err
+		}
+	}
+	return client.New(cfg, client.Options{Scheme: scheme})
 }
 
 // WebhookServerOptions say where the manager's webhook server must listen,

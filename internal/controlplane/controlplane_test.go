@@ -8,11 +8,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	"k8s.io/apimachinery/pkg/runtime"
+	authenticationv1 "k8s.io/api/authentication/v1"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -41,14 +43,7 @@ func TestStartInstallsWebhooksAndStopCleansUp(t *testing.T) {
 		}
 	}
 
-	scheme := runtime.NewScheme()
-	if err := admissionregistrationv1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(plane.Config, client.Options{Scheme: scheme})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, plane.Config)
 	hooks := &admissionregistrationv1.ValidatingWebhookConfigurationList{}
 	if err := c.List(context.Background(), hooks); err != nil {
 		t.Fatal(err)
@@ -69,6 +64,11 @@ func TestStartInstallsWebhooksAndStopCleansUp(t *testing.T) {
 	if !found {
 		t.Fatalf("the Repository webhook is not installed: %+v", hooks.Items)
 	}
+	mutating := &admissionregistrationv1.MutatingWebhookConfigurationList{}
+	if err := c.List(context.Background(), mutating); err != nil || len(mutating.Items) == 0 {
+		t.Fatalf("no mutating webhook configuration installed (%v)", err)
+	}
+	checkManagerUser(t, plane)
 
 	stopped = true
 	if err := plane.Stop(); err != nil {
@@ -77,6 +77,34 @@ func TestStartInstallsWebhooksAndStopCleansUp(t *testing.T) {
 	if _, err := os.Stat(opts.CertDir); !os.IsNotExist(err) {
 		t.Fatalf("Stop left the certificate folder %s behind (%v)", opts.CertDir, err)
 	}
+}
+
+// checkManagerUser checks that the manager's user reaches the apiserver
+// under its own name, which the webhooks tell from the administrator's.
+func checkManagerUser(t *testing.T, plane *ControlPlane) {
+	t.Helper()
+	user, err := plane.AddManagerUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, user.Config)
+	review := &authenticationv1.SelfSubjectReview{}
+	if err := c.Create(context.Background(), review); err != nil {
+		t.Fatal(err)
+	}
+	if got := review.Status.UserInfo; got.Username != ManagerUser || !slices.Contains(got.Groups, "system:masters") || len(user.KubeConfig) == 0 {
+		t.Fatalf("the manager's user is %+v (kubeconfig of %d bytes), want %s in system:masters", got, len(user.KubeConfig), ManagerUser)
+	}
+}
+
+// newClient reaches the control plane with cfg, knowing the kinds these tests read.
+func newClient(t *testing.T, cfg *rest.Config) client.Client {
+	t.Helper()
+	c, err := NewClient(cfg, admissionregistrationv1.AddToScheme, authenticationv1.AddToScheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // cleanURL drops the doubled slash that envtest writes between the address

@@ -39,8 +39,11 @@ type Options struct {
 type Env struct {
 	Plane *controlplane.ControlPlane
 	Git   *gitserver.Server
-	// KubeconfigPath is the absolute path of the admin kubeconfig.
+	// KubeconfigPath is the absolute path of the admin kubeconfig, for users.
 	KubeconfigPath string
+	// Manager is the user the manager runs as (controlplane.ManagerUser),
+	// which its webhooks must count as the system.
+	Manager *controlplane.User
 }
 
 // Start starts the control plane and the git server and writes the kubeconfig and git URL.
@@ -63,6 +66,9 @@ func Start(opts Options) (_ *Env, retErr error) {
 		return env, err
 	}
 	if err := writeFile(env.KubeconfigPath, env.Plane.KubeConfig); err != nil {
+		return env, err
+	}
+	if env.Manager, err = env.Plane.AddManagerUser(); err != nil {
 		return env, err
 	}
 

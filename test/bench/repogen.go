@@ -1,6 +1,7 @@
 // Package bench measures the product at the scale of DESIGN.md: large
 // repositories and many repositories, synced by the manager binary against
-// a real control plane and a real git server.
+// a real control plane and a real git server, and what its admission
+// webhooks add to a user's writes.
 package bench
 
 import (

@@ -35,14 +35,16 @@ import (
 // rig is a control plane, a git server that counts what it is asked, and
 // the manager binary running against them, as in a cluster.
 type rig struct {
-	b       *testing.B
-	k8s     client.Client
-	gitRoot string
-	gitURL  string
-	git     *requestCounter
-	manager *exec.Cmd
-	metrics string
-	workDir string
+	b   *testing.B
+	k8s client.Client
+	// managerUser is who the manager runs as.
+	managerUser *controlplane.User
+	gitRoot     string
+	gitURL      string
+	git         *requestCounter
+	manager     *exec.Cmd
+	metrics     string
+	workDir     string
 }
 
 func newRig(b *testing.B, managerArgs ...string) *rig {
@@ -76,12 +78,18 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 	if r.k8s, err = client.New(plane.Config, client.Options{Scheme: scheme}); err != nil {
 		b.Fatal(err)
 	}
+	// The manager runs as its own user, which its webhooks count as the
+	// system; the benchmarks act as the administrator, a user.
+	if r.managerUser, err = plane.AddManagerUser(); err != nil {
+		b.Fatal(err)
+	}
 	kubeconfig := filepath.Join(r.workDir, "kubeconfig")
-	if err := os.WriteFile(kubeconfig, plane.KubeConfig, 0o600); err != nil {
+	if err := os.WriteFile(kubeconfig, r.managerUser.KubeConfig, 0o600); err != nil {
 		b.Fatal(err)
 	}
 	hook := plane.WebhookServerOptions()
-	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port))
+	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port),
+		"--system-users="+r.managerUser.Name)
 	// More flags for the manager, to compare settings: e.g. --kube-api-qps=1000.
 	managerArgs = append(managerArgs, strings.Fields(os.Getenv("BENCH_MANAGER_ARGS"))...)
 	r.startManager(kubeconfig, managerArgs...)

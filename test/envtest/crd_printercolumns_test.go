@@ -110,7 +110,8 @@ var _ = Describe("CRD printing", func() {
 metadata: {labels: {kpt.dev/latest-revision: "true"}}
 spec: {lifecycle: Published, revision: 1}
 `)
-		Expect(k8s.Create(ctx, obj)).To(Succeed())
+		// Published objects with a revision number are the system's to write.
+		Expect(sys.Create(ctx, obj)).To(Succeed())
 
 		row := cells(serverTable(schema.GroupVersion{Group: "porch.kpt.dev", Version: "v1alpha1"}, ns, "packagerevisions"), obj.GetName())
 		Expect(row).To(HaveKeyWithValue("Name", "blueprints.app.v1"))

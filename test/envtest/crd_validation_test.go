@@ -6,6 +6,10 @@ package envtest
 // required fields), which the typed structs with omitempty cannot. Each table
 // entry is a JSON merge patch (RFC 7386: null removes a field) applied to a
 // valid base object, and the refusal it expects: "" when it must be accepted.
+// They write as the manager's user (sys), which the PackageRevision and
+// PackageRevisionResources webhooks let through, so that what is refused is
+// the schema's doing; the webhooks' rules for users are tested in
+// packagerevision_webhook_test.go.
 
 import (
 	"encoding/json"
@@ -144,7 +148,7 @@ func expectOutcome(err error, want string) {
 // creating is a table body: create base with patch, expect want.
 func creating(base string) func(patch any, want string) {
 	return func(patch any, want string) {
-		expectOutcome(k8s.Create(ctx, build(newNamespace(), base, patch)), want)
+		expectOutcome(sys.Create(ctx, build(newNamespace(), base, patch)), want)
 	}
 }
 
@@ -152,16 +156,16 @@ func creating(base string) func(patch any, want string) {
 func updating(base string, patch any, want string) {
 	GinkgoHelper()
 	obj := build(newNamespace(), base)
-	Expect(k8s.Create(ctx, obj)).To(Succeed())
-	expectOutcome(k8s.Patch(ctx, obj, mergePatch(patch)), want)
+	Expect(sys.Create(ctx, obj)).To(Succeed())
+	expectOutcome(sys.Patch(ctx, obj, mergePatch(patch)), want)
 }
 
 // updatingStatus is a table body: create base, patch its status, expect want.
 func updatingStatus(base string) func(patch any, want string) {
 	return func(patch any, want string) {
 		obj := build(newNamespace(), base)
-		Expect(k8s.Create(ctx, obj)).To(Succeed())
-		expectOutcome(k8s.Status().Patch(ctx, obj, mergePatch(patch)), want)
+		Expect(sys.Create(ctx, obj)).To(Succeed())
+		expectOutcome(sys.Status().Patch(ctx, obj, mergePatch(patch)), want)
 	}
 }
 

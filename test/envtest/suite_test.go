@@ -31,8 +31,12 @@ var (
 	ctx    context.Context
 	cancel context.CancelFunc
 	plane  *controlplane.ControlPlane
-	k8s    client.Client
-	scheme = runtime.NewScheme()
+	// k8s is an administrator, a user as far as the webhooks are concerned.
+	k8s client.Client
+	// sys is the manager's own user, which the webhooks count as the system.
+	sys     client.Client
+	manager *controlplane.User
+	scheme  = runtime.NewScheme()
 	// cacheDir holds the manager's local git mirrors.
 	cacheDir string
 )
@@ -58,16 +62,21 @@ var _ = BeforeSuite(func() {
 
 	k8s, err = client.New(plane.Config, client.Options{Scheme: scheme})
 	Expect(err).NotTo(HaveOccurred())
+	manager, err = plane.AddManagerUser()
+	Expect(err).NotTo(HaveOccurred())
+	sys, err = client.New(manager.Config, client.Options{Scheme: scheme})
+	Expect(err).NotTo(HaveOccurred())
 
 	startManager()
 	waitForWebhooks()
 })
 
 // startManager runs the product's controllers and webhooks against the
-// control plane, with intervals short enough for tests. The webhook server
-// listens where the control plane's webhook configurations point.
+// control plane, with intervals short enough for tests, as its own user.
+// The webhook server listens where the control plane's webhook
+// configurations point.
 func startManager() {
-	mgr, err := ctrl.NewManager(plane.Config, ctrl.Options{
+	mgr, err := ctrl.NewManager(manager.Config, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
@@ -84,7 +93,7 @@ func startManager() {
 	opts.Repository.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
-	Expect(porchwebhook.SetupWithManager(mgr)).To(Succeed())
+	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

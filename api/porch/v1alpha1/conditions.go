@@ -38,11 +38,6 @@ const RepositoryLabel = "porch.kpt.dev/repository"
 // before deleting a revision that is gone from the repository already.
 const PackageRevisionFinalizer = "porch.kpt.dev/packagerevision"
 
-// ApprovedByAnnotation records who approved a revision: the admission
-// webhook sets it on the approving update, and the authoring controller
-// copies it to status.publishedBy.
-const ApprovedByAnnotation = "porch.kpt.dev/approved-by"
-
 // PushOnRenderFailureAnnotation, "true" on a PackageRevision, commits an
 // edit whose render failed instead of keeping the previous content.
 const PushOnRenderFailureAnnotation = "porch.kpt.dev/push-on-render-failure"

@@ -10,6 +10,13 @@ const (
 	LatestPackageRevisionValue = "true"
 )
 
+// ApprovedByAnnotation records the user who approved a revision (Proposed to
+// Published). The admission webhook sets it on the approving update, since
+// the status cannot be written through the main resource; the controller
+// that publishes the revision copies it into status.publishedBy. Only the
+// system writes it: a user's own change is refused.
+const ApprovedByAnnotation = "porch.kpt.dev/approved-by"
+
 // PackageRevisionLifecycle is where a revision stands between authoring and publication.
 // +kubebuilder:validation:Enum=Draft;Proposed;Published;DeletionProposed
 type PackageRevisionLifecycle string

@@ -1,0 +1,187 @@
+package envtest
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// These specs hold users (the administrator k8s, or an impersonated user)
+// to the PackageRevision and PackageRevisionResources webhooks, and let the
+// manager's own user (sys) through. Each refusal is checked for its status
+// code, the field and the reason, and for leaving the object as it was.
+var _ = Describe("PackageRevision webhook", func() {
+	const (
+		proposed         = porchv1alpha1.PackageRevisionLifecycleProposed
+		published        = porchv1alpha1.PackageRevisionLifecyclePublished
+		deletionProposed = porchv1alpha1.PackageRevisionLifecycleDeletionProposed
+		draft            = porchv1alpha1.PackageRevisionLifecycleDraft
+	)
+	setLifecycle := func(l porchv1alpha1.PackageRevisionLifecycle) func(*porchv1alpha1.PackageRevision) {
+		return func(pr *porchv1alpha1.PackageRevision) { pr.Spec.Lifecycle = l }
+	}
+	var ns string
+	BeforeEach(func() {
+		ns = newNamespace()
+		// What is left of a Repository that is gone may be deleted freely, so
+		// the revisions' Repositories exist. Nothing answers at their address.
+		for _, name := range []string{"r", "u", "l"} {
+			repo := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: configv1alpha1.RepositorySpec{
+				Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: "http://127.0.0.1:1/" + name + ".git"}}}
+			Expect(k8s.Create(ctx, repo)).To(Succeed())
+			DeferCleanup(func() { Expect(client.IgnoreNotFound(k8s.Delete(ctx, repo))).To(Succeed()) })
+		}
+	})
+
+	It("refuses a user's create of a Published revision, and lets the system make one", func() {
+		pr := newRevision(ns, "r", "app", "v1", publishedAs(1))
+		refused(k8s.Create(ctx, pr.DeepCopy()), apierrors.IsInvalid,
+			`spec.lifecycle: Invalid value: "Published": a PackageRevision is created as Draft`,
+			"spec.revision: Forbidden: set only by the system when the revision is published; leave it at 0")
+		Expect(apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr.DeepCopy()))).To(BeTrue())
+
+		pr.Labels = map[string]string{porchv1alpha1.LatestPackageRevisionKey: "true"}
+		Expect(sys.Create(ctx, pr)).To(Succeed())
+		Expect(changed(sys, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Spec.Revision = 2 })).To(Succeed())
+	})
+
+	It("refuses Draft to Published, and a user's spec.revision or latest label", func() {
+		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
+		refused(changed(k8s, pr, setLifecycle(published)), apierrors.IsInvalid,
+			`spec.lifecycle: Invalid value: "Published": cannot change from Draft to Published; propose it first (Proposed), then approve (accepted from Draft: Draft, Proposed)`)
+		refused(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Spec.Revision = 3 }), apierrors.IsInvalid,
+			"spec.revision: Forbidden: set only by the system when the revision is published; leave it at 0")
+		refused(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) {
+			pr.Labels = map[string]string{porchv1alpha1.LatestPackageRevisionKey: "true"}
+		}), apierrors.IsInvalid, "metadata.labels[kpt.dev/latest-revision]: Forbidden: set only by the system, on the highest published revision of a package; leave it out")
+		unchanged(pr)
+	})
+
+	It("keeps a Published revision's spec, but not its labels, and its deletion waits for DeletionProposed", func() {
+		pr := created(sys, newRevision(ns, "r", "app", "v1", publishedAs(1)))
+		refused(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) {
+			pr.Spec.ReadinessGates = []porchv1alpha1.ReadinessGate{{ConditionType: "tested"}}
+		}), apierrors.IsInvalid, "spec.readinessGates: Forbidden: a Published PackageRevision is immutable except spec.lifecycle and metadata")
+		refused(changed(k8s, pr, setLifecycle(draft)), apierrors.IsInvalid, "spec.lifecycle", "cannot change from Published to Draft")
+		refused(k8s.Delete(ctx, pr), apierrors.IsForbidden,
+			"published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion")
+		unchanged(pr)
+
+		Expect(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Labels = map[string]string{"team": "a"} })).To(Succeed())
+		Expect(changed(k8s, pr, setLifecycle(deletionProposed))).To(Succeed())
+		Expect(k8s.Delete(ctx, pr)).To(Succeed())
+	})
+
+	It("refuses deleting a revision that another revision clones", func() {
+		upstream := created(sys, newRevision(ns, "u", "base", "v1", publishedAs(1)))
+		clone := created(k8s, newRevision(ns, "l", "app", "v1", clonedFrom(upstream.Name)))
+		Expect(changed(k8s, upstream, setLifecycle(deletionProposed))).To(Succeed())
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(upstream), upstream)).To(Succeed())
+
+		// The webhook lists referrers from the manager's cache: wait until it sees the clone.
+		Eventually(func() error { return k8s.Delete(ctx, upstream, client.DryRunAll) }).Should(HaveOccurred())
+		refused(k8s.Delete(ctx, upstream), apierrors.IsForbidden,
+			`another revision's task names it: PackageRevision "l.app.v1" names it in spec.tasks[0].clone.upstreamRef.upstreamRef.name; delete that revision first`)
+		unchanged(upstream)
+
+		Expect(k8s.Delete(ctx, clone)).To(Succeed())
+		Eventually(func() error { return k8s.Delete(ctx, upstream) }).Should(Succeed())
+	})
+
+	It("refuses init of a package that exists, and a clone of a Draft", func() {
+		created(sys, newRevision(ns, "r", "app", "v1", publishedAs(1)))
+		again := newRevision(ns, "r", "app", "v2")
+		Eventually(func() error { return k8s.Create(ctx, again.DeepCopy(), client.DryRunAll) }).Should(HaveOccurred())
+		refused(k8s.Create(ctx, again), apierrors.IsInvalid, `spec.tasks[0]: Forbidden: package "app" already exists in repository "r"`)
+
+		wip := created(k8s, newRevision(ns, "u", "base", "wip"))
+		refused(k8s.Create(ctx, newRevision(ns, "l", "copy", "v1", clonedFrom(wip.Name))), apierrors.IsInvalid,
+			`spec.tasks[0].clone.upstreamRef.upstreamRef.name: Invalid value: "u.base.wip": PackageRevision "u.base.wip" is Draft; a clone's upstream must be Published`)
+	})
+
+	It("refuses proposing before render, and takes the files of a Draft only", func() {
+		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
+		refused(changed(k8s, pr, setLifecycle(proposed)), apierrors.IsConflict, "spec.lifecycle: rendering in progress, retry")
+		unchanged(pr)
+
+		prr := resourcesFor(pr)
+		Expect(changed(k8s, prr, func(prr *porchv1alpha1.PackageRevisionResources) {
+			prr.Spec.Resources = map[string]string{"Kptfile": "kind: Kptfile", "deploy/cm.yaml": "kind: ConfigMap"}
+		})).To(Succeed())
+		pr = rendered(pr)
+		Expect(changed(k8s, pr, setLifecycle(proposed))).To(Succeed())
+
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(prr), prr)).To(Succeed())
+		refused(changed(k8s, prr, func(prr *porchv1alpha1.PackageRevisionResources) {
+			prr.Spec.Resources = map[string]string{"Kptfile": "changed"}
+		}),
+			apierrors.IsInvalid, `spec.resources: Forbidden: PackageRevision "r.app.v1" is Proposed; spec.resources is writable only while it is a Draft`)
+		unchanged(prr)
+	})
+
+	DescribeTable("refuses file names outside the package",
+		func(path, reason string) {
+			prr := resourcesFor(created(k8s, newRevision(ns, "r", "app", "v1")))
+			refused(changed(k8s, prr, func(prr *porchv1alpha1.PackageRevisionResources) { prr.Spec.Resources = map[string]string{path: "x"} }),
+				apierrors.IsInvalid, "spec.resources["+path+"]: Invalid value: \""+path+"\": "+reason)
+			unchanged(prr)
+		},
+		Entry(nil, "../etc/passwd", "a file name must not have a .. segment"),
+		Entry(nil, "/abs", "a file name must be relative to the package, not absolute"),
+		Entry(nil, "a//b", "a file name must not have an empty segment"),
+		Entry(nil, ".git/config", "a file name must not have a .git segment"),
+	)
+
+	It("refuses a user's create and delete of PackageRevisionResources", func() {
+		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		prr.Namespace, prr.Name = ns, pr.Name
+		refused(k8s.Create(ctx, prr), apierrors.IsForbidden, "PackageRevisionResources are created by the system with their PackageRevision")
+		prr = resourcesFor(pr)
+		refused(k8s.Delete(ctx, prr), apierrors.IsForbidden, `delete PackageRevision "r.app.v1" instead`)
+		unchanged(prr)
+	})
+
+	It("lets only a user allowed packagerevisions/approval approve, and records who did", func() {
+		const user = "carol"
+		grant(ns, user, "editor", rbacv1.PolicyRule{APIGroups: []string{"porch.kpt.dev"}, Resources: []string{"packagerevisions"},
+			Verbs: []string{"get", "list", "watch", "create", "update", "patch"}})
+		carol := impersonating(user)
+		pr := rendered(created(carol, newRevision(ns, "r", "app", "v1")))
+		Expect(changed(carol, pr, setLifecycle(proposed))).To(Succeed())
+		pr = rendered(pr)
+
+		refused(changed(carol, pr, setLifecycle(published)), apierrors.IsForbidden,
+			`spec.lifecycle: user "carol" may not approve (Proposed to Published): approving needs the permission update on packagerevisions/approval in namespace `+ns)
+		unchanged(pr)
+
+		grant(ns, user, "approver", rbacv1.PolicyRule{APIGroups: []string{"porch.kpt.dev"}, Resources: []string{"packagerevisions/approval"}, Verbs: []string{"update"}})
+		Eventually(func() error { return changed(carol, pr, setLifecycle(published)) }).Should(Succeed())
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr)).To(Succeed())
+		Expect(pr.Spec.Lifecycle).To(Equal(published))
+		Expect(pr.Annotations).To(HaveKeyWithValue(porchv1alpha1.ApprovedByAnnotation, user))
+	})
+
+	It("refuses approval while a readiness gate is not met", func() {
+		pr := created(k8s, newRevision(ns, "r", "app", "v1", func(pr *porchv1alpha1.PackageRevision) {
+			pr.Spec.ReadinessGates = []porchv1alpha1.ReadinessGate{{ConditionType: "tested"}}
+		}))
+		pr = rendered(pr)
+		Expect(changed(k8s, pr, setLifecycle(proposed))).To(Succeed())
+		pr = rendered(pr)
+		refused(changed(k8s, pr, setLifecycle(published)), apierrors.IsInvalid,
+			`spec.readinessGates: Forbidden: readiness gates not met: "tested" not True in status.conditions or status.packageConditions`)
+		unchanged(pr)
+
+		before := pr.DeepCopy()
+		pr.Status.PackageConditions = []porchv1alpha1.PackageCondition{{Type: "tested", Status: "True"}}
+		Expect(k8s.Status().Patch(ctx, pr, client.MergeFrom(before))).To(Succeed())
+		Expect(changed(k8s, pr, setLifecycle(published))).To(Succeed())
+	})
+})
