@@ -5,6 +5,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/porch-dev/porch/internal/controller/repository"
+	"github.com/porch-dev/porch/internal/git"
 )
 
 // Options configure the reconcilers.
@@ -16,6 +17,13 @@ type Options struct {
 	// Repository.MaxConcurrentSyncs slots when nil. Tests pass their own to
 	// observe it.
 	RepositorySyncs *repository.SyncLimiter
+	// Mirrors hands out the local git mirrors to every reconciler that
+	// reads or writes git, so that each folder has one Mirror and one
+	// lock; created by SetupWithManager when nil.
+	Mirrors *git.Mirrors
+	// SyncRequests carries the syncs a reconciler asks of the Repository
+	// controller after writing git; created by SetupWithManager when nil.
+	SyncRequests *repository.SyncRequests
 }
 
 // DefaultOptions are the reconcilers' defaults.
@@ -23,8 +31,22 @@ func DefaultOptions() Options {
 	return Options{Repository: repository.DefaultOptions}
 }
 
+// WithShared returns the options with Mirrors and SyncRequests set,
+// creating those that are nil. SetupWithManager calls it once and hands
+// the same ones to every reconciler.
+func (o Options) WithShared() Options {
+	if o.Mirrors == nil {
+		o.Mirrors = git.NewMirrors()
+	}
+	if o.SyncRequests == nil {
+		o.SyncRequests = repository.NewSyncRequests()
+	}
+	return o
+}
+
 // SetupWithManager registers every reconciler with the manager.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
+	opts = opts.WithShared()
 	prober := opts.RepositoryProber
 	if prober == nil {
 		prober = repository.RemoteProber{}
@@ -34,11 +56,13 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		syncs = repository.NewSyncLimiter(opts.Repository.MaxConcurrentSyncs)
 	}
 	return (&repository.Reconciler{
-		Client:    mgr.GetClient(),
-		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("repository-controller"),
-		Prober:    prober,
-		Syncs:     syncs,
-		Options:   opts.Repository,
+		Client:       mgr.GetClient(),
+		APIReader:    mgr.GetAPIReader(),
+		Recorder:     mgr.GetEventRecorder("repository-controller"),
+		Prober:       prober,
+		Syncs:        syncs,
+		Mirrors:      opts.Mirrors,
+		SyncRequests: opts.SyncRequests,
+		Options:      opts.Repository,
 	}).SetupWithManager(mgr)
 }

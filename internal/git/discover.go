@@ -84,7 +84,9 @@ type PackageRevision struct {
 // are listed in Skipped; an error means the mirror itself could not be read,
 // and the previous result should be kept.
 func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
-	m.mu.Lock()
+	if err := m.lock(); err != nil {
+		return nil, err
+	}
 	defer m.mu.Unlock()
 	// Discovery is the only user of the store while it runs, so the store
 	// may keep pack files open and its pack list cached until it is closed.

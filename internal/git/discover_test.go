@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/gitserver"
 	"github.com/porch-dev/porch/internal/repository"
 )
 
@@ -144,17 +145,24 @@ func (r *layoutRepo) summary(rev PackageRevision) string {
 	return s
 }
 
+// serve pushes the repository to a fresh server with basic auth, as
+// repository name, and returns the server and an endpoint with its
+// credentials.
+func serve(t *testing.T, r *layoutRepo, name string) (*gitserver.Server, Endpoint) {
+	srv := startServer(t, basicAuth)
+	ep := Endpoint{URL: srv.RepoURL(name), Credentials: repository.Credentials{Username: user, Password: password}}
+	r.f.push(testContext(t), ep)
+	return srv, ep
+}
+
 // mirrorOf pushes the repository to a fresh server and fetches it.
 func mirrorOf(t *testing.T, r *layoutRepo) (*Mirror, Endpoint) {
-	srv := startServer(t, basicAuth)
-	ctx := testContext(t)
-	ep := Endpoint{URL: srv.RepoURL("layout"), Credentials: repository.Credentials{Username: user, Password: password}}
-	r.f.push(ctx, ep)
+	_, ep := serve(t, r, "layout")
 	m, err := OpenMirror(filepath.Join(t.TempDir(), "mirror"), ep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Fetch(ctx); err != nil {
+	if err := m.Fetch(testContext(t)); err != nil {
 		t.Fatalf("Fetch: %v", err)
 	}
 	return m, ep

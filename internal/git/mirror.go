@@ -39,22 +39,33 @@ var mirrorFetchSpecs = []config.RefSpec{
 //
 // A Mirror is safe for concurrent use: Fetch, Refs, Discover and the
 // writes of its Writers run one at a time on it. The lock is the Mirror's,
-// so a process opens one Mirror per folder. It holds no open files between
+// so a process must use one Mirror per folder: get it from Mirrors, which
+// every controller of the process shares. It holds no open files between
 // calls.
 type Mirror struct {
 	dir   string
-	ep    Endpoint
 	cache cache.Object
 	// mu serialises every use of the folder, so that no write sees a
-	// fetch half done and no fetch overwrites a ref a write just set.
+	// fetch half done and no fetch overwrites a ref a write just set. It
+	// also guards the fields below.
 	mu sync.Mutex
+	ep Endpoint
+	// fetched says a fetch through this Mirror succeeded: see FetchOnce.
+	fetched bool
+	// removed says Mirrors.Remove deleted the folder: the Mirror is done
+	// with, and Mirrors.Open hands out a new one.
+	removed bool
 }
+
+// ErrMirrorRemoved is returned by a Mirror, and the Writers on it, once
+// its folder was removed through Mirrors.Remove: open the mirror again.
+var ErrMirrorRemoved = errors.New("the local mirror was removed; open it again")
 
 // OpenMirror opens the bare repository at dir, creating it when absent. ep is
 // the remote (URL and credentials) that Fetch reads from.
 //
-// Opening is cheap and keeps no file open: reopen the mirror with a new
-// Endpoint when the address or credentials change.
+// Opening is cheap and keeps no file open. Two Mirrors of one folder do not
+// exclude each other: outside tests, use Mirrors.Open.
 func OpenMirror(dir string, ep Endpoint) (*Mirror, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the mirror folder: %w", err)
@@ -84,13 +95,50 @@ func (m *Mirror) storage(opts filesystem.Options) *filesystem.Storage {
 // Errors wrap repository.ErrAuthentication or ErrUnreachable, without
 // credentials.
 func (m *Mirror) Fetch(ctx context.Context) error {
-	m.mu.Lock()
+	if err := m.lock(); err != nil {
+		return err
+	}
 	defer m.mu.Unlock()
 	return m.fetch(ctx)
 }
 
+// FetchOnce fetches unless a fetch through this Mirror already succeeded.
+// A writer calls it before its first read: from then on its own pushes
+// keep the mirror current for what it writes, and a lost race
+// (repository.ErrConflict) tells it to Fetch again, so that it need not
+// fetch before every write. A Mirror from Mirrors lives as long as the
+// process, so this fetches once per process and folder.
+func (m *Mirror) FetchOnce(ctx context.Context) error {
+	if err := m.lock(); err != nil {
+		return err
+	}
+	defer m.mu.Unlock()
+	if m.fetched {
+		return nil
+	}
+	return m.fetch(ctx)
+}
+
+// lock takes mu, unless the Mirror was removed.
+func (m *Mirror) lock() error {
+	m.mu.Lock()
+	if m.removed {
+		m.mu.Unlock()
+		return fmt.Errorf("%w: %s", ErrMirrorRemoved, m.dir)
+	}
+	return nil
+}
+
 // fetch is Fetch for a caller holding mu.
 func (m *Mirror) fetch(ctx context.Context) error {
+	err := m.fetchRefs(ctx)
+	if err == nil {
+		m.fetched = true
+	}
+	return err
+}
+
+func (m *Mirror) fetchRefs(ctx context.Context) error {
 	if err := checkURL(m.ep.URL); err != nil {
 		return err
 	}
@@ -131,7 +179,9 @@ func (m *Mirror) fetch(ctx context.Context) error {
 
 // Refs returns the mirror's current branches and tags, sorted by name.
 func (m *Mirror) Refs() ([]*plumbing.Reference, error) {
-	m.mu.Lock()
+	if err := m.lock(); err != nil {
+		return nil, err
+	}
 	defer m.mu.Unlock()
 	st := m.storage(filesystem.Options{})
 	defer st.Close()

@@ -97,10 +97,8 @@ func TestMirrorFetchIncremental(t *testing.T) {
 
 func TestMirrorFetchFailuresKeepRefs(t *testing.T) {
 	r := buildLayoutRepo(t)
-	srv := startServer(t, basicAuth)
+	srv, good := serve(t, r, "fail")
 	ctx := testContext(t)
-	good := Endpoint{URL: srv.RepoURL("fail"), Credentials: repository.Credentials{Username: user, Password: password}}
-	r.f.push(ctx, good)
 	dir := filepath.Join(t.TempDir(), "mirror")
 	m, err := OpenMirror(dir, good)
 	if err != nil {

@@ -145,7 +145,9 @@ func (w *Writer) do(ctx context.Context, build func(*writeTx) error) error {
 
 // locked runs a single-attempt write under the mirror's lock.
 func (w *Writer) locked(ctx context.Context, build func(*writeTx) error) error {
-	w.m.mu.Lock()
+	if err := w.m.lock(); err != nil {
+		return err
+	}
 	defer w.m.mu.Unlock()
 	return w.do(ctx, build)
 }
@@ -161,7 +163,9 @@ func (f final) Unwrap() error { return f.err }
 // When it loses a race (ErrConflict), the mirror is fetched and the write
 // built again from the new state, at most branchAttempts times in all.
 func (w *Writer) retrying(ctx context.Context, build func(*writeTx) error) error {
-	w.m.mu.Lock()
+	if err := w.m.lock(); err != nil {
+		return err
+	}
 	defer w.m.mu.Unlock()
 	for attempt := 1; ; attempt++ {
 		err := w.do(ctx, build)

@@ -11,6 +11,12 @@ var (
 	ErrUnreachable = errors.New("remote unreachable")
 	// ErrBranchNotFound: the repository answered but has no such branch.
 	ErrBranchNotFound = errors.New("branch not found")
+	// ErrRefNotFound: the repository answered but has no such branch, tag
+	// or commit.
+	ErrRefNotFound = errors.New("ref not found")
+	// ErrPackageNotFound: the folder named is absent at the ref read, or
+	// holds no Kptfile.
+	ErrPackageNotFound = errors.New("package not found")
 	// ErrInvalidAddress: the address cannot be used at all.
 	ErrInvalidAddress = errors.New("invalid address")
 	// ErrConflict: a write expected a ref at one commit and found it

@@ -23,6 +23,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/controlplane"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 )
@@ -39,6 +40,9 @@ var (
 	scheme  = runtime.NewScheme()
 	// cacheDir holds the manager's local git mirrors.
 	cacheDir string
+	// syncRequests asks the manager's Repository controller for syncs, as
+	// the authoring controller does after writing git.
+	syncRequests *repository.SyncRequests
 )
 
 func TestEnvtest(t *testing.T) {
@@ -92,6 +96,8 @@ func startManager() {
 	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
+	syncRequests = repository.NewSyncRequests()
+	opts.SyncRequests = syncRequests
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
 	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}})).To(Succeed())
 	go func() {

@@ -1,7 +1,6 @@
 package envtest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +8,6 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -29,72 +27,7 @@ var _ = Describe("Repository sync", func() {
 		srv *gitserver.Server
 	)
 
-	startGit := func(root, addr string) *gitserver.Server {
-		s, err := gitserver.New(gitserver.Options{Root: root, Addr: addr, Username: gitUser, Password: gitPassword, AutoCreate: true})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(s.Start()).To(Succeed())
-		DeferCleanup(s.Close)
-		return s
-	}
-
-	// namespaceWithAuth is a new namespace holding the git server's credentials as Secret "auth".
-	namespaceWithAuth := func() string {
-		namespace := newNamespace()
-		Expect(k8s.Create(ctx, &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: "auth", Namespace: namespace},
-			Type:       corev1.SecretTypeBasicAuth,
-			StringData: map[string]string{"username": gitUser, "password": gitPassword},
-		})).To(Succeed())
-		return namespace
-	}
-
-	BeforeEach(func() {
-		ns = namespaceWithAuth()
-		srv = startGit(GinkgoT().TempDir(), "")
-	})
-
-	authURL := func(s *gitserver.Server, repo string) string {
-		return strings.Replace(s.RepoURL(repo), "http://", fmt.Sprintf("http://%s:%s@", gitUser, gitPassword), 1)
-	}
-
-	register := func(namespace, name, url, directory string) *configv1alpha1.Repository {
-		repo := &configv1alpha1.Repository{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
-			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit,
-				Git: &configv1alpha1.GitRepository{Repo: url, Directory: directory, SecretRef: configv1alpha1.SecretRef{Name: "auth"}}},
-		}
-		Expect(k8s.Create(ctx, repo)).To(Succeed())
-		return repo
-	}
-
-	// updateSpec changes a Repository's spec as a user would, retrying on conflicts.
-	updateSpec := func(repo *configv1alpha1.Repository, change func(*configv1alpha1.RepositorySpec)) {
-		Eventually(func() error {
-			got := &configv1alpha1.Repository{}
-			if err := k8s.Get(ctx, client.ObjectKeyFromObject(repo), got); err != nil {
-				return err
-			}
-			change(&got.Spec)
-			return k8s.Update(ctx, got)
-		}).Should(Succeed())
-	}
-
-	// runOnce asks for a sync now through spec.sync.runOnceAt.
-	runOnce := func(repo *configv1alpha1.Repository) metav1.Time {
-		at := metav1.NewTime(time.Now().Truncate(time.Second))
-		updateSpec(repo, func(spec *configv1alpha1.RepositorySpec) { spec.Sync = &configv1alpha1.RepositorySync{RunOnceAt: &at} })
-		return at
-	}
-
-	// publishOne pushes a repository holding package pkg, published once as workspace "one".
-	publishOne := func(remote string) *gitWork {
-		w := newGitWork(remote)
-		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg"), "pkg/cm.yaml": configMap("pkg", "v1")})
-		w.commit("Approve pkg/one", annotation("pkg", "one", "v1", nil))
-		w.git("tag", "pkg/v1")
-		w.push("main", "--tags")
-		return w
-	}
+	BeforeEach(func() { ns, srv = gitNamespace() })
 
 	It("mirrors every package revision of an upstream-layout repository, whole or under a directory", func() {
 		buildFixture(authURL(srv, "fixture"))

@@ -12,6 +12,9 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 // FieldOwner is the field manager of every write the sync makes.
@@ -207,7 +210,22 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	return writes, nil
 }
 
+// delete deletes an object that is gone from git. A revision's finalizer
+// is removed first, under the same precondition as the deletion: it would
+// have the authoring controller delete in git what git no longer holds.
 func (a *applier) delete(ctx context.Context, obj client.Object) error {
+	if controllerutil.ContainsFinalizer(obj, porchv1alpha1.PackageRevisionFinalizer) {
+		obj = obj.DeepCopyObject().(client.Object)
+		err := removeRevisionFinalizer(ctx, a.client, obj)
+		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+			return nil // see below
+		}
+		if err != nil {
+			return fmt.Errorf("removing the finalizer of %s: %w", describe(obj), err)
+		}
+		a.writes.Add(1)
+	}
+	// The resourceVersion is the listed one, or the finalizer removal's.
 	err := a.client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID()), ResourceVersion: ptrTo(obj.GetResourceVersion())})
 	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 		return nil // gone already, replaced, or changed since listed: see apply
@@ -229,6 +247,15 @@ func (a *applier) owns(obj client.Object) bool {
 		}
 	}
 	return false
+}
+
+// removeRevisionFinalizer removes the authoring controller's finalizer
+// from obj, provided obj is unchanged since read (its resourceVersion), and
+// leaves in obj what the apiserver returned.
+func removeRevisionFinalizer(ctx context.Context, c client.Client, obj client.Object) error {
+	before := obj.DeepCopyObject().(client.Object)
+	controllerutil.RemoveFinalizer(obj, porchv1alpha1.PackageRevisionFinalizer)
+	return c.Patch(ctx, obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
 }
 
 func describe(obj client.Object) string {

@@ -7,6 +7,7 @@ package repository
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -65,7 +66,13 @@ type Reconciler struct {
 	Recorder  events.EventRecorder
 	Prober    Prober
 	Syncs     *SyncLimiter
-	Options   Options
+	// Mirrors hands out the local git mirrors, shared with every other
+	// controller that reads or writes git, so that one lock guards each.
+	Mirrors *git.Mirrors
+	// SyncRequests, when set, enqueues the Repositories other controllers
+	// ask to be reconciled.
+	SyncRequests *SyncRequests
+	Options      Options
 }
 
 // scope carries what the steps of one reconcile learnt, from which the
@@ -174,12 +181,18 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 
 func repositoryStatus(o client.Object) any { return o.(*configv1alpha1.Repository).Status }
 
-// SetupWithManager registers the controller; only spec changes and
-// deletion trigger a reconcile, besides the sync schedule.
+// SetupWithManager registers the controller; only spec changes, deletion
+// and sync requests trigger a reconcile, besides the sync schedule.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	if r.Mirrors == nil {
+		return errors.New("the repository controller needs the process's Mirrors")
+	}
+	b := ctrl.NewControllerManagedBy(mgr).
 		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
-		Named("repository").
-		Complete(r)
+		Named("repository")
+	if r.SyncRequests != nil {
+		b = b.WatchesRawSource(r.SyncRequests.source())
+	}
+	return b.Complete(r)
 }

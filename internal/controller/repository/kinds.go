@@ -3,6 +3,7 @@ package repository
 import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
@@ -61,6 +62,10 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 	forCreate: func(want *porchv1alpha1.PackageRevision) *porchv1alpha1.PackageRevision {
 		obj := want.DeepCopy()
 		obj.Status = porchv1alpha1.PackageRevisionStatus{}
+		// From the start, so that a user's deletion of a mirrored revision
+		// waits for the authoring controller to delete it in git, without
+		// a write per revision to add it later.
+		controllerutil.AddFinalizer(obj, porchv1alpha1.PackageRevisionFinalizer)
 		if obj.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleProposed {
 			// Revisions are created as Draft (the schema says so for users
 			// too); the update that follows moves it to Proposed.

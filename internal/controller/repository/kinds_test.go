@@ -1,6 +1,7 @@
 package repository
 
 import (
+	"slices"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -52,6 +53,20 @@ func TestProposedRevisionsAreCreatedAsDraft(t *testing.T) {
 	got := revisionKind.forCreate(want)
 	if got.Spec.Lifecycle != draft || got.Status.Deployment || want.Spec.Lifecycle != proposed {
 		t.Fatalf("forCreate = %+v (want left %+v)", got.Spec, want.Spec)
+	}
+}
+
+func TestRevisionsAreCreatedWithTheAuthoringFinalizer(t *testing.T) {
+	want := &porchv1alpha1.PackageRevision{Spec: porchv1alpha1.PackageRevisionSpec{Lifecycle: published}}
+	got := revisionKind.forCreate(want)
+	if !slices.Equal(got.Finalizers, []string{porchv1alpha1.PackageRevisionFinalizer}) || len(want.Finalizers) != 0 {
+		t.Fatalf("finalizers of the created revision = %q (want left %q), want only %q", got.Finalizers, want.Finalizers, porchv1alpha1.PackageRevisionFinalizer)
+	}
+	// Updates own neither the finalizers nor anything else of the metadata
+	// but the labels: the finalizer stays, as does one someone else added.
+	got.Finalizers = append(got.Finalizers, "example.com/other")
+	if revisionKind.mergeSpec(got, want) || len(got.Finalizers) != 2 {
+		t.Fatalf("merging want changed the finalizers: %q", got.Finalizers)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -67,7 +66,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	mirror, err := git.OpenMirror(r.mirrorDir(s.repo), s.endpoint)
+	mirror, err := r.Mirrors.Open(r.mirrorDir(s.repo), s.endpoint)
 	if err != nil {
 		return fmt.Errorf("opening the local mirror: %w", err)
 	}
@@ -170,9 +169,10 @@ func (r *Reconciler) mirrorDir(repo *configv1alpha1.Repository) string {
 	return filepath.Join(r.Options.CacheDir, "git", string(repo.UID))
 }
 
-// removeMirror deletes the local mirror of a repository that is going away.
+// removeMirror deletes the local mirror of a repository that is going away,
+// or that is damaged, once no other controller is using it.
 func (r *Reconciler) removeMirror(repo *configv1alpha1.Repository) error {
-	return os.RemoveAll(r.mirrorDir(repo))
+	return r.Mirrors.Remove(r.mirrorDir(repo))
 }
 
 func pointers[T any](items []T) []*T {

@@ -1,0 +1,61 @@
+package repository
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/source"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+)
+
+// syncRequestBuffer is how many requests wait in the channel before Request
+// hands one to a goroutine. The controller drains the channel continuously
+// into its work queue, which merges requests for one Repository, so the
+// buffer only absorbs bursts.
+const syncRequestBuffer = 1024
+
+// SyncRequests lets another controller of the process ask for a Repository
+// to be reconciled now, typically right after it wrote to the repository's
+// git, so that what the write changed (the latest-revision label, the
+// PorchPackage, the branch placeholder revisions) converges at once rather
+// than on the next scheduled sync.
+//
+// A requested reconcile is an ordinary one: it lists the remote's refs,
+// and syncs only when they moved since the last complete sync. A request
+// made while the Repository is being reconciled is served by another
+// reconcile after that one. Requests are never dropped.
+//
+// Requests leave the schedule as it was: planSync works out a cron
+// schedule's next time and a pending spec.sync.runOnceAt from the spec and
+// status alone, whenever the reconcile runs. The work queue holds one entry
+// per Repository, so a request replaces the queued regular reconcile, and
+// the regular interval then counts from the requested one, which checked
+// the refs just as the regular one would have.
+type SyncRequests struct {
+	ch chan event.GenericEvent
+}
+
+// NewSyncRequests returns a SyncRequests for the Repository controller to watch.
+func NewSyncRequests() *SyncRequests {
+	return &SyncRequests{ch: make(chan event.GenericEvent, syncRequestBuffer)}
+}
+
+// Request asks for the Repository namespace/name to be reconciled. It never
+// blocks: when the buffer is full, a goroutine waits to deliver the
+// request. Requests are delivered once the controller runs, and only in
+// the process whose controllers hold the leader lease, which is also the
+// only one whose controllers write.
+func (s *SyncRequests) Request(namespace, name string) {
+	ev := event.GenericEvent{Object: &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name}}}
+	select {
+	case s.ch <- ev:
+	default:
+		go func() { s.ch <- ev }()
+	}
+}
+
+// source is what the controller watches: each request enqueues its Repository.
+func (s *SyncRequests) source() source.Source {
+	return source.Channel(s.ch, &handler.EnqueueRequestForObject{})
+}
