@@ -29,6 +29,7 @@ import (
 	"github.com/porch-dev/porch/internal/controller"
 	"github.com/porch-dev/porch/internal/localmode"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
+	"github.com/porch-dev/porch/runner"
 )
 
 var (
@@ -51,6 +52,7 @@ type flags struct {
 	burst                            int
 	enableWebhooks                   bool
 	systemUsers                      string
+	functionRunner                   string
 	controllers                      controller.Options
 }
 
@@ -80,6 +82,10 @@ func parseFlags() flags {
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
 	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
 	flag.StringVar(&repo.CacheDir, "cache-dir", "", "Folder of the local git mirrors; <local-dir>/cache in local mode, else porch-cache in the temporary folder.")
+	authoring := &f.controllers.PackageRevision
+	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
+	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
+	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager.")
 	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
 	flag.IntVar(&f.burst, "kube-api-burst", 400, "Burst of requests the manager may send to the apiserver.")
 	opts := zap.Options{Development: true}
@@ -133,6 +139,14 @@ func run(f flags) (retErr error) {
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
+	}
+	if f.functionRunner != "" {
+		client, err := runner.NewClient(f.functionRunner)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = client.Close() }()
+		f.controllers.Functions = client
 	}
 	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)

@@ -4,13 +4,23 @@ package controller
 import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/controller/packagerevision"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/builtin"
 )
 
 // Options configure the reconcilers.
 type Options struct {
 	Repository repository.Options
+	// PackageRevision tunes the authoring controller; its cache folder and
+	// content limit are the Repository controller's.
+	PackageRevision packagerevision.Options
+	// Functions runs the functions of package pipelines: the function
+	// runner's client, or the builtin functions in-process when nil.
+	Functions cad.FunctionRunner
 	// RepositoryProber reaches remotes; the real one when nil.
 	RepositoryProber repository.Prober
 	// RepositorySyncs bounds concurrent repository syncs; one of
@@ -28,7 +38,7 @@ type Options struct {
 
 // DefaultOptions are the reconcilers' defaults.
 func DefaultOptions() Options {
-	return Options{Repository: repository.DefaultOptions}
+	return Options{Repository: repository.DefaultOptions, PackageRevision: packagerevision.DefaultOptions}
 }
 
 // WithShared returns the options with Mirrors and SyncRequests set,
@@ -55,7 +65,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if syncs == nil {
 		syncs = repository.NewSyncLimiter(opts.Repository.MaxConcurrentSyncs)
 	}
-	return (&repository.Reconciler{
+	if err := (&repository.Reconciler{
 		Client:       mgr.GetClient(),
 		APIReader:    mgr.GetAPIReader(),
 		Recorder:     mgr.GetEventRecorder("repository-controller"),
@@ -64,5 +74,22 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Mirrors:      opts.Mirrors,
 		SyncRequests: opts.SyncRequests,
 		Options:      opts.Repository,
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	functions := opts.Functions
+	if functions == nil {
+		functions = runner.NewInProcess(builtin.New())
+	}
+	authoring := opts.PackageRevision
+	authoring.CacheDir, authoring.MaxPackageBytes = opts.Repository.CacheDir, opts.Repository.MaxPackageBytes
+	return (&packagerevision.Reconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("packagerevision-controller"),
+		Functions: functions,
+		Mirrors:   opts.Mirrors,
+		Syncs:     opts.SyncRequests,
+		Options:   authoring,
 	}).SetupWithManager(mgr)
 }

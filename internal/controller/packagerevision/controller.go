@@ -27,8 +27,8 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	"github.com/porch-dev/porch/internal/git"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
 )
 
 // FieldOwner is the field manager of every write this controller makes.
@@ -91,6 +91,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr
 	}
+	r.askForSync(s)
 	return reconcileutil.Result(ctrl.Result{}, err)
 }
 

@@ -3,8 +3,8 @@ package packagerevision
 import (
 	"context"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -29,6 +29,8 @@ type scope struct {
 	// state is where the revision stands in git, read when the repository
 	// is opened and again after each write.
 	state git.RevisionState
+	// wroteGit says that the reconcile changed the repository.
+	wroteGit bool
 }
 
 // load reads the revision and its resources; nil when the revision is gone.

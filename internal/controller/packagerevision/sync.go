@@ -1,10 +1,18 @@
 package packagerevision
 
-// requestSync asks for a sync of the revision's repository after a write,
-// so that what the write changes for other objects (the latest revision,
-// the package, its placeholder revision) shows soon.
+// requestSync notes that the reconcile wrote to the revision's repository.
+// The sync is asked for once the reconcile's own writes are done (see
+// Reconcile): a sync that read this revision before then would find its
+// change pending and leave it, and then have nothing left to do.
 func (r *Reconciler) requestSync(s *scope) {
-	if r.Syncs != nil && s.repo != nil {
+	s.wroteGit = s.repo != nil
+}
+
+// askForSync asks for a sync of the repository the reconcile wrote to, so
+// that what the write changed for other objects (the latest revision, the
+// package, its placeholder revision) shows soon.
+func (r *Reconciler) askForSync(s *scope) {
+	if r.Syncs != nil && s.wroteGit {
 		r.Syncs.Request(s.repo.Namespace, s.repo.Name)
 	}
 }
