@@ -95,6 +95,7 @@ func startManager() {
 	cacheDir = GinkgoT().TempDir()
 	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second
+	opts.PackageRevision.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests

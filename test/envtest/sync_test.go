@@ -146,7 +146,7 @@ var _ = Describe("Repository sync", func() {
 		Eventually(func() bool { return revision(ns, "settings.pkg.one").Status.Deployment }).Should(BeTrue())
 	})
 
-	It("leaves alone an object it did not make, and keeps a revision whose recorded task the API refuses", func() {
+	It("adopts a revision a user made before its branch was read, leaves alone an object it did not make, and keeps a revision whose recorded task the API refuses", func() {
 		w := newGitWork(authURL(srv, "odd"))
 		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg")})
 		w.commit("Add pkg", nil)
@@ -166,11 +166,18 @@ var _ = Describe("Repository sync", func() {
 			Spec:       porchv1alpha1.PackageRevisionSpec{PackageName: "pkg", RepositoryName: "odd", WorkspaceName: "wip"},
 		}
 		Expect(k8s.Create(ctx, mine)).To(Succeed())
+		notMine := &porchv1alpha1.PorchPackage{
+			ObjectMeta: metav1.ObjectMeta{Name: "odd.pkg", Namespace: ns},
+			Spec:       porchv1alpha1.PorchPackageSpec{PackageName: "pkg", RepositoryName: "odd"},
+		}
+		Expect(k8s.Create(ctx, notMine)).To(Succeed())
 		repo := register(ns, "odd", srv.RepoURL("odd"), "")
 
+		// The user's revision is the draft git holds: it is adopted, not duplicated.
 		Eventually(revisionRows(ns, "odd")).Should(Equal([]string{
 			"odd.pkg.main pkg main -1 Published latest=false task=",
 			"odd.pkg.twosources pkg twosources 0 Draft latest=false task=",
+			"odd.pkg.wip pkg wip 0 Draft latest=false task=",
 		}))
 		Eventually(func(g Gomega) {
 			got := &configv1alpha1.Repository{}
@@ -179,16 +186,25 @@ var _ = Describe("Repository sync", func() {
 			g.Expect(ready).NotTo(BeNil())
 			g.Expect(ready.Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(ready.Message).To(And(
-				ContainSubstring(`PackageRevision "odd.pkg.wip" exists and was not made by this Repository's sync`),
+				ContainSubstring(`PorchPackage "odd.pkg" exists and was not made by this Repository's sync`),
 				ContainSubstring(`PackageRevision "odd.pkg.twosources": left out what the schema refused`)))
 		}).Should(Succeed())
-		after := revision(ns, "odd.pkg.wip")
-		Expect(after.ResourceVersion).To(Equal(mine.ResourceVersion), "the sync wrote to an object it did not make")
+		after := &porchv1alpha1.PorchPackage{}
+		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(notMine), after)).To(Succeed())
+		Expect(after.ResourceVersion).To(Equal(notMine.ResourceVersion), "the sync wrote to an object it did not make")
 		Expect(after.OwnerReferences).To(BeEmpty())
-		Expect(resourceList(ns, "odd")).To(ConsistOf("odd.pkg.main", "odd.pkg.twosources"), "the resources of a revision the sync did not make are not its own")
+		adopted := revision(ns, "odd.pkg.wip")
+		Expect(adopted.UID).To(Equal(mine.UID))
+		Expect(adopted.OwnerReferences).To(HaveLen(1))
+		Expect(adopted.OwnerReferences[0].UID).To(Equal(repo.UID))
+		Eventually(func(g Gomega) {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "odd.pkg.wip"}, prr)).To(Succeed())
+			g.Expect(prr.Status.Resources).To(HaveKeyWithValue("cm.yaml", configMap("pkg", "wip")))
+		}).Should(Succeed())
 	})
 
-	It("neither reverts nor deletes a revision whose user change is not yet acted upon", func() {
+	It("neither reverts nor deletes a revision whose user change is not acted upon", func() {
 		w := publishOne(authURL(srv, "pending"))
 		w.git("checkout", "-q", "-b", "drafts/pkg/wip")
 		w.write(map[string]string{"pkg/cm.yaml": configMap("pkg", "wip")})
@@ -199,13 +215,20 @@ var _ = Describe("Repository sync", func() {
 		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady)) // the first sync is complete
 		Expect(revisionRows(ns, "pending")()).To(ContainElement("pending.pkg.wip pkg wip 0 Draft latest=false task="))
 
-		By("a user proposing the draft while its branch goes away in git, before anything acts on the proposal")
-		draft := revision(ns, "pending.pkg.wip")
-		draft.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleProposed
-		Expect(k8s.Update(ctx, draft)).To(Succeed())
+		By("a user proposing a draft whose branch went away in git: a change nothing can carry out")
 		w.write(map[string]string{"other/Kptfile": kptfile("other")})
 		w.commit("Add other", nil)
 		w.push("main", ":refs/heads/drafts/pkg/wip")
+		draft := revision(ns, "pending.pkg.wip")
+		draft.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleProposed
+		Expect(k8s.Update(ctx, draft)).To(Succeed())
+		Eventually(func() string {
+			ready := meta.FindStatusCondition(revision(ns, "pending.pkg.wip").Status.Conditions, porchv1alpha1.ConditionReady)
+			if ready == nil || ready.Status != metav1.ConditionFalse {
+				return ""
+			}
+			return ready.Message
+		}).Should(ContainSubstring("has no draft or proposed branch in the repository"))
 		at := runOnce(repo)
 
 		// The sync ran to its end, and mirrored the new package.

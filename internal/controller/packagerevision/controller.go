@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
@@ -103,10 +104,13 @@ func (r *Reconciler) steps(ctx context.Context, s *scope) error {
 	if !s.actionNeeded() {
 		return nil
 	}
-	if err := r.openRepository(ctx, s); err != nil {
+	if err := r.getRepository(ctx, s); err != nil || s.repo == nil {
 		return err
 	}
 	if err := r.addFinalizer(ctx, s); err != nil {
+		return err
+	}
+	if err := r.openRepository(ctx, s); err != nil {
 		return err
 	}
 	if err := r.create(ctx, s); err != nil {
@@ -118,13 +122,24 @@ func (r *Reconciler) steps(ctx context.Context, s *scope) error {
 	return r.changeLifecycle(ctx, s)
 }
 
+// repositoryIndex indexes revisions by the name of their Repository.
+const repositoryIndex = "spec.repository"
+
 // SetupWithManager registers the controller. A revision is reconciled when
-// it changes and when its resources do; both share its name.
+// it changes and when its resources do (both share its name), and a
+// revision waiting for its Repository when that becomes ready.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	err := mgr.GetFieldIndexer().IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, repositoryIndex,
+		func(obj client.Object) []string { return []string{obj.(*porchv1alpha1.PackageRevision).Spec.RepositoryName} })
+	if err != nil {
+		return err
+	}
 	sameName := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, obj client.Object) []reconcile.Request {
 		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: obj.GetNamespace(), Name: obj.GetName()}}}
 	})
 	return ctrl.NewControllerManagedBy(mgr).
+		Watches(&configv1alpha1.Repository{}, handler.EnqueueRequestsFromMapFunc(r.waitingOn),
+			builder.WithPredicates(becameReady())).
 		For(&porchv1alpha1.PackageRevision{}).
 		// Only the metadata of resources is cached (their generation says
 		// a user edited them): their content is read when needed.

@@ -23,7 +23,12 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		return nil
 	}
 	if !s.state.Head().IsZero() {
-		// Committed by an earlier reconcile that could not adopt it.
+		// Committed by an earlier reconcile that could not adopt it, or by
+		// someone else: either way this object is that revision.
+		ready(s, "draft found in the repository")
+		if err := r.patchStatus(ctx, s); err != nil {
+			return err
+		}
 		return r.adopt(ctx, s)
 	}
 	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft && s.pr.Spec.Lifecycle != "" {
@@ -61,15 +66,17 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
 	}
-	if err := r.adopt(ctx, s); err != nil {
-		return err
-	}
+	r.requestSync(s)
 	if err := r.saveResources(ctx, s, result, head.String()); err != nil {
 		return err
 	}
+	// The status first: an adopted revision with nothing observed is one
+	// the sync is still writing (see syncWriting).
 	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
-	r.requestSync(s)
-	return nil
+	if err := r.patchStatus(ctx, s); err != nil {
+		return err
+	}
+	return r.adopt(ctx, s)
 }
 
 // creatingTask is the task recorded in the draft's first commit.

@@ -15,12 +15,16 @@ import (
 // proposed for deletion loses its tag and branch; the branch's placeholder
 // revision takes the package off the branch. A published revision's
 // deletion is refused at admission; should one get here, git is left
-// alone and the sync brings the revision back.
+// alone and the sync brings the revision back. Nothing is deleted in git
+// when the Repository itself is gone or being deleted.
 func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	if !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer) {
 		return nil
 	}
-	if s.adopted() {
+	if err := r.getRepository(ctx, s); err != nil {
+		return err
+	}
+	if s.adopted() && s.repo != nil {
 		if err := r.openRepository(ctx, s); err != nil {
 			return err
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
@@ -25,29 +24,41 @@ const (
 	reasonConflict           = "Conflict"
 )
 
-// openRepository finds the revision's Repository, opens its mirror (shared
-// with the sync) and reads where the revision stands in it.
-func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
+// getRepository finds the revision's Repository. A Repository that is
+// gone or being deleted takes nothing with it in git: s.repo stays nil, and
+// the revision is left to go with it.
+func (r *Reconciler) getRepository(ctx context.Context, s *scope) error {
 	repo := &configv1alpha1.Repository{}
 	key := types.NamespacedName{Namespace: s.pr.Namespace, Name: s.pr.Spec.RepositoryName}
 	if err := r.Get(ctx, key, repo); err != nil {
 		if apierrors.IsNotFound(err) {
-			return r.waiting(fmt.Sprintf("spec.repository: Repository %q not found in namespace %q", key.Name, key.Namespace))
+			if s.pr.DeletionTimestamp.IsZero() {
+				return r.waiting(fmt.Sprintf("spec.repository: Repository %q not found in namespace %q", key.Name, key.Namespace))
+			}
+			return nil
 		}
 		return err
+	}
+	if !repo.DeletionTimestamp.IsZero() {
+		return nil
 	}
 	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.repository: Repository %q is of type %s; revisions are authored in git repositories only", repo.Name, repo.Spec.Type)}
 	}
-	if !meta.IsStatusConditionTrue(repo.Status.Conditions, configv1alpha1.ConditionReady) {
-		return r.waiting(fmt.Sprintf("Repository %q is not ready; see its Ready condition", repo.Name))
-	}
+	s.repo = repo
+	return nil
+}
+
+// openRepository opens the mirror of the revision's repository (shared
+// with the sync) and reads where the revision stands in it.
+func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
+	repo := s.repo
 	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return r.gitError(err)
 	}
-	s.repo, s.ep = repo, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
+	s.ep = git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
 	mirror, err := r.Mirrors.Open(r.mirrorDir(repo), s.ep)
 	if err != nil {
 		return err

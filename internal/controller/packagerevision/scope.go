@@ -68,16 +68,29 @@ func (s *scope) editPending() bool {
 	return s.prr != nil && s.prr.Generation != s.prr.Status.ObservedGeneration
 }
 
+// syncWriting says whether the sync is still writing a revision it made:
+// it creates the object, then records what it observed in the status. A
+// revision this controller adopts has its status written first.
+func (s *scope) syncWriting() bool {
+	return s.adopted() && s.pr.Status.ObservedGeneration == 0
+}
+
 // actionNeeded says whether there is anything for this controller to do.
 func (s *scope) actionNeeded() bool {
+	if s.syncWriting() {
+		return false
+	}
 	return s.specPending() || s.editPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
 }
 
-// patchStatus writes the revision's status once, if it changed.
+// patchStatus writes the revision's status if it changed since last written.
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
 	if equality.Semantic.DeepEqual(s.before.Status, s.pr.Status) {
 		return nil
 	}
-	err := r.Status().Patch(ctx, s.pr, client.MergeFrom(s.before), FieldOwner)
-	return client.IgnoreNotFound(err)
+	if err := r.Status().Patch(ctx, s.pr, client.MergeFrom(s.before), FieldOwner); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	s.before = s.pr.DeepCopy()
+	return nil
 }

@@ -57,6 +57,9 @@ type applier struct {
 	updated atomic.Int64
 	// pending counts objects left to the authoring controller this time.
 	pending atomic.Int64
+	// stale counts writes skipped because the object changed since it was
+	// listed: the sync must run again, from a new listing and fetch.
+	stale atomic.Int64
 }
 
 func newApplier(c client.Client, owner types.UID, workers int) *applier {
@@ -189,7 +192,8 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	if k.mergeSpec(have, want) {
 		err := a.client.Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
 		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
-			return writes, nil // changed since listed: see apply
+			a.stale.Add(1) // changed since listed: see apply
+			return writes, nil
 		}
 		if err != nil {
 			return writes, fmt.Errorf("updating %s: %w", describe(want), err)
@@ -200,6 +204,7 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	if k.mergeStatus(have, want) {
 		err := a.client.Status().Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
 		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+			a.stale.Add(1)
 			return writes, nil
 		}
 		if err != nil {
@@ -217,8 +222,12 @@ func (a *applier) delete(ctx context.Context, obj client.Object) error {
 	if controllerutil.ContainsFinalizer(obj, porchv1alpha1.PackageRevisionFinalizer) {
 		obj = obj.DeepCopyObject().(client.Object)
 		err := removeRevisionFinalizer(ctx, a.client, obj)
-		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
+		if apierrors.IsConflict(err) {
+			a.stale.Add(1)
 			return nil // see below
+		}
+		if apierrors.IsNotFound(err) {
+			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("removing the finalizer of %s: %w", describe(obj), err)
@@ -227,8 +236,12 @@ func (a *applier) delete(ctx context.Context, obj client.Object) error {
 	}
 	// The resourceVersion is the listed one, or the finalizer removal's.
 	err := a.client.Delete(ctx, obj, client.Preconditions{UID: ptrTo(obj.GetUID()), ResourceVersion: ptrTo(obj.GetResourceVersion())})
-	if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
-		return nil // gone already, replaced, or changed since listed: see apply
+	if apierrors.IsConflict(err) {
+		a.stale.Add(1) // replaced, or changed since listed: see apply
+		return nil
+	}
+	if apierrors.IsNotFound(err) {
+		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("deleting %s: %w", describe(obj), err)

@@ -57,6 +57,9 @@ var DefaultOptions = Options{
 	MaxPackageBytes: 1 << 20,
 }
 
+// resyncDelay is how soon a sync runs again when objects changed under it.
+const resyncDelay = time.Second
+
 // Reconciler reconciles Repository objects.
 type Reconciler struct {
 	client.Client
@@ -90,6 +93,9 @@ type scope struct {
 	revisionCount                 int
 	skipped                       []string
 	requeueAfter                  time.Duration
+	// resync says that objects changed while the sync wrote them, so its
+	// key is not recorded and it runs again soon, from a new listing.
+	resync bool
 	err                           error
 }
 
@@ -124,7 +130,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		}
 	}()
 	s.err = r.steps(ctx, s)
-	result, err := reconcile.Result(ctrl.Result{RequeueAfter: s.plan.requeueAfter(s.now)}, s.err)
+	next := s.plan.requeueAfter(s.now)
+	if s.resync && (next <= 0 || next > resyncDelay) {
+		next = resyncDelay
+	}
+	result, err := reconcile.Result(ctrl.Result{RequeueAfter: next}, s.err)
 	s.requeueAfter = result.RequeueAfter
 	return result, err
 }
@@ -155,7 +165,10 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		st.LastFullSyncTime = &at
 	}
 	if s.outcome == syncDone {
-		st.SyncedRefsHash, st.PackageCount = s.syncKey, s.revisionCount
+		if !s.resync {
+			st.SyncedRefsHash = s.syncKey
+		}
+		st.PackageCount = s.revisionCount
 		if s.plan.runOnceNow {
 			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
 		}

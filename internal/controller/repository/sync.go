@@ -91,13 +91,14 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	a, err := r.write(ctx, s.repo, existing, want)
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
-		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(),
+		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
 	}
 	s.revisionCount, s.branchHash = len(want.revisions), found.BranchCommit
+	s.resync = a.stale.Load() > 0
 	s.skipped = append(want.skipped, a.skipped...)
 	sort.Strings(s.skipped)
 	return nil
