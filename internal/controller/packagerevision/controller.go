@@ -54,9 +54,11 @@ type Options struct {
 // DefaultOptions are the controller's defaults.
 var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20}
 
-// SyncRequester asks for a sync of a Repository, after a write to it.
+// SyncRequester asks for a sync of a Repository: after a write to it, or,
+// in full, after adopting a revision, which no ref change shows.
 type SyncRequester interface {
 	Request(namespace, name string)
+	RequestFull(namespace, name string)
 }
 
 // Reconciler reconciles PackageRevisions and their resources.
@@ -130,7 +132,9 @@ const repositoryIndex = "spec.repository"
 // revision waiting for its Repository when that becomes ready.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	err := mgr.GetFieldIndexer().IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, repositoryIndex,
-		func(obj client.Object) []string { return []string{obj.(*porchv1alpha1.PackageRevision).Spec.RepositoryName} })
+		func(obj client.Object) []string {
+			return []string{obj.(*porchv1alpha1.PackageRevision).Spec.RepositoryName}
+		})
 	if err != nil {
 		return err
 	}

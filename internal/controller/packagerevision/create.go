@@ -29,6 +29,8 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		if err := r.patchStatus(ctx, s); err != nil {
 			return err
 		}
+		// The sync mirrors the adopted revision's content.
+		r.requestFullSync(s)
 		return r.adopt(ctx, s)
 	}
 	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft && s.pr.Spec.Lifecycle != "" {

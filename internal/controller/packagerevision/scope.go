@@ -29,8 +29,9 @@ type scope struct {
 	// state is where the revision stands in git, read when the repository
 	// is opened and again after each write.
 	state git.RevisionState
-	// wroteGit says that the reconcile changed the repository.
-	wroteGit bool
+	// wroteGit says that the reconcile changed the repository; fullSync
+	// that it changed what the sync mirrors in a way no ref shows.
+	wroteGit, fullSync bool
 }
 
 // load reads the revision and its resources; nil when the revision is gone.

@@ -96,7 +96,7 @@ type scope struct {
 	// resync says that objects changed while the sync wrote them, so its
 	// key is not recorded and it runs again soon, from a new listing.
 	resync bool
-	err                           error
+	err    error
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch;update;patch

@@ -1,7 +1,10 @@
 package repository
 
 import (
+	"sync"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/source"
@@ -34,6 +37,9 @@ const syncRequestBuffer = 1024
 // the refs just as the regular one would have.
 type SyncRequests struct {
 	ch chan event.GenericEvent
+	// full holds the Repositories asked for a full sync: one that reads
+	// and writes everything even when the refs did not move.
+	full sync.Map
 }
 
 // NewSyncRequests returns a SyncRequests for the Repository controller to watch.
@@ -53,6 +59,25 @@ func (s *SyncRequests) Request(namespace, name string) {
 	default:
 		go func() { s.ch <- ev }()
 	}
+}
+
+// RequestFull asks for a sync of the Repository namespace/name that runs
+// even when the remote's refs did not move: after a change of the objects
+// that a sync of unchanged refs would not see, such as a revision the
+// authoring controller adopted.
+func (s *SyncRequests) RequestFull(namespace, name string) {
+	s.full.Store(types.NamespacedName{Namespace: namespace, Name: name}, true)
+	s.Request(namespace, name)
+}
+
+// takeFull says whether a full sync was asked for the Repository, and
+// forgets the request.
+func (s *SyncRequests) takeFull(key types.NamespacedName) bool {
+	if s == nil {
+		return false
+	}
+	_, asked := s.full.LoadAndDelete(key)
+	return asked
 }
 
 // source is what the controller watches: each request enqueues its Repository.

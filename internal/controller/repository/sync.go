@@ -38,7 +38,8 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	// sync's includes the ref listing, which is all it costs.
 	start := s.now
 	s.syncKey = r.syncKey(s)
-	if !s.plan.runOnceNow && s.syncKey == s.repo.Status.SyncedRefsHash {
+	full := r.SyncRequests.takeFull(client.ObjectKeyFromObject(s.repo))
+	if !s.plan.runOnceNow && !full && s.syncKey == s.repo.Status.SyncedRefsHash {
 		s.outcome = syncUnchanged
 		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
 		return nil
