@@ -1,50 +1,28 @@
 package envtest
 
 import (
-	"fmt"
 	"os/exec"
 	"sort"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/gitserver"
 )
 
 var _ = Describe("Authoring", func() {
 	var (
 		ns     string
-		srv    *gitserver.Server
 		remote string // with credentials, for the git CLI
 	)
 
 	BeforeEach(func() {
 		ns = newNamespace()
-		Expect(k8s.Create(ctx, &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: "auth", Namespace: ns},
-			Type:       corev1.SecretTypeBasicAuth,
-			StringData: map[string]string{"username": gitUser, "password": gitPassword},
-		})).To(Succeed())
-		var err error
-		srv, err = gitserver.New(gitserver.Options{Root: GinkgoT().TempDir(), Username: gitUser, Password: gitPassword, AutoCreate: true})
-		Expect(err).NotTo(HaveOccurred())
-		Expect(srv.Start()).To(Succeed())
-		DeferCleanup(srv.Close)
-		remote = strings.Replace(srv.RepoURL("blueprints"), "http://", fmt.Sprintf("http://%s:%s@", gitUser, gitPassword), 1)
-		repo := &configv1alpha1.Repository{
-			ObjectMeta: metav1.ObjectMeta{Name: "blueprints", Namespace: ns},
-			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{
-				Repo: srv.RepoURL("blueprints"), CreateBranch: true, SecretRef: configv1alpha1.SecretRef{Name: "auth"}}},
-		}
-		Expect(k8s.Create(ctx, repo)).To(Succeed())
-		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
+		remote = authoringRepositories(ns, "blueprints")("blueprints")
 	})
 
 	// refs lists the remote's branches and tags other than main, sorted.
@@ -77,28 +55,9 @@ var _ = Describe("Authoring", func() {
 		Expect(k8s.Create(ctx, pr)).To(Succeed())
 		return pr
 	}
-	// settled waits until the revision's spec is acted upon and Ready.
-	settled := func(name string) *porchv1alpha1.PackageRevision {
-		GinkgoHelper()
-		pr := &porchv1alpha1.PackageRevision{}
-		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, pr)).To(Succeed())
-			g.Expect(pr.Status.ObservedGeneration).To(Equal(pr.Generation))
-			g.Expect(meta.IsStatusConditionTrue(pr.Status.Conditions, porchv1alpha1.ConditionReady)).To(BeTrue(), "%v", pr.Status.Conditions)
-		}).Should(Succeed())
-		return pr
-	}
 	setLifecycle := func(name string, lifecycle porchv1alpha1.PackageRevisionLifecycle) *porchv1alpha1.PackageRevision {
 		GinkgoHelper()
-		Eventually(func() error {
-			pr := &porchv1alpha1.PackageRevision{}
-			if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, pr); err != nil {
-				return err
-			}
-			pr.Spec.Lifecycle = lifecycle
-			return k8s.Update(ctx, pr)
-		}).Should(Succeed())
-		return settled(name)
+		return moveTo(k8s, ns, name, lifecycle)
 	}
 	resources := func(name string) *porchv1alpha1.PackageRevisionResources {
 		GinkgoHelper()
@@ -119,7 +78,7 @@ var _ = Describe("Authoring", func() {
 	It("takes a package from init through edit, proposal, rejection, approval, a second revision and deletion, as upstream writes git", func() {
 		By("init")
 		newRevision("first", porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{Description: "base namespace"}})
-		settled("blueprints.basens.first")
+		settled(ns, "blueprints.basens.first")
 		Expect(refs()).To(Equal([]string{"drafts/basens/first"}))
 		Expect(subject("refs/heads/drafts/basens/first")).To(Equal("Creating new empty revision"))
 		prr := resources("blueprints.basens.first")
@@ -181,7 +140,7 @@ var _ = Describe("Authoring", func() {
 		By("copy it into a second revision and approve that: the latest moves")
 		newRevision("second", porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{
 			Source: &porchv1alpha1.PackageRevisionRef{Name: "blueprints.basens.first"}}})
-		settled("blueprints.basens.second")
+		settled(ns, "blueprints.basens.second")
 		Expect(subject("refs/heads/drafts/basens/second")).To(Equal("Creating new revision by copying previous revision"))
 		Expect(resources("blueprints.basens.second").Status.Resources).To(HaveKeyWithValue("cm.yaml", files["cm.yaml"]))
 		setLifecycle("blueprints.basens.second", porchv1alpha1.PackageRevisionLifecycleProposed)

@@ -6,7 +6,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -57,13 +56,27 @@ func changed[T client.Object](c client.Client, obj T, change func(T)) error {
 	return c.Patch(ctx, copied, client.MergeFrom(obj))
 }
 
-// unchanged checks that obj is stored as it was: any write would have
-// moved its resourceVersion.
+// unchanged checks that a refused request left obj as it was: the same
+// generation (any spec change moves it) and the same labels and
+// annotations. The system may write the status and its own metadata
+// meanwhile (the repository and latest labels, owner, finalizer), which is not the
+// user's doing.
 func unchanged(obj client.Object) {
 	GinkgoHelper()
 	now := obj.DeepCopyObject().(client.Object)
 	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(obj), now)).To(Succeed())
-	Expect(now.GetResourceVersion()).To(Equal(obj.GetResourceVersion()), "the refused request changed %s", obj.GetName())
+	Expect(now.GetGeneration()).To(Equal(obj.GetGeneration()), "the refused request changed the spec of %s", obj.GetName())
+	userLabels := func(o client.Object) map[string]string {
+		out := map[string]string{}
+		for k, v := range o.GetLabels() {
+			if k != porchv1alpha1.RepositoryLabel && k != porchv1alpha1.LatestPackageRevisionKey {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	Expect(userLabels(now)).To(Equal(userLabels(obj)), "the refused request changed the labels of %s", obj.GetName())
+	Expect(now.GetAnnotations()).To(Equal(obj.GetAnnotations()), "the refused request changed the annotations of %s", obj.GetName())
 }
 
 // refused checks err: the status code of is, and a message holding every part.
@@ -77,37 +90,19 @@ func refused(err error, is func(error) bool, parts ...string) {
 	}
 }
 
-// rendered records, through the status subresources, what the authoring
-// controller records once a revision's content is rendered and committed
-// (internal/webhook/render.go), creating its PackageRevisionResources as
-// the system. The webhooks see no status writes: they are registered for
-// the main resources only, and RBAC keeps users' hands off /status.
+// rendered waits until the authoring controller rendered and committed
+// the revision, and returns it as stored.
 func rendered(pr *porchv1alpha1.PackageRevision) *porchv1alpha1.PackageRevision {
 	GinkgoHelper()
-	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr)).To(Succeed())
-	before := pr.DeepCopy()
-	pr.Status.ObservedGeneration = pr.Generation
-	pr.Status.Conditions = []metav1.Condition{{Type: porchv1alpha1.ConditionReady, Status: metav1.ConditionTrue,
-		Reason: porchv1alpha1.ReasonReady, Message: "Rendered", LastTransitionTime: metav1.Now()}}
-	Expect(k8s.Status().Patch(ctx, pr, client.MergeFrom(before))).To(Succeed())
-
-	prr := resourcesFor(pr)
-	before2 := prr.DeepCopy()
-	prr.Status.ObservedGeneration = prr.Generation
-	Expect(k8s.Status().Patch(ctx, prr, client.MergeFrom(before2))).To(Succeed())
-	return pr
+	return settled(pr.Namespace, pr.Name)
 }
 
-// resourcesFor is the PackageRevisionResources of pr, created by the system if missing.
+// resourcesFor is the PackageRevisionResources of pr, once the authoring
+// controller made it.
 func resourcesFor(pr *porchv1alpha1.PackageRevision) *porchv1alpha1.PackageRevisionResources {
 	GinkgoHelper()
-	prr := &porchv1alpha1.PackageRevisionResources{ObjectMeta: metav1.ObjectMeta{Namespace: pr.Namespace, Name: pr.Name},
-		Spec: porchv1alpha1.PackageRevisionResourcesSpec{PackageName: pr.Spec.PackageName, RepositoryName: pr.Spec.RepositoryName,
-			WorkspaceName: pr.Spec.WorkspaceName, Resources: map[string]string{"Kptfile": "kind: Kptfile"}}}
-	if err := sys.Create(ctx, prr); !apierrors.IsAlreadyExists(err) {
-		Expect(err).NotTo(HaveOccurred())
-	}
-	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(prr), prr)).To(Succeed())
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	Eventually(func() error { return k8s.Get(ctx, client.ObjectKeyFromObject(pr), prr) }).Should(Succeed())
 	return prr
 }
 

@@ -29,14 +29,13 @@ var _ = Describe("PackageRevision webhook", func() {
 	var ns string
 	BeforeEach(func() {
 		ns = newNamespace()
-		// What is left of a Repository that is gone may be deleted freely, so
-		// the revisions' Repositories exist. Nothing answers at their address.
-		for _, name := range []string{"r", "u", "l"} {
-			repo := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: configv1alpha1.RepositorySpec{
-				Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: "http://127.0.0.1:1/" + name + ".git"}}}
-			Expect(k8s.Create(ctx, repo)).To(Succeed())
-			DeferCleanup(func() { Expect(client.IgnoreNotFound(k8s.Delete(ctx, repo))).To(Succeed()) })
-		}
+		// The revisions live in real repositories, authored by the
+		// controller; "down" is one whose address nothing answers at, so
+		// that its revisions stay unprocessed.
+		authoringRepositories(ns, "r", "u", "l")
+		down := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "down"}, Spec: configv1alpha1.RepositorySpec{
+			Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: "http://127.0.0.1:1/down.git"}}}
+		Expect(k8s.Create(ctx, down)).To(Succeed())
 	})
 
 	It("refuses a user's create of a Published revision, and lets the system make one", func() {
@@ -64,7 +63,7 @@ var _ = Describe("PackageRevision webhook", func() {
 	})
 
 	It("keeps a Published revision's spec, but not its labels, and its deletion waits for DeletionProposed", func() {
-		pr := created(sys, newRevision(ns, "r", "app", "v1", publishedAs(1)))
+		pr := publishNew(ns, "r", "app", "v1")
 		refused(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) {
 			pr.Spec.ReadinessGates = []porchv1alpha1.ReadinessGate{{ConditionType: "tested"}}
 		}), apierrors.IsInvalid, "spec.readinessGates: Forbidden: a Published PackageRevision is immutable except spec.lifecycle and metadata")
@@ -73,16 +72,16 @@ var _ = Describe("PackageRevision webhook", func() {
 			"published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion")
 		unchanged(pr)
 
-		Expect(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Labels = map[string]string{"team": "a"} })).To(Succeed())
-		Expect(changed(k8s, pr, setLifecycle(deletionProposed))).To(Succeed())
+		Expect(changed(k8s, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Labels["team"] = "a" })).To(Succeed())
+		moveTo(k8s, ns, pr.Name, deletionProposed)
 		Expect(k8s.Delete(ctx, pr)).To(Succeed())
 	})
 
 	It("refuses deleting a revision that another revision clones", func() {
-		upstream := created(sys, newRevision(ns, "u", "base", "v1", publishedAs(1)))
+		upstream := publishNew(ns, "u", "base", "v1")
 		clone := created(k8s, newRevision(ns, "l", "app", "v1", clonedFrom(upstream.Name)))
-		Expect(changed(k8s, upstream, setLifecycle(deletionProposed))).To(Succeed())
-		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(upstream), upstream)).To(Succeed())
+		settled(ns, clone.Name)
+		upstream = moveTo(k8s, ns, upstream.Name, deletionProposed)
 
 		// The webhook lists referrers from the manager's cache: wait until it sees the clone.
 		Eventually(func() error { return k8s.Delete(ctx, upstream, client.DryRunAll) }).Should(HaveOccurred())
@@ -95,7 +94,7 @@ var _ = Describe("PackageRevision webhook", func() {
 	})
 
 	It("refuses init of a package that exists, and a clone of a Draft", func() {
-		created(sys, newRevision(ns, "r", "app", "v1", publishedAs(1)))
+		created(k8s, newRevision(ns, "r", "app", "v1"))
 		again := newRevision(ns, "r", "app", "v2")
 		Eventually(func() error { return k8s.Create(ctx, again.DeepCopy(), client.DryRunAll) }).Should(HaveOccurred())
 		refused(k8s.Create(ctx, again), apierrors.IsInvalid, `spec.tasks[0]: Forbidden: package "app" already exists in repository "r"`)
@@ -106,13 +105,15 @@ var _ = Describe("PackageRevision webhook", func() {
 	})
 
 	It("refuses proposing before render, and takes the files of a Draft only", func() {
-		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
-		refused(changed(k8s, pr, setLifecycle(proposed)), apierrors.IsConflict, "spec.lifecycle: rendering in progress, retry")
-		unchanged(pr)
+		waiting := created(k8s, newRevision(ns, "down", "app", "v1"))
+		refused(changed(k8s, waiting, setLifecycle(proposed)), apierrors.IsConflict, "spec.lifecycle: rendering in progress, retry")
+		unchanged(waiting)
 
+		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
 		prr := resourcesFor(pr)
 		Expect(changed(k8s, prr, func(prr *porchv1alpha1.PackageRevisionResources) {
-			prr.Spec.Resources = map[string]string{"Kptfile": "kind: Kptfile", "deploy/cm.yaml": "kind: ConfigMap"}
+			prr.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"],
+				"deploy/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"}
 		})).To(Succeed())
 		pr = rendered(pr)
 		Expect(changed(k8s, pr, setLifecycle(proposed))).To(Succeed())
@@ -154,8 +155,7 @@ var _ = Describe("PackageRevision webhook", func() {
 			Verbs: []string{"get", "list", "watch", "create", "update", "patch"}})
 		carol := impersonating(user)
 		pr := rendered(created(carol, newRevision(ns, "r", "app", "v1")))
-		Expect(changed(carol, pr, setLifecycle(proposed))).To(Succeed())
-		pr = rendered(pr)
+		pr = moveTo(carol, ns, pr.Name, proposed)
 
 		refused(changed(carol, pr, setLifecycle(published)), apierrors.IsForbidden,
 			`spec.lifecycle: user "carol" may not approve (Proposed to Published): approving needs the permission update on packagerevisions/approval in namespace `+ns)
@@ -173,15 +173,27 @@ var _ = Describe("PackageRevision webhook", func() {
 			pr.Spec.ReadinessGates = []porchv1alpha1.ReadinessGate{{ConditionType: "tested"}}
 		}))
 		pr = rendered(pr)
-		Expect(changed(k8s, pr, setLifecycle(proposed))).To(Succeed())
-		pr = rendered(pr)
+		pr = moveTo(k8s, ns, pr.Name, proposed)
 		refused(changed(k8s, pr, setLifecycle(published)), apierrors.IsInvalid,
 			`spec.readinessGates: Forbidden: readiness gates not met: "tested" not True in status.conditions or status.packageConditions`)
 		unchanged(pr)
 
-		before := pr.DeepCopy()
-		pr.Status.PackageConditions = []porchv1alpha1.PackageCondition{{Type: "tested", Status: "True"}}
-		Expect(k8s.Status().Patch(ctx, pr, client.MergeFrom(before))).To(Succeed())
+		By("the package's Kptfile reporting the condition True")
+		moveTo(k8s, ns, pr.Name, draft)
+		prr := resourcesFor(pr)
+		Expect(changed(k8s, prr, func(prr *porchv1alpha1.PackageRevisionResources) {
+			prr.Spec.Resources = map[string]string{}
+			for path, content := range prr.Status.Resources {
+				prr.Spec.Resources[path] = content
+			}
+			prr.Spec.Resources["Kptfile"] += "status:\n  conditions:\n    - type: tested\n      status: \"True\"\n"
+		})).To(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr)).To(Succeed())
+			g.Expect(pr.Status.PackageConditions).To(ContainElement(porchv1alpha1.PackageCondition{Type: "tested", Status: "True"}))
+		}).Should(Succeed())
+		pr = moveTo(k8s, ns, pr.Name, proposed)
 		Expect(changed(k8s, pr, setLifecycle(published))).To(Succeed())
+		Expect(settled(ns, pr.Name).Spec.Revision).To(Equal(1))
 	})
 })
