@@ -1,12 +1,16 @@
 package envtest
 
 import (
+	"fmt"
 	"os/exec"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -158,5 +162,205 @@ var _ = Describe("Authoring", func() {
 		Expect(k8s.Delete(ctx, &porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{Name: "blueprints.basens.second", Namespace: ns}})).To(Succeed())
 		Eventually(refs).Should(Equal([]string{"tags/basens/v1"}))
 		Eventually(latest).Should(Equal([]string{"blueprints.basens.first"}))
+	})
+})
+
+var _ = Describe("Authoring across revisions", func() {
+	var (
+		ns     string
+		remote func(string) string
+	)
+	BeforeEach(func() {
+		ns = newNamespace()
+		remote = authoringRepositories(ns, "u", "l")
+	})
+
+	// files is what a revision's resources hold, committed.
+	files := func(name string) map[string]string {
+		GinkgoHelper()
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, prr)).To(Succeed())
+		return prr.Status.Resources
+	}
+	// editFiles replaces a draft's content with change applied to what is committed.
+	editFiles := func(name string, change func(map[string]string)) {
+		GinkgoHelper()
+		Eventually(func() error {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, prr); err != nil {
+				return err
+			}
+			prr.Spec.Resources = map[string]string{}
+			for k, v := range prr.Status.Resources {
+				prr.Spec.Resources[k] = v
+			}
+			change(prr.Spec.Resources)
+			return k8s.Update(ctx, prr)
+		}).Should(Succeed())
+		settled(ns, name)
+	}
+	publish := func(name string) *porchv1alpha1.PackageRevision {
+		GinkgoHelper()
+		moveTo(k8s, ns, name, porchv1alpha1.PackageRevisionLifecycleProposed)
+		return moveTo(k8s, ns, name, porchv1alpha1.PackageRevisionLifecyclePublished)
+	}
+	task := func(t porchv1alpha1.Task) func(*porchv1alpha1.PackageRevision) {
+		return func(pr *porchv1alpha1.PackageRevision) { pr.Spec.Tasks = []porchv1alpha1.Task{t} }
+	}
+	editOf := func(source string) func(*porchv1alpha1.PackageRevision) {
+		return task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{Source: &porchv1alpha1.PackageRevisionRef{Name: source}}})
+	}
+	const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n  size: small\n"
+
+	It("clones from a published revision, and upgrades the clone: the local change stays and the upstream change comes in", func() {
+		base := publishNew(ns, "u", "base", "v1")
+		Expect(files(base.Name)).NotTo(HaveKey("cm.yaml"))
+
+		By("upstream v2 adds a ConfigMap")
+		Expect(k8s.Create(ctx, newRevision(ns, "u", "base", "v2", editOf(base.Name)))).To(Succeed())
+		settled(ns, "u.base.v2")
+		editFiles("u.base.v2", func(f map[string]string) { f["cm.yaml"] = cm })
+		publish("u.base.v2")
+
+		By("a clone of v2, changed locally")
+		Expect(k8s.Create(ctx, newRevision(ns, "l", "app", "v1", clonedFrom("u.base.v2")))).To(Succeed())
+		settled(ns, "l.app.v1")
+		kf := files("l.app.v1")["Kptfile"]
+		Expect(kf).To(And(ContainSubstring("upstreamLock:"), ContainSubstring("ref: base/v2"), ContainSubstring(remote("u")[len("http://porch:s3cret-git-password@"):])))
+		Expect(files("l.app.v1")["cm.yaml"]).To(ContainSubstring("color: blue"))
+		editFiles("l.app.v1", func(f map[string]string) { f["cm.yaml"] = strings.Replace(f["cm.yaml"], "color: blue", "color: green", 1) })
+		publish("l.app.v1")
+
+		By("upstream v3 changes another field")
+		Expect(k8s.Create(ctx, newRevision(ns, "u", "base", "v3", editOf("u.base.v2")))).To(Succeed())
+		settled(ns, "u.base.v3")
+		editFiles("u.base.v3", func(f map[string]string) { f["cm.yaml"] = strings.Replace(f["cm.yaml"], "size: small", "size: large", 1) })
+		publish("u.base.v3")
+
+		By("upgrading the clone from v2 to v3")
+		Expect(k8s.Create(ctx, newRevision(ns, "l", "app", "v2", task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeUpgrade, Upgrade: &porchv1alpha1.PackageUpgradeTaskSpec{
+			OldUpstream: porchv1alpha1.PackageRevisionRef{Name: "u.base.v2"}, NewUpstream: porchv1alpha1.PackageRevisionRef{Name: "u.base.v3"},
+			LocalPackageRevisionRef: porchv1alpha1.PackageRevisionRef{Name: "l.app.v1"}}})))).To(Succeed())
+		settled(ns, "l.app.v2")
+		upgraded := files("l.app.v2")
+		Expect(upgraded["cm.yaml"]).To(And(ContainSubstring("color: green"), ContainSubstring("size: large")))
+		Expect(upgraded["Kptfile"]).To(ContainSubstring("ref: base/v3"))
+	})
+
+	It("clones a package from a git URL", func() {
+		w := newGitWork(remote("external"))
+		w.write(map[string]string{"pkgs/web/Kptfile": kptfile("web"), "pkgs/web/cm.yaml": cm})
+		commit := w.commit("Add web", nil)
+		w.push("main")
+		Expect(k8s.Create(ctx, newRevision(ns, "l", "web", "v1", task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeClone, Clone: &porchv1alpha1.PackageCloneTaskSpec{
+			Upstream: porchv1alpha1.UpstreamPackage{Type: porchv1alpha1.RepositoryTypeGit, Git: &porchv1alpha1.GitPackage{
+				Repo: strings.Replace(remote("external"), "porch:s3cret-git-password@", "", 1), Ref: "main", Directory: "pkgs/web",
+				SecretRef: porchv1alpha1.SecretRef{Name: "auth"}}}}})))).To(Succeed())
+		settled(ns, "l.web.v1")
+		got := files("l.web.v1")
+		// kpt's merge-key comments mark the resources' upstream identity.
+		Expect(got["cm.yaml"]).To(And(ContainSubstring("color: blue"), ContainSubstring("kpt-merge: /settings")))
+		Expect(got["Kptfile"]).To(And(ContainSubstring("directory: /pkgs/web"), ContainSubstring("commit: "+commit)))
+	})
+
+	It("gives 20 revisions of one package approved at once 20 numbers and 20 tags", func() {
+		const n = 20
+		base := publishNew(ns, "u", "base", "v1")
+		for i := range n {
+			Expect(k8s.Create(ctx, newRevision(ns, "u", "base", fmt.Sprintf("e%d", i), editOf(base.Name)))).To(Succeed())
+		}
+		for i := range n {
+			name := fmt.Sprintf("u.base.e%d", i)
+			settled(ns, name)
+			moveTo(k8s, ns, name, porchv1alpha1.PackageRevisionLifecycleProposed)
+		}
+		By("approving all of them at once")
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer GinkgoRecover()
+				defer wg.Done()
+				pr := &porchv1alpha1.PackageRevision{}
+				Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: fmt.Sprintf("u.base.e%d", i)}, pr)).To(Succeed())
+				pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+				Expect(k8s.Update(ctx, pr)).To(Succeed())
+			}()
+		}
+		wg.Wait()
+		numbers := map[int]string{}
+		for i := range n {
+			pr := settled(ns, fmt.Sprintf("u.base.e%d", i))
+			Expect(numbers).NotTo(HaveKey(pr.Spec.Revision), "two revisions got number %d", pr.Spec.Revision)
+			numbers[pr.Spec.Revision] = pr.Name
+		}
+		for rev := 2; rev <= n+1; rev++ {
+			Expect(numbers).To(HaveKey(rev))
+		}
+		out, err := exec.Command("git", "ls-remote", "--tags", remote("u")).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), "%s", out)
+		Expect(strings.Count(string(out), "refs/tags/base/v")).To(Equal(n + 1))
+		Eventually(func() []string {
+			list := &porchv1alpha1.PackageRevisionList{}
+			Expect(k8s.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{porchv1alpha1.LatestPackageRevisionKey: "true"})).To(Succeed())
+			var latest []string
+			for _, pr := range list.Items {
+				latest = append(latest, pr.Name)
+			}
+			return latest
+		}).Should(Equal([]string{numbers[n+1]}))
+	})
+
+	It("refuses bad requests at admission, leaving git as it was", func() {
+		base := publishNew(ns, "u", "base", "v1")
+		Expect(k8s.Create(ctx, newRevision(ns, "u", "base", "wip", editOf(base.Name)))).To(Succeed())
+		settled(ns, "u.base.wip")
+		lsRemote := func() string {
+			out, err := exec.Command("git", "ls-remote", remote("u")).CombinedOutput()
+			Expect(err).NotTo(HaveOccurred(), "%s", out)
+			return string(out)
+		}
+		before := lsRemote()
+
+		published := newRevision(ns, "u", "other", "v1")
+		published.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+		Expect(apierrors.IsInvalid(k8s.Create(ctx, published))).To(BeTrue(), "create as Published")
+		draft := settled(ns, "u.base.wip")
+		draft.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+		Expect(apierrors.IsInvalid(k8s.Update(ctx, draft))).To(BeTrue(), "Draft to Published")
+		Expect(apierrors.IsAlreadyExists(k8s.Create(ctx, newRevision(ns, "u", "base", "wip", editOf(base.Name))))).To(BeTrue(), "a workspace taken")
+		Expect(apierrors.IsInvalid(k8s.Create(ctx, newRevision(ns, "u", "base", "again", clonedFrom(base.Name))))).To(BeTrue(), "clone into an existing package")
+		Expect(apierrors.IsInvalid(k8s.Create(ctx, newRevision(ns, "u", "base", "up", task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeUpgrade,
+			Upgrade: &porchv1alpha1.PackageUpgradeTaskSpec{OldUpstream: porchv1alpha1.PackageRevisionRef{Name: base.Name},
+				NewUpstream: porchv1alpha1.PackageRevisionRef{Name: base.Name}, LocalPackageRevisionRef: porchv1alpha1.PackageRevisionRef{Name: "u.base.wip"}}}))))).
+			To(BeTrue(), "upgrade from a Draft")
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: base.Name}, prr)).To(Succeed())
+		prr.Spec.Resources = map[string]string{"Kptfile": "x"}
+		Expect(apierrors.IsInvalid(k8s.Update(ctx, prr))).To(BeTrue(), "an edit of a Published revision's content")
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "u.base.wip"}, prr)).To(Succeed())
+		for _, path := range []string{"../etc/passwd", "/etc/passwd"} {
+			bad := prr.DeepCopy()
+			bad.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], path: "x"}
+			Expect(apierrors.IsInvalid(k8s.Update(ctx, bad))).To(BeTrue(), "file name %s", path)
+		}
+		Consistently(lsRemote, 2*time.Second).Should(Equal(before))
+	})
+
+	It("lets one of two writers racing on a draft win, and refuses the other with a conflict", func() {
+		Expect(k8s.Create(ctx, newRevision(ns, "l", "app", "v1"))).To(Succeed())
+		settled(ns, "l.app.v1")
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "l.app.v1"}, prr)).To(Succeed())
+		first, second := prr.DeepCopy(), prr.DeepCopy()
+		first.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "a.yaml": strings.Replace(cm, "settings", "a", 1)}
+		second.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "b.yaml": strings.Replace(cm, "settings", "b", 1)}
+		Expect(k8s.Update(ctx, first)).To(Succeed())
+		err := k8s.Update(ctx, second)
+		Expect(apierrors.IsConflict(err)).To(BeTrue(), "want a 409, got %v", err)
+		settled(ns, "l.app.v1")
+		committed := files("l.app.v1")
+		Expect(committed).To(HaveKey("a.yaml"))
+		Expect(committed).NotTo(HaveKey("b.yaml"))
 	})
 })
