@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -33,11 +34,12 @@ func BenchmarkWebhookLatency(b *testing.B) {
 	const n = 500
 	for range b.N {
 		r := newRig(b)
-		sys, err := client.New(r.managerUser.Config, client.Options{Scheme: r.k8s.Scheme()})
-		if err != nil {
+		if err := Generate(filepath.Join(r.gitRoot, "r.git"), 1, 1); err != nil {
 			b.Fatal(err)
 		}
 		ns := r.namespace("webhook")
+		repo := r.register(ns, "r")
+		r.waitFor("the repository mirrored", 5*time.Minute, func() bool { return r.synced(repo, 2) })
 		revs := make([]*porchv1alpha1.PackageRevision, n)
 		r.each(n, func(i int) error {
 			revs[i] = &porchv1alpha1.PackageRevision{
@@ -47,6 +49,7 @@ func BenchmarkWebhookLatency(b *testing.B) {
 			}
 			return r.k8s.Create(context.Background(), revs[i])
 		})
+		r.each(n, func(i int) error { r.authored(revs[i], func() error { return nil }); return nil })
 
 		pkgs := make([]*porchv1alpha1.PorchPackage, n)
 		r.each(n, func(i int) error {
@@ -61,18 +64,10 @@ func BenchmarkWebhookLatency(b *testing.B) {
 			return patch(r.k8s, revs[i], func(pr *porchv1alpha1.PackageRevision) { pr.Labels = map[string]string{"team": "a"} })
 		})
 
-		// Render (as the authoring controller records it) and propose each.
+		// Propose each, and wait until the authoring controller did.
 		r.each(n, func(i int) error {
-			pr := revs[i]
-			if err := rendered(r.k8s, sys, pr); err != nil {
-				return err
-			}
-			if err := patch(r.k8s, pr, func(pr *porchv1alpha1.PackageRevision) {
-				pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleProposed
-			}); err != nil {
-				return err
-			}
-			return rendered(r.k8s, sys, pr)
+			r.authored(revs[i], func() error { return r.setLifecycle(revs[i], porchv1alpha1.PackageRevisionLifecycleProposed) })
+			return r.k8s.Get(context.Background(), client.ObjectKeyFromObject(revs[i]), revs[i])
 		})
 		approvals := r.timed("approvals", n, func(i int) error {
 			return patch(r.k8s, revs[i], func(pr *porchv1alpha1.PackageRevision) {
@@ -154,31 +149,4 @@ func patch[T client.Object](c client.Client, obj T, change func(T)) error {
 	before := obj.DeepCopyObject().(T)
 	change(obj)
 	return c.Patch(context.Background(), obj, client.MergeFrom(before))
-}
-
-// rendered records what the authoring controller records once a revision's
-// content is rendered and committed, creating its PackageRevisionResources
-// as the system; status writes go through the status subresource, which the
-// webhooks do not see.
-func rendered(admin, sys client.Client, pr *porchv1alpha1.PackageRevision) error {
-	ctx := context.Background()
-	before := pr.DeepCopy()
-	pr.Status.ObservedGeneration = pr.Generation
-	pr.Status.Conditions = []metav1.Condition{{Type: porchv1alpha1.ConditionReady, Status: metav1.ConditionTrue,
-		Reason: porchv1alpha1.ReasonReady, Message: "Rendered", LastTransitionTime: metav1.Now()}}
-	if err := admin.Status().Patch(ctx, pr, client.MergeFrom(before)); err != nil {
-		return err
-	}
-	prr := &porchv1alpha1.PackageRevisionResources{ObjectMeta: metav1.ObjectMeta{Namespace: pr.Namespace, Name: pr.Name}}
-	if err := admin.Get(ctx, client.ObjectKeyFromObject(prr), prr); client.IgnoreNotFound(err) != nil {
-		return err
-	} else if err != nil {
-		prr.Spec = porchv1alpha1.PackageRevisionResourcesSpec{PackageName: pr.Spec.PackageName, RepositoryName: pr.Spec.RepositoryName, WorkspaceName: pr.Spec.WorkspaceName}
-		if err := sys.Create(ctx, prr); err != nil {
-			return err
-		}
-	}
-	beforePRR := prr.DeepCopy()
-	prr.Status.ObservedGeneration = prr.Generation
-	return admin.Status().Patch(ctx, prr, client.MergeFrom(beforePRR))
 }

@@ -1,0 +1,107 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// BenchmarkAuthoringLatency measures, as a user sees it, how long the
+// steps of authoring take until the revision reports them done: a new
+// revision by init until it is Ready, a proposal until it is in git, an
+// approval until the revision is Published with its number. It does so in
+// a repository of 10 packages and in one of 1,000, to show that the
+// latency does not grow with what the repository holds.
+func BenchmarkAuthoringLatency(b *testing.B) {
+	const rounds = 20
+	for range b.N {
+		r := newRig(b)
+		p50 := map[string]float64{}
+		for _, size := range []int{10, 1000} {
+			name := fmt.Sprintf("pkgs%d", size)
+			if err := Generate(filepath.Join(r.gitRoot, name+".git"), size, 1); err != nil {
+				b.Fatal(err)
+			}
+			ns := r.namespace(name)
+			repo := r.register(ns, name)
+			r.waitFor(fmt.Sprintf("%d packages mirrored", size), 15*time.Minute, func() bool { return r.synced(repo, 2*size) })
+
+			var create, propose, approve []time.Duration
+			for i := range rounds {
+				pr := &porchv1alpha1.PackageRevision{
+					ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("%s.new-%d.v1", name, i)},
+					Spec: porchv1alpha1.PackageRevisionSpec{PackageName: fmt.Sprintf("new-%d", i), RepositoryName: name, WorkspaceName: "v1",
+						Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
+						Tasks:     []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}}},
+				}
+				create = append(create, r.authored(pr, func() error { return r.k8s.Create(context.Background(), pr) }))
+				propose = append(propose, r.authored(pr, func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecycleProposed) }))
+				approve = append(approve, r.authored(pr, func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecyclePublished) }))
+			}
+			for _, step := range []struct {
+				name  string
+				times []time.Duration
+			}{{"create", create}, {"propose", propose}, {"approve", approve}} {
+				slices.Sort(step.times)
+				p50[fmt.Sprintf("%s-%d", step.name, size)] = percentile(step.times, 0.5)
+				b.ReportMetric(percentile(step.times, 0.5), fmt.Sprintf("ms-p50-%s-%dpkgs", step.name, size))
+				b.ReportMetric(percentile(step.times, 0.95), fmt.Sprintf("ms-p95-%s-%dpkgs", step.name, size))
+			}
+		}
+		for _, step := range []string{"create", "propose", "approve"} {
+			b.ReportMetric(p50[step+"-1000"]/p50[step+"-10"], "x-p50-1000pkgs/10pkgs-"+step)
+		}
+	}
+}
+
+// authored runs a user's request and returns how long it took until the
+// revision reported it done: its generation observed, Ready True, and its
+// resources' generation observed.
+func (r *rig) authored(pr *porchv1alpha1.PackageRevision, request func() error) time.Duration {
+	ctx := context.Background()
+	start := time.Now()
+	if err := request(); err != nil {
+		r.b.Fatal(err)
+	}
+	deadline := start.Add(time.Minute)
+	for time.Now().Before(deadline) {
+		got := &porchv1alpha1.PackageRevision{}
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		if err := r.k8s.Get(ctx, client.ObjectKeyFromObject(pr), got); err != nil {
+			r.b.Fatal(err)
+		}
+		if got.Status.ObservedGeneration == got.Generation && meta.IsStatusConditionTrue(got.Status.Conditions, porchv1alpha1.ConditionReady) &&
+			r.k8s.Get(ctx, client.ObjectKeyFromObject(pr), prr) == nil && prr.Status.ObservedGeneration == prr.Generation {
+			return time.Since(start)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	r.b.Fatalf("%s: not done within a minute", pr.Name)
+	return 0
+}
+
+// setLifecycle changes a revision's lifecycle as a user, retrying on conflicts.
+func (r *rig) setLifecycle(pr *porchv1alpha1.PackageRevision, lifecycle porchv1alpha1.PackageRevisionLifecycle) error {
+	ctx := context.Background()
+	for {
+		got := &porchv1alpha1.PackageRevision{}
+		if err := r.k8s.Get(ctx, client.ObjectKeyFromObject(pr), got); err != nil {
+			return err
+		}
+		got.Spec.Lifecycle = lifecycle
+		err := r.k8s.Update(ctx, got)
+		if err == nil || !apierrors.IsConflict(err) {
+			return err
+		}
+	}
+}
