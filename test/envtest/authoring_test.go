@@ -228,13 +228,17 @@ var _ = Describe("Authoring across revisions", func() {
 		kf := files("l.app.v1")["Kptfile"]
 		Expect(kf).To(And(ContainSubstring("upstreamLock:"), ContainSubstring("ref: base/v2"), ContainSubstring(remote("u")[len("http://porch:s3cret-git-password@"):])))
 		Expect(files("l.app.v1")["cm.yaml"]).To(ContainSubstring("color: blue"))
-		editFiles("l.app.v1", func(f map[string]string) { f["cm.yaml"] = strings.Replace(f["cm.yaml"], "color: blue", "color: green", 1) })
+		editFiles("l.app.v1", func(f map[string]string) {
+			f["cm.yaml"] = strings.Replace(f["cm.yaml"], "color: blue", "color: green", 1)
+		})
 		publish("l.app.v1")
 
 		By("upstream v3 changes another field")
 		Expect(k8s.Create(ctx, newRevision(ns, "u", "base", "v3", editOf("u.base.v2")))).To(Succeed())
 		settled(ns, "u.base.v3")
-		editFiles("u.base.v3", func(f map[string]string) { f["cm.yaml"] = strings.Replace(f["cm.yaml"], "size: small", "size: large", 1) })
+		editFiles("u.base.v3", func(f map[string]string) {
+			f["cm.yaml"] = strings.Replace(f["cm.yaml"], "size: small", "size: large", 1)
+		})
 		publish("u.base.v3")
 
 		By("upgrading the clone from v2 to v3")
