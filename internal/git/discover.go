@@ -77,6 +77,9 @@ type PackageRevision struct {
 	// KptfileError is set when the Kptfile does not parse; the revision is
 	// still returned with its files.
 	KptfileError string
+
+	// folder is the package folder's tree.
+	folder plumbing.Hash
 }
 
 // Discover reads every package revision from the mirror's current refs,
@@ -84,18 +87,26 @@ type PackageRevision struct {
 // are listed in Skipped; an error means the mirror itself could not be read,
 // and the previous result should be kept.
 func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
+	// The refs are read under the lock; what they lead to is read after
+	// it, since objects are never removed from a mirror and writes and
+	// fetches only add some: a discovery of a large repository does not
+	// hold up the writes meanwhile.
 	if err := m.lock(); err != nil {
 		return nil, err
 	}
-	defer m.mu.Unlock()
-	// Discovery is the only user of the store while it runs, so the store
-	// may keep pack files open and its pack list cached until it is closed.
-	st := m.storage(filesystem.Options{ExclusiveAccess: true, MaxOpenDescriptors: discoverOpenPacks})
-	defer st.Close()
-	refs, err := listLocalRefs(st)
+	refs, err := func() ([]*plumbing.Reference, error) {
+		defer m.mu.Unlock()
+		st := m.storage(filesystem.Options{})
+		defer st.Close()
+		return listLocalRefs(st)
+	}()
 	if err != nil {
 		return nil, err
 	}
+	// The objects of those refs are all in the store already, so the
+	// store may keep pack files open and its pack list cached until closed.
+	st := m.storage(filesystem.Options{ExclusiveAccess: true, MaxOpenDescriptors: discoverOpenPacks})
+	defer st.Close()
 	d, err := discover(st, refs, opts)
 	if err != nil {
 		return nil, fmt.Errorf("reading the mirror of %s: %w", SafeURL(m.ep.URL), err)
@@ -136,5 +147,6 @@ func discover(st storer.EncodedObjectStorer, refs []*plumbing.Reference, opts Di
 			}
 		}
 	}
+	d.settlePlaceholders()
 	return d.result(), nil
 }

@@ -183,7 +183,10 @@ func TestDiscoverLayout(t *testing.T) {
 		got = append(got, r.summary(rev))
 	}
 	want := []string{
-		"a ws=main rev=-1 Published ref=main commit=M task=- files=Kptfile,cm.yaml",
+		// The branch holds a as revision 3 left it: the placeholder is dated
+		// by that revision, not by the branch head, which later commits of
+		// other packages move.
+		"a ws=main rev=-1 Published ref=main commit=A3 task=- files=Kptfile,cm.yaml",
 		"a ws=v2.0.0 rev=-1 Published ref=a/v2.0.0 commit=A2 task=- files=Kptfile,cm.yaml",
 		"a ws=ws4 rev=0 Proposed ref=proposed/a/ws4 commit=P4 task=upgrade files=Kptfile,cm.yaml",
 		"a ws=ws1 rev=1 DeletionProposed ref=a/v1 commit=A1 task=init files=Kptfile,cm.yaml",

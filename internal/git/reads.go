@@ -266,7 +266,35 @@ func (d *discoverer) add(spec revisionSpec) (*PackageRevision, error) {
 		Size:         c.size,
 		TooLarge:     c.tooLarge,
 		KptfileError: c.kptfileError,
+		folder:       spec.folder.Hash,
 	}
 	d.revisions = append(d.revisions, rev)
 	return rev, nil
+}
+
+// settlePlaceholders dates each branch placeholder revision by the
+// published revision of the package whose content it holds, when there is
+// one: a branch commit that left the package as it was does not change
+// where its content comes from. Otherwise every publish of any package
+// would move every placeholder's commit, and its mirrored objects with it.
+func (d *discoverer) settlePlaceholders() {
+	latest := map[string]*PackageRevision{} // by path and folder
+	for _, rev := range d.revisions {
+		if rev.Revision < 1 {
+			continue
+		}
+		key := rev.Path + "\x00" + rev.folder.String()
+		if have, ok := latest[key]; !ok || rev.Revision > have.Revision {
+			latest[key] = rev
+		}
+	}
+	for _, rev := range d.revisions {
+		if rev.Revision != -1 || rev.Ref != d.opts.Branch {
+			continue
+		}
+		if pub, ok := latest[rev.Path+"\x00"+rev.folder.String()]; ok {
+			rev.Commit, rev.CommitTime = pub.Commit, pub.CommitTime
+			rev.SelfLock.Git.Commit = pub.Commit
+		}
+	}
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -36,6 +37,7 @@ func BenchmarkAuthoringLatency(b *testing.B) {
 			repo := r.register(ns, name)
 			r.waitFor(fmt.Sprintf("%d packages mirrored", size), 15*time.Minute, func() bool { return r.synced(repo, 2*size) })
 
+			syncSum, syncCount := r.metric("porch_repository_sync_duration_seconds", "result", "synced")
 			var create, propose, approve []time.Duration
 			for i := range rounds {
 				pr := &porchv1alpha1.PackageRevision{
@@ -48,6 +50,8 @@ func BenchmarkAuthoringLatency(b *testing.B) {
 				propose = append(propose, r.authored(pr, func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecycleProposed) }))
 				approve = append(approve, r.authored(pr, func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecyclePublished) }))
 			}
+			syncSum2, syncCount2 := r.metric("porch_repository_sync_duration_seconds", "result", "synced")
+			b.Logf("%d packages: %.0f syncs during the rounds, %.0f ms each on average", size, syncCount2-syncCount, meanMs(syncSum2-syncSum, syncCount2-syncCount))
 			for _, step := range []struct {
 				name  string
 				times []time.Duration
@@ -86,7 +90,16 @@ func (r *rig) authored(pr *porchv1alpha1.PackageRevision, request func() error) 
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	r.b.Fatalf("%s: not done within a minute", pr.Name)
+	got := &porchv1alpha1.PackageRevision{}
+	_ = r.k8s.Get(ctx, client.ObjectKeyFromObject(pr), got)
+	log, _ := os.ReadFile(filepath.Join(r.workDir, "manager.log"))
+	kept := filepath.Join(os.TempDir(), "authoring-bench-manager.log")
+	_ = os.WriteFile(kept, log, 0o644)
+	r.b.Logf("the manager's log is kept in %s", kept)
+	if len(log) > 4000 {
+		log = log[len(log)-4000:]
+	}
+	r.b.Fatalf("%s: not done within a minute: generation %d, status %+v\nmanager log:\n%s", pr.Name, got.Generation, got.Status, log)
 	return 0
 }
 

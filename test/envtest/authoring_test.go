@@ -13,6 +13,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -285,10 +286,15 @@ var _ = Describe("Authoring across revisions", func() {
 			go func() {
 				defer GinkgoRecover()
 				defer wg.Done()
-				pr := &porchv1alpha1.PackageRevision{}
-				Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: fmt.Sprintf("u.base.e%d", i)}, pr)).To(Succeed())
-				pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
-				Expect(k8s.Update(ctx, pr)).To(Succeed())
+				// As any client, retry when the object moved under the update.
+				Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+					pr := &porchv1alpha1.PackageRevision{}
+					if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: fmt.Sprintf("u.base.e%d", i)}, pr); err != nil {
+						return err
+					}
+					pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+					return k8s.Update(ctx, pr)
+				})).To(Succeed())
 			}()
 		}
 		wg.Wait()

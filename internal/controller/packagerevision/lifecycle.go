@@ -7,6 +7,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
@@ -46,6 +47,8 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	case st.Revision > 0:
 		wrote = false // published, and marked for deletion or not, as asked
 	default:
+		log.FromContext(ctx).Info("Lifecycle change cannot be carried out", "lifecycle", want, "state", fmt.Sprintf("%+v", st),
+			"generation", s.pr.Generation, "observedGeneration", s.pr.Status.ObservedGeneration)
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want)}
 	}
