@@ -205,6 +205,8 @@ func TestLocalMode(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "cache", "git", string(repo.UID), "HEAD")); err != nil {
 		t.Fatalf("the local mode keeps no git mirror under .porch/cache: %v", err)
 	}
+	// A user authors a package as the README shows: init, propose, approve.
+	authorPackage(t, c, "demo", "app")
 	m.interrupt(t)
 
 	// A second run keeps the objects (etcd data in .porch/etcd) and serves git
@@ -222,7 +224,7 @@ func TestLocalMode(t *testing.T) {
 	if kept.UID != repo.UID {
 		t.Fatalf("the Repository was recreated (uid %s -> %s), not kept", repo.UID, kept.UID)
 	}
-	waitRevisions(t, c, client.ObjectKeyFromObject(repo), "demo.basens.main", "demo.basens.v1")
+	waitRevisions(t, c, client.ObjectKeyFromObject(repo), "demo.app.main", "demo.app.v1", "demo.basens.main", "demo.basens.v1")
 	// The restarted manager serves the webhook, which refuses a second
 	// Repository over the same branch...
 	second := &configv1alpha1.Repository{
