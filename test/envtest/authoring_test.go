@@ -64,6 +64,19 @@ var _ = Describe("Authoring", func() {
 		GinkgoHelper()
 		return moveTo(k8s, ns, name, lifecycle)
 	}
+	// writeResources replaces a draft's spec.resources, retrying when the
+	// system wrote the object between the read and the write.
+	writeResources := func(name string, files map[string]string) {
+		GinkgoHelper()
+		Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, prr); err != nil {
+				return err
+			}
+			prr.Spec.Resources = files
+			return k8s.Update(ctx, prr)
+		})).To(Succeed())
+	}
 	resources := func(name string) *porchv1alpha1.PackageRevisionResources {
 		GinkgoHelper()
 		prr := &porchv1alpha1.PackageRevisionResources{}
@@ -93,8 +106,7 @@ var _ = Describe("Authoring", func() {
 		By("editing the content")
 		files := prr.Status.Resources
 		files["cm.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n"
-		prr.Spec.Resources = files
-		Expect(k8s.Update(ctx, prr)).To(Succeed())
+		writeResources("blueprints.basens.first", files)
 		Eventually(func(g Gomega) {
 			got := resources("blueprints.basens.first")
 			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
@@ -104,9 +116,12 @@ var _ = Describe("Authoring", func() {
 
 		By("a render that fails commits nothing")
 		head := subject("refs/heads/drafts/basens/first")
-		bad := resources("blueprints.basens.first")
-		bad.Spec.Resources["Kptfile"] = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: [not, a, map\n"
-		Expect(k8s.Update(ctx, bad)).To(Succeed())
+		bad := map[string]string{}
+		for k, v := range files {
+			bad[k] = v
+		}
+		bad["Kptfile"] = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata: [not, a, map\n"
+		writeResources("blueprints.basens.first", bad)
 		Eventually(func(g Gomega) {
 			got := resources("blueprints.basens.first")
 			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
@@ -118,9 +133,7 @@ var _ = Describe("Authoring", func() {
 		pr := &porchv1alpha1.PackageRevision{}
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "blueprints.basens.first"}, pr)).To(Succeed())
 		Expect(meta.IsStatusConditionFalse(pr.Status.Conditions, porchv1alpha1.ConditionRendered)).To(BeTrue())
-		good := resources("blueprints.basens.first")
-		good.Spec.Resources = files
-		Expect(k8s.Update(ctx, good)).To(Succeed())
+		writeResources("blueprints.basens.first", files)
 		Eventually(func(g Gomega) {
 			got := resources("blueprints.basens.first")
 			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
@@ -335,9 +348,12 @@ var _ = Describe("Authoring across revisions", func() {
 		published := newRevision(ns, "u", "other", "v1")
 		published.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
 		Expect(apierrors.IsInvalid(k8s.Create(ctx, published))).To(BeTrue(), "create as Published")
+		// Merge patches carry no resourceVersion: what refuses them is admission,
+		// not a write of the system's in between.
 		draft := settled(ns, "u.base.wip")
-		draft.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
-		Expect(apierrors.IsInvalid(k8s.Update(ctx, draft))).To(BeTrue(), "Draft to Published")
+		toPublished := draft.DeepCopy()
+		toPublished.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+		Expect(apierrors.IsInvalid(k8s.Patch(ctx, toPublished, client.MergeFrom(draft)))).To(BeTrue(), "Draft to Published")
 		Expect(apierrors.IsAlreadyExists(k8s.Create(ctx, newRevision(ns, "u", "base", "wip", editOf(base.Name))))).To(BeTrue(), "a workspace taken")
 		Expect(apierrors.IsInvalid(k8s.Create(ctx, newRevision(ns, "u", "base", "again", clonedFrom(base.Name))))).To(BeTrue(), "clone into an existing package")
 		Expect(apierrors.IsInvalid(k8s.Create(ctx, newRevision(ns, "u", "base", "up", task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeUpgrade,
@@ -346,13 +362,14 @@ var _ = Describe("Authoring across revisions", func() {
 			To(BeTrue(), "upgrade from a Draft")
 		prr := &porchv1alpha1.PackageRevisionResources{}
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: base.Name}, prr)).To(Succeed())
-		prr.Spec.Resources = map[string]string{"Kptfile": "x"}
-		Expect(apierrors.IsInvalid(k8s.Update(ctx, prr))).To(BeTrue(), "an edit of a Published revision's content")
+		edited := prr.DeepCopy()
+		edited.Spec.Resources = map[string]string{"Kptfile": "x"}
+		Expect(apierrors.IsInvalid(k8s.Patch(ctx, edited, client.MergeFrom(prr)))).To(BeTrue(), "an edit of a Published revision's content")
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "u.base.wip"}, prr)).To(Succeed())
 		for _, path := range []string{"../etc/passwd", "/etc/passwd"} {
 			bad := prr.DeepCopy()
 			bad.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], path: "x"}
-			Expect(apierrors.IsInvalid(k8s.Update(ctx, bad))).To(BeTrue(), "file name %s", path)
+			Expect(apierrors.IsInvalid(k8s.Patch(ctx, bad, client.MergeFrom(prr)))).To(BeTrue(), "file name %s", path)
 		}
 		Consistently(lsRemote, 2*time.Second).Should(Equal(before))
 	})
@@ -360,12 +377,20 @@ var _ = Describe("Authoring across revisions", func() {
 	It("lets one of two writers racing on a draft win, and refuses the other with a conflict", func() {
 		Expect(k8s.Create(ctx, newRevision(ns, "l", "app", "v1"))).To(Succeed())
 		settled(ns, "l.app.v1")
-		prr := &porchv1alpha1.PackageRevisionResources{}
-		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "l.app.v1"}, prr)).To(Succeed())
-		first, second := prr.DeepCopy(), prr.DeepCopy()
-		first.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "a.yaml": strings.Replace(cm, "settings", "a", 1)}
-		second.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "b.yaml": strings.Replace(cm, "settings", "b", 1)}
-		Expect(k8s.Update(ctx, first)).To(Succeed())
+		// Both writers read the same version; the first to write wins. Should
+		// the system write in between, both read again.
+		var second *porchv1alpha1.PackageRevisionResources
+		Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "l.app.v1"}, prr); err != nil {
+				return err
+			}
+			first := prr.DeepCopy()
+			second = prr.DeepCopy()
+			first.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "a.yaml": strings.Replace(cm, "settings", "a", 1)}
+			second.Spec.Resources = map[string]string{"Kptfile": prr.Status.Resources["Kptfile"], "b.yaml": strings.Replace(cm, "settings", "b", 1)}
+			return k8s.Update(ctx, first)
+		})).To(Succeed())
 		err := k8s.Update(ctx, second)
 		Expect(apierrors.IsConflict(err)).To(BeTrue(), "want a 409, got %v", err)
 		settled(ns, "l.app.v1")
