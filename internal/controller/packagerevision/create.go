@@ -69,16 +69,18 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		return r.writeFailed(ctx, s, err)
 	}
 	r.requestSync(s)
-	if err := r.saveResources(ctx, s, result, head.String()); err != nil {
-		return err
-	}
 	// The status first: an adopted revision with nothing observed is one
-	// the sync is still writing (see syncWriting).
+	// the sync is still writing (see syncWriting). Then the revision is
+	// adopted before its resources are made, so that a sync never sees
+	// resources of the repository's whose revision is not.
 	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
 	if err := r.patchStatus(ctx, s); err != nil {
 		return err
 	}
-	return r.adopt(ctx, s)
+	if err := r.adopt(ctx, s); err != nil {
+		return err
+	}
+	return r.saveResources(ctx, s, result, head.String())
 }
 
 // creatingTask is the task recorded in the draft's first commit.

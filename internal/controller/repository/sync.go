@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -158,7 +159,10 @@ func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository,
 	}
 	var existingResources []*porchv1alpha1.PackageRevisionResources
 	for _, prr := range existing.resources {
-		if !pending[prr.Name] {
+		// A revision adopted by the authoring controller after the listing
+		// was left alone this time; so are its resources.
+		adoptedSince := a.isForeign(&porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{Name: prr.Name}})
+		if !pending[prr.Name] && !adoptedSince {
 			existingResources = append(existingResources, prr)
 		}
 	}
