@@ -53,7 +53,7 @@ func BenchmarkWebhookLatency(b *testing.B) {
 
 		pkgs := make([]*porchv1alpha1.PorchPackage, n)
 		r.each(n, func(i int) error {
-			pkgs[i] = &porchv1alpha1.PorchPackage{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("r.p%03d", i)}}
+			pkgs[i] = &porchv1alpha1.PorchPackage{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("baseline.p%03d", i)}}
 			return r.k8s.Create(context.Background(), pkgs[i])
 		})
 
