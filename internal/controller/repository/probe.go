@@ -6,9 +6,6 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/types"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
@@ -111,26 +108,14 @@ func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
 	return "", false
 }
 
-// credentials reads the Secret named by a secretRef; no name means anonymous.
+// credentials reads the Secret named by a secretRef; no name means
+// anonymous. A Secret a user must fix is waited for.
 func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (repository.Credentials, error) {
-	if name == "" {
-		return repository.Credentials{}, nil
+	creds, err := repository.ReadCredentials(ctx, r.APIReader, namespace, name, field)
+	if errors.Is(err, repository.ErrSecret) {
+		return creds, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval), Message: err.Error()}
 	}
-	secret := &corev1.Secret{}
-	err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, secret)
-	if apierrors.IsNotFound(err) {
-		return repository.Credentials{}, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval),
-			Message: fmt.Sprintf("%s: Secret %q not found in namespace %q; create it or fix the name", field, name, namespace)}
-	}
-	if err != nil {
-		return repository.Credentials{}, fmt.Errorf("reading Secret %q named by %s: %w", name, field, err)
-	}
-	creds, err := repository.CredentialsFromSecret(secret)
-	if err != nil {
-		return repository.Credentials{}, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval),
-			Message: fmt.Sprintf("%s: %v", field, err)}
-	}
-	return creds, nil
+	return creds, err
 }
 
 // wrap turns an adapter's failure into a Waiting error with the matching reason:
