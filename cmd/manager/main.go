@@ -45,6 +45,7 @@ func init() {
 
 type flags struct {
 	metricsAddr, probeAddr, localDir string
+	pprofAddr                        string
 	webhookCertPath, webhookHost     string
 	webhookPort                      int
 	leaderElect, secureMetrics       bool
@@ -60,6 +61,7 @@ func parseFlags() flags {
 	f := flags{controllers: controller.DefaultOptions()}
 	flag.StringVar(&f.metricsAddr, "metrics-bind-address", "0", "Address of the metrics endpoint, e.g. :8443 (HTTPS) or :8080 (HTTP); 0 disables it.")
 	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 disables them.")
+	flag.StringVar(&f.pprofAddr, "pprof-bind-address", "", "Address of the Go profiler's HTTP endpoint (/debug/pprof), e.g. 127.0.0.1:6060; off when empty.")
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager of several is active.")
 	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
 	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty. The local mode makes its own.")
@@ -134,6 +136,7 @@ func run(f flags) (retErr error) {
 		Metrics:                metricsOptions(f),
 		WebhookServer:          webhook.NewServer(t.webhook),
 		HealthProbeBindAddress: f.probeAddr,
+		PprofBindAddress:       f.pprofAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "porch-manager.porch.kpt.dev",
 	})

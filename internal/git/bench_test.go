@@ -83,16 +83,16 @@ func buildBenchMirror(b *testing.B) *Mirror {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st := m.storage(filesystem.Options{})
+	st, err := m.storage()
+	if err != nil {
+		b.Fatal(err)
+	}
 	defer st.Close()
-	writePack(b, f, st)
+	writePack(b, f, st.Storage)
 	for _, ref := range refs {
 		if err := st.SetReference(ref); err != nil {
 			b.Fatal(err)
 		}
-	}
-	if err := st.PackRefs(); err != nil { // as Fetch does
-		b.Fatal(err)
 	}
 	return m
 }

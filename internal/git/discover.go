@@ -96,7 +96,10 @@ func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
 	}
 	refs, err := func() ([]*plumbing.Reference, error) {
 		defer m.mu.Unlock()
-		st := m.storage(filesystem.Options{})
+		st, err := m.storage()
+		if err != nil {
+			return nil, err
+		}
 		defer st.Close()
 		return listLocalRefs(st)
 	}()
@@ -105,7 +108,7 @@ func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
 	}
 	// The objects of those refs are all in the store already, so the
 	// store may keep pack files open and its pack list cached until closed.
-	st := m.storage(filesystem.Options{ExclusiveAccess: true, MaxOpenDescriptors: discoverOpenPacks})
+	st := m.objectStorage(filesystem.Options{ExclusiveAccess: true, MaxOpenDescriptors: discoverOpenPacks})
 	defer st.Close()
 	d, err := discover(st, refs, opts)
 	if err != nil {

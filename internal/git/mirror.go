@@ -55,6 +55,13 @@ type Mirror struct {
 	// removed says Mirrors.Remove deleted the folder: the Mirror is done
 	// with, and Mirrors.Open hands out a new one.
 	removed bool
+	// refs are the mirror's refs, read from disk on first use; see refTable.
+	refs refTable
+	// store is the object store of the callers holding mu. It is kept, so
+	// that the pack indexes are read once rather than at every write; it
+	// learns of the packs that fetches add through it, and it closes its
+	// pack files at the end of each call.
+	store *filesystem.Storage
 }
 
 // ErrMirrorRemoved is returned by a Mirror, and the Writers on it, once
@@ -71,7 +78,7 @@ func OpenMirror(dir string, ep Endpoint) (*Mirror, error) {
 		return nil, fmt.Errorf("creating the mirror folder: %w", err)
 	}
 	m := &Mirror{dir: dir, ep: ep, cache: cache.NewObjectLRU(mirrorObjectCache)}
-	st := m.storage(filesystem.Options{})
+	st := m.objectStorage(filesystem.Options{})
 	defer st.Close()
 	_, err := gogit.Open(st, nil)
 	if errors.Is(err, gogit.ErrRepositoryNotExists) {
@@ -83,10 +90,29 @@ func OpenMirror(dir string, ep Endpoint) (*Mirror, error) {
 	return m, nil
 }
 
-// storage opens the mirror's object and reference store. Each call gets its
-// own store so that no pack file stays open after the call that needed it.
-func (m *Mirror) storage(opts filesystem.Options) *filesystem.Storage {
+// objectStorage opens the mirror's object store, for reading objects
+// without the lock. Each call gets its own store so that no pack file stays
+// open after the call that needed it. Its refs are the disk's: read them
+// through storage.
+func (m *Mirror) objectStorage(opts filesystem.Options) *filesystem.Storage {
 	return filesystem.NewStorageWithOptions(osfs.New(m.dir), m.cache, opts)
+}
+
+// storage is the mirror's object and reference store for a caller holding
+// the lock, with the refs served from memory. Close it when done, which
+// closes the pack files it opened.
+func (m *Mirror) storage() (mirrorStore, error) {
+	if m.store == nil {
+		m.store = m.objectStorage(filesystem.Options{})
+	}
+	if m.refs == nil {
+		refs, err := loadRefs(m.dir, m.store)
+		if err != nil {
+			return mirrorStore{}, err
+		}
+		m.refs = refs
+	}
+	return mirrorStore{Storage: m.store, refs: m.refs}, nil
 }
 
 // Fetch makes the mirror's branches and tags equal to the remote's, pruning
@@ -142,10 +168,13 @@ func (m *Mirror) fetchRefs(ctx context.Context) error {
 	if err := checkURL(m.ep.URL); err != nil {
 		return err
 	}
-	st := m.storage(filesystem.Options{})
+	st, err := m.storage()
+	if err != nil {
+		return err
+	}
 	defer st.Close()
 	remote := gogit.NewRemote(st, &config.RemoteConfig{Name: "origin", URLs: []string{m.ep.URL}})
-	err := remote.FetchContext(ctx, &gogit.FetchOptions{
+	err = remote.FetchContext(ctx, &gogit.FetchOptions{
 		RemoteName: "origin",
 		RefSpecs:   mirrorFetchSpecs,
 		Auth:       authMethod(m.ep.Credentials),
@@ -156,11 +185,6 @@ func (m *Mirror) fetchRefs(ctx context.Context) error {
 	})
 	switch {
 	case err == nil, errors.Is(err, gogit.NoErrAlreadyUpToDate):
-		// One packed-refs file reads much faster than thousands of loose
-		// ref files, which is what a fetch of many tags leaves.
-		if err := st.PackRefs(); err != nil {
-			return fmt.Errorf("packing the refs of the mirror of %s: %w", SafeURL(m.ep.URL), err)
-		}
 		return nil
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		// The remote answered and has no refs at all: mirror that.
@@ -183,7 +207,10 @@ func (m *Mirror) Refs() ([]*plumbing.Reference, error) {
 		return nil, err
 	}
 	defer m.mu.Unlock()
-	st := m.storage(filesystem.Options{})
+	st, err := m.storage()
+	if err != nil {
+		return nil, err
+	}
 	defer st.Close()
 	return listLocalRefs(st)
 }

@@ -31,6 +31,18 @@ func mirrorRefs(t *testing.T, m *Mirror) []*plumbing.Reference {
 	return refs
 }
 
+// moveRemote changes the remote's refs: a new tag, a branch and a tag
+// deleted, main moved to the returned commit.
+func moveRemote(ctx context.Context, r *layoutRepo, ep Endpoint) plumbing.Hash {
+	f := r.f
+	newer := f.commit(merge(files("README.md", "# packages\n"), files("a/Kptfile", kptfilePlain, "a/cm.yaml", "v: 5\n")),
+		"more\n\n"+kpt("a", "ws5", "5", "")+"\n", r.hashes["M"])
+	f.ref("refs/tags/a/v5", newer)
+	f.ref("refs/heads/main", newer)
+	f.push(ctx, ep, "refs/heads/proposed/a/ws4", "refs/tags/a/v2.0.0")
+	return newer
+}
+
 func TestMirrorFetchIncremental(t *testing.T) {
 	r := buildLayoutRepo(t)
 	m, ep := mirrorOf(t, r)
@@ -47,13 +59,7 @@ func TestMirrorFetchIncremental(t *testing.T) {
 		t.Fatalf("a fetch with nothing new must succeed: %v", err)
 	}
 
-	// Move the remote: a new tag, a branch and a tag deleted, a branch moved.
-	f := r.f
-	newer := f.commit(merge(files("README.md", "# packages\n"), files("a/Kptfile", kptfilePlain, "a/cm.yaml", "v: 5\n")),
-		"more\n\n"+kpt("a", "ws5", "5", "")+"\n", r.hashes["M"])
-	f.ref("refs/tags/a/v5", newer)
-	f.ref("refs/heads/main", newer)
-	f.push(ctx, ep, "refs/heads/proposed/a/ws4", "refs/tags/a/v2.0.0")
+	newer := moveRemote(ctx, r, ep)
 
 	if err := m.Fetch(ctx); err != nil {
 		t.Fatalf("Fetch: %v", err)

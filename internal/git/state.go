@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // RevisionState is where one revision stands in the mirror: which of the
@@ -46,7 +45,10 @@ func (w *Writer) State(pkg, workspace string) (RevisionState, error) {
 	}
 	w.m.mu.Lock()
 	defer w.m.mu.Unlock()
-	st := w.m.storage(filesystem.Options{})
+	st, err := w.m.storage()
+	if err != nil {
+		return RevisionState{}, err
+	}
 	defer st.Close()
 	refs, err := listLocalRefs(st)
 	if err != nil {

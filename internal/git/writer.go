@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 
 	"github.com/porch-dev/porch/internal/repository"
 )
@@ -85,7 +84,7 @@ func (w *Writer) repoPath(pkg string) (string, error) {
 // writeTx is one write being built: objects over the mirror's store, and
 // the ref updates the push will make.
 type writeTx struct {
-	st      *filesystem.Storage
+	st      mirrorStore
 	objs    *overlay
 	o       *objects
 	author  Signature
@@ -126,7 +125,10 @@ func (tx *writeTx) commit(tree plumbing.Hash, message string, parents ...plumbin
 // do builds one write and pushes it; build adding no update means there is
 // nothing to write. The caller holds the mirror's lock.
 func (w *Writer) do(ctx context.Context, build func(*writeTx) error) error {
-	st := w.m.storage(filesystem.Options{})
+	st, err := w.m.storage()
+	if err != nil {
+		return err
+	}
 	defer st.Close()
 	tx := &writeTx{st: st, objs: newOverlay(st), author: w.author}
 	tx.o = newObjects(tx.objs)

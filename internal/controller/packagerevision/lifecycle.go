@@ -40,6 +40,10 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
 		_, err = s.writer.Publish(ctx, pkg, ws, st.Proposed)
+	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Draft.IsZero():
+		// Admission lets a Draft be approved only by way of Proposed: the
+		// approval came before the proposal was carried out, so both are.
+		err = r.proposeAndPublish(ctx, s)
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && st.Revision > 0 && st.DeletionProposed:
 		_, err = s.writer.CancelDeletion(ctx, pkg, st.Revision)
 	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision > 0 && !st.DeletionProposed:
@@ -66,6 +70,19 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	}
 	ready(s, fmt.Sprintf("%s in the repository", s.pr.Spec.Lifecycle))
 	return nil
+}
+
+// proposeAndPublish moves a draft to its proposed branch, then publishes it.
+func (r *Reconciler) proposeAndPublish(ctx context.Context, s *scope) error {
+	pkg, ws := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName
+	if err := s.writer.Propose(ctx, pkg, ws, s.state.Draft); err != nil {
+		return err
+	}
+	if err := r.readState(s); err != nil {
+		return err
+	}
+	_, err := s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
+	return err
 }
 
 // recordPublication gives a published revision its number, which only the
