@@ -153,6 +153,20 @@ func (o *objects) recoverWorkspace(start plumbing.Hash, pkgPath string, revision
 // package in another workspace, since history before it belongs to another
 // revision.
 func (o *objects) creatingTaskOf(start plumbing.Hash, pkgPath, workspace string) (*porchv1alpha1.Task, error) {
+	key := taskKey{start, pkgPath, workspace}
+	found, ok := lookup(o.derived.tasks, o.earlier, func(d *derived) map[taskKey]*porchv1alpha1.Task { return d.tasks }, key)
+	if !ok {
+		var err error
+		if found, err = o.walkForCreatingTask(start, pkgPath, workspace); err != nil {
+			return nil, err
+		}
+		o.derived.tasks[key] = found
+	}
+	// Revisions share what is derived; each gets its own copy.
+	return found.DeepCopy(), nil
+}
+
+func (o *objects) walkForCreatingTask(start plumbing.Hash, pkgPath, workspace string) (*porchv1alpha1.Task, error) {
 	var found *porchv1alpha1.Task
 	h := start
 	for i := 0; i < maxHistory && !h.IsZero(); i++ {
@@ -187,8 +201,7 @@ func (o *objects) creatingTaskOf(start plumbing.Hash, pkgPath, workspace string)
 			h = c.ParentHashes[len(c.ParentHashes)-1]
 		}
 	}
-	// Revisions share the walk's cache; each gets its own copy.
-	return found.DeepCopy(), nil
+	return found, nil
 }
 
 func firstParent(parents []plumbing.Hash) plumbing.Hash {

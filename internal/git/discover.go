@@ -94,6 +94,7 @@ func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
 	if err := m.lock(); err != nil {
 		return nil, err
 	}
+	earlier := m.derived
 	refs, err := func() ([]*plumbing.Reference, error) {
 		defer m.mu.Unlock()
 		st, err := m.storage()
@@ -110,17 +111,21 @@ func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
 	// store may keep pack files open and its pack list cached until closed.
 	st := m.objectStorage(filesystem.Options{ExclusiveAccess: true, MaxOpenDescriptors: discoverOpenPacks})
 	defer st.Close()
-	d, err := discover(st, refs, opts)
+	d, derived, err := discover(st, refs, opts, earlier)
 	if err != nil {
 		return nil, fmt.Errorf("reading the mirror of %s: %w", SafeURL(m.ep.URL), err)
 	}
+	m.mu.Lock()
+	m.derived = derived
+	m.mu.Unlock()
 	return d, nil
 }
 
-// discover reads the revisions the refs lead to in st.
-func discover(st storer.EncodedObjectStorer, refs []*plumbing.Reference, opts DiscoverOptions) (*Discovery, error) {
+// discover reads the revisions the refs lead to in st, reusing what an
+// earlier pass derived, and returns what this one derived.
+func discover(st storer.EncodedObjectStorer, refs []*plumbing.Reference, opts DiscoverOptions, earlier *derived) (*Discovery, *derived, error) {
 	d := &discoverer{
-		o:         newObjects(st),
+		o:         newObjectsAfter(st, earlier),
 		opts:      opts,
 		dir:       normaliseDirectory(opts.Directory),
 		repoURL:   SafeURL(opts.RepoURL),
@@ -146,10 +151,10 @@ func discover(st storer.EncodedObjectStorer, refs []*plumbing.Reference, opts Di
 	for _, step := range steps {
 		for _, lr := range byKind[step.kind] {
 			if err := step.read(lr); err != nil {
-				return nil, fmt.Errorf("%s: %w", lr.describe(), err)
+				return nil, nil, fmt.Errorf("%s: %w", lr.describe(), err)
 			}
 		}
 	}
 	d.settlePlaceholders()
-	return d.result(), nil
+	return d.result(), d.o.derived, nil
 }

@@ -29,7 +29,7 @@ func TestDiscoverLeavesOutUnsafeNames(t *testing.T) {
 	root := f.rawTree([]object.TreeEntry{{Name: "p", Mode: filemode.Dir, Hash: pkg}})
 	refs := []*plumbing.Reference{plumbing.NewHashReference("refs/heads/main", f.commitTree(root, "hostile\n"))}
 
-	d, err := discover(f.st, refs, DiscoverOptions{Branch: "main"})
+	d, _, err := discover(f.st, refs, DiscoverOptions{Branch: "main"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestDiscoverOddRefs(t *testing.T) {
 		ref("refs/heads/proposed/p/ws", c),
 		ref("refs/heads/Feature", c),
 	}
-	d, err := discover(f.st, refs, DiscoverOptions{Branch: "main"})
+	d, _, err := discover(f.st, refs, DiscoverOptions{Branch: "main"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

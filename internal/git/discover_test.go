@@ -3,6 +3,7 @@ package git
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -347,4 +348,35 @@ func cmpLines(got, want []string) string {
 		fmt.Fprintf(&b, "  order differs:\n  got  %q\n  want %q\n", got, want)
 	}
 	return b.String()
+}
+
+// TestDiscoverReusesWhatItDerived checks that a discovery after a fetch,
+// which reuses the annotations, Kptfiles and tasks the previous one worked
+// out, finds exactly what a discovery from scratch finds.
+func TestDiscoverReusesWhatItDerived(t *testing.T) {
+	r := buildLayoutRepo(t)
+	m, ep := mirrorOf(t, r)
+	opts := DiscoverOptions{Branch: "main", MaxPackageBytes: maxBytesInTest, RepoURL: ep.URL}
+	if _, err := m.Discover(opts); err != nil {
+		t.Fatal(err)
+	}
+	if m.derived == nil || len(m.derived.tasks) == 0 || len(m.derived.kptfiles) == 0 {
+		t.Fatalf("the discovery kept nothing it derived: %+v", m.derived)
+	}
+	ctx := testContext(t)
+	moveRemote(ctx, r, ep)
+	if err := m.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := m.Discover(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := mustOpen(t, m.dir, ep).Discover(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, fresh) {
+		t.Fatalf("a discovery reusing the previous one's work differs from one from scratch:\n%+v\n%+v", again, fresh)
+	}
 }

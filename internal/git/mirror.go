@@ -62,6 +62,8 @@ type Mirror struct {
 	// learns of the packs that fetches add through it, and it closes its
 	// pack files at the end of each call.
 	store *filesystem.Storage
+	// derived is what the last discovery derived from objects, for the next.
+	derived *derived
 }
 
 // ErrMirrorRemoved is returned by a Mirror, and the Writers on it, once
@@ -173,6 +175,9 @@ func (m *Mirror) fetchRefs(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	if done, err := m.followRemoteRefs(ctx, st); done || err != nil {
+		return err
+	}
 	remote := gogit.NewRemote(st, &config.RemoteConfig{Name: "origin", URLs: []string{m.ep.URL}})
 	err = remote.FetchContext(ctx, &gogit.FetchOptions{
 		RemoteName: "origin",
@@ -199,6 +204,49 @@ func (m *Mirror) fetchRefs(ctx context.Context) error {
 	default:
 		return classify(m.ep, "fetching", err)
 	}
+}
+
+// followRemoteRefs makes the mirror's refs the remote's without a fetch
+// when the mirror already holds every commit and tag they lead to, and says
+// whether it did. That is the case after this process's own writes, which
+// store their objects in the mirror as they push them; a fetch would
+// then only negotiate, offering the server every ref the mirror has.
+//
+// An object in the mirror comes with everything it refers to: fetches
+// store whole packs, and writes store objects before those that name them.
+func (m *Mirror) followRemoteRefs(ctx context.Context, st mirrorStore) (bool, error) {
+	remote, err := ListRemoteRefs(ctx, m.ep)
+	if err != nil {
+		return false, err
+	}
+	local, err := listLocalRefs(st)
+	if err != nil {
+		return false, err
+	}
+	have, want := refMap(local), refMap(remote)
+	var moved []*plumbing.Reference
+	for _, ref := range remote {
+		if have[ref.Name()] == ref.Hash() {
+			continue
+		}
+		if st.HasEncodedObject(ref.Hash()) != nil {
+			return false, nil
+		}
+		moved = append(moved, ref)
+	}
+	for _, ref := range moved {
+		if err := st.SetReference(ref); err != nil {
+			return false, err
+		}
+	}
+	for name := range have {
+		if _, kept := want[name]; !kept {
+			if err := st.RemoveReference(name); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
 }
 
 // Refs returns the mirror's current branches and tags, sorted by name.

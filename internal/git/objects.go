@@ -23,26 +23,68 @@ type objects struct {
 	st       storer.EncodedObjectStorer
 	commits  map[plumbing.Hash]*object.Commit
 	trees    map[plumbing.Hash]*object.Tree
-	notes    map[plumbing.Hash][]annotation
 	contents map[plumbing.Hash]*content
 	// Unchanged files are shared by many revisions: reading each blob once
 	// also makes their Files share the memory of the content.
-	blobs    map[plumbing.Hash]string
-	sizes    map[plumbing.Hash]int64
+	blobs map[plumbing.Hash]string
+	sizes map[plumbing.Hash]int64
+	// derived is what this pass worked out; earlier is the previous pass's,
+	// read-only, nil when there is none.
+	derived, earlier *derived
+}
+
+// derived is what discovery works out from objects, which never change:
+// commit annotations, parsed Kptfiles and creating tasks. It is small, so
+// a mirror keeps one pass's for the next, which then only works out what
+// new commits and packages add. Each pass keeps what it used, and no more.
+type derived struct {
+	notes    map[plumbing.Hash][]annotation
 	kptfiles map[plumbing.Hash]kptfileInfo
+	tasks    map[taskKey]*porchv1alpha1.Task
+}
+
+// taskKey is a walk back from start for the creating task of a revision.
+type taskKey struct {
+	start           plumbing.Hash
+	path, workspace string
+}
+
+func newDerived() *derived {
+	return &derived{notes: map[plumbing.Hash][]annotation{}, kptfiles: map[plumbing.Hash]kptfileInfo{}, tasks: map[taskKey]*porchv1alpha1.Task{}}
 }
 
 func newObjects(st storer.EncodedObjectStorer) *objects {
+	return newObjectsAfter(st, nil)
+}
+
+// newObjectsAfter reads st, reusing what an earlier pass derived.
+func newObjectsAfter(st storer.EncodedObjectStorer, earlier *derived) *objects {
 	return &objects{
 		st:       st,
 		commits:  map[plumbing.Hash]*object.Commit{},
 		trees:    map[plumbing.Hash]*object.Tree{},
-		notes:    map[plumbing.Hash][]annotation{},
 		contents: map[plumbing.Hash]*content{},
 		blobs:    map[plumbing.Hash]string{},
 		sizes:    map[plumbing.Hash]int64{},
-		kptfiles: map[plumbing.Hash]kptfileInfo{},
+		derived:  newDerived(),
+		earlier:  earlier,
 	}
+}
+
+// lookup finds key in this pass's map, or in the earlier pass's, which it
+// then carries into this one.
+func lookup[K comparable, V any](cur map[K]V, earlier *derived, pick func(*derived) map[K]V, key K) (V, bool) {
+	if v, ok := cur[key]; ok {
+		return v, true
+	}
+	if earlier != nil {
+		if v, ok := pick(earlier)[key]; ok {
+			cur[key] = v
+			return v, true
+		}
+	}
+	var zero V
+	return zero, false
 }
 
 func (o *objects) commit(h plumbing.Hash) (*object.Commit, error) {
@@ -70,11 +112,11 @@ func (o *objects) tree(h plumbing.Hash) (*object.Tree, error) {
 }
 
 func (o *objects) annotations(c *object.Commit) []annotation {
-	if a, ok := o.notes[c.Hash]; ok {
+	if a, ok := lookup(o.derived.notes, o.earlier, func(d *derived) map[plumbing.Hash][]annotation { return d.notes }, c.Hash); ok {
 		return a
 	}
 	a := parseAnnotations(c.Message)
-	o.notes[c.Hash] = a
+	o.derived.notes[c.Hash] = a
 	return a
 }
 
@@ -198,7 +240,7 @@ type kptfileInfo struct {
 }
 
 func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
-	if info, ok := o.kptfiles[h]; ok {
+	if info, ok := lookup(o.derived.kptfiles, o.earlier, func(d *derived) map[plumbing.Hash]kptfileInfo { return d.kptfiles }, h); ok {
 		return info, nil
 	}
 	data, err := o.blob(h)
@@ -209,6 +251,6 @@ func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
 	if err != nil {
 		info.err = err.Error()
 	}
-	o.kptfiles[h] = info
+	o.derived.kptfiles[h] = info
 	return info, nil
 }

@@ -2,12 +2,18 @@ package git
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/porch-dev/porch/internal/repository"
 )
 
 // TestMirrorRefsOnDiskMatchMemory checks that what a process leaves on
@@ -82,4 +88,61 @@ func mustOpen(t *testing.T, dir string, ep Endpoint) *Mirror {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestFetchFollowsRefsToKnownObjects checks that a fetch whose new refs
+// lead only to objects the mirror holds asks the server for no pack, and
+// that one needing objects fetches them; both leave the remote's refs.
+func TestFetchFollowsRefsToKnownObjects(t *testing.T) {
+	r := buildLayoutRepo(t)
+	srv := startServer(t, basicAuth)
+	var packs atomic.Int32
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if strings.HasSuffix(req.URL.Path, "/git-upload-pack") {
+			packs.Add(1)
+		}
+		srv.Handler().ServeHTTP(w, req)
+	}))
+	t.Cleanup(web.Close)
+	ep := Endpoint{URL: web.URL + "/layout.git", Credentials: repository.Credentials{Username: user, Password: password}}
+	ctx := testContext(t)
+	r.f.push(ctx, ep)
+	m := mustOpen(t, filepath.Join(t.TempDir(), "mirror"), ep)
+	if err := m.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if packs.Load() != 1 {
+		t.Fatalf("the first fetch asked for %d packs, want 1", packs.Load())
+	}
+
+	// A tag on a commit the mirror has, and a branch deleted.
+	r.f.ref("refs/tags/a/v9", r.hashes["M"])
+	r.f.push(ctx, ep, "refs/heads/proposed/a/ws4")
+	if err := m.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if packs.Load() != 1 {
+		t.Errorf("a fetch of refs to known objects asked for a pack")
+	}
+	sameRefs(t, m, ep)
+
+	moveRemote(ctx, r, ep)
+	if err := m.Fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if packs.Load() != 2 {
+		t.Errorf("a fetch of new commits asked for %d packs in all, want 2", packs.Load())
+	}
+	sameRefs(t, m, ep)
+}
+
+func sameRefs(t *testing.T, m *Mirror, ep Endpoint) {
+	t.Helper()
+	remote, err := ListRemoteRefs(testContext(t), ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if local := mirrorRefs(t, m); RefsHash(local) != RefsHash(remote) {
+		t.Fatalf("mirror refs %q differ from the remote's %q", refNames(t, local), refNames(t, remote))
+	}
 }

@@ -90,6 +90,17 @@ func runOnce(repo *configv1alpha1.Repository) metav1.Time {
 	return at
 }
 
+// syncedOnce waits until the sync that runOnceAt at asked for is complete.
+func syncedOnce(repo *configv1alpha1.Repository, at metav1.Time) {
+	GinkgoHelper()
+	Eventually(func(g Gomega) {
+		got := &configv1alpha1.Repository{}
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(repo), got)).To(Succeed())
+		g.Expect(got.Status.ObservedRunOnceAt).NotTo(BeNil())
+		g.Expect(got.Status.ObservedRunOnceAt.Time).To(BeTemporally("==", at.Time))
+	}).Should(Succeed())
+}
+
 // publishOne pushes a repository holding package pkg, published once as workspace "one".
 func publishOne(remote string) *gitWork {
 	w := newGitWork(remote)

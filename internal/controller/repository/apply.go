@@ -23,6 +23,10 @@ const FieldOwner = client.FieldOwner("porch-repository-sync")
 // mirrorKind says how the sync writes one kind of object: which fields it
 // owns, and what it creates. A sync writes only what differs.
 type mirrorKind[T client.Object] struct {
+	// name is the kind's, e.g. "PackageRevision".
+	name string
+	// empty returns a new object of the kind, to read one into.
+	empty func() T
 	// mergeSpec copies the labels and spec fields the sync owns from want
 	// into have, and says whether that changed anything.
 	mergeSpec func(have, want T) bool
@@ -60,12 +64,40 @@ type applier struct {
 	// stale counts writes skipped because the object changed since it was
 	// listed: the sync must run again, from a new listing and fetch.
 	stale atomic.Int64
+
+	// memo records the objects left as wanted, with the digests of what
+	// was wanted; nil when nothing is recorded. See syncMemo.
+	memo    *repoMemo
+	digests map[memoKey]string
+	// settled are objects the memo shows as wanted, unchanged since: they
+	// are neither read nor written. moved are objects that changed between
+	// the listing and their reading: they wait for the next sync.
+	settled, moved map[memoKey]bool
+}
+
+// remember records obj as the apiserver returned it, now as wanted.
+func (a *applier) remember(key memoKey, obj client.Object) {
+	if a.memo != nil {
+		a.memo.remember(key, obj, a.digests[key])
+	}
+}
+
+// markMoved leaves an object that changed since it was listed to the next sync.
+func (a *applier) markMoved(key memoKey) {
+	a.moved[key] = true
+	a.stale.Add(1)
+}
+
+func (a *applier) forget(key memoKey) {
+	if a.memo != nil {
+		a.memo.forget(key)
+	}
 }
 
 func newApplier(c client.Client, owner types.UID, workers int) *applier {
 	g := &errgroup.Group{}
 	g.SetLimit(max(workers, 1))
-	return &applier{client: c, owner: owner, group: g, foreign: map[string]bool{}}
+	return &applier{client: c, owner: owner, group: g, foreign: map[string]bool{}, settled: map[memoKey]bool{}, moved: map[memoKey]bool{}}
 }
 
 // leaveAlone records a wanted object that exists and is not the sync's.
@@ -127,20 +159,26 @@ func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], ex
 		byName[obj.GetName()] = obj
 	}
 	for _, w := range want {
+		key := memoKey{k.name, w.GetName()}
 		have, found := byName[w.GetName()]
 		delete(byName, w.GetName())
 		switch {
+		case a.settled[key], a.moved[key]:
+			// As wanted since the last sync, or for the next one: see resolve.
 		case !found:
 			a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
 		case k.isPending(have):
 			a.pending.Add(1)
+			a.forget(key)
 		case !a.owns(have):
 			a.leaveAlone(have)
+			a.forget(key)
 		default:
 			a.group.Go(func() error { a.record(updateObject(ctx, a, k, have, w)); return nil })
 		}
 	}
 	for _, stale := range byName {
+		a.forget(memoKey{k.name, stale.GetName()})
 		if !a.owns(stale) || k.isPending(stale) {
 			continue
 		}
@@ -186,8 +224,11 @@ func updateObject[T client.Object](ctx context.Context, a *applier, k mirrorKind
 
 // writeChanges patches the spec and then the status of have to what is
 // wanted, each only when it differs, and says how many writes it made.
+// An object left as wanted is remembered as such.
 func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], have, want T) (writes int, err error) {
 	defer func() { a.writes.Add(int64(writes)) }()
+	key := memoKey{k.name, want.GetName()}
+	a.forget(key)
 	before := have.DeepCopyObject().(T)
 	if k.mergeSpec(have, want) {
 		err := a.client.Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
@@ -212,6 +253,7 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 		}
 		writes++
 	}
+	a.remember(key, have)
 	return writes, nil
 }
 

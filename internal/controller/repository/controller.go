@@ -76,6 +76,9 @@ type Reconciler struct {
 	// ask to be reconciled.
 	SyncRequests *SyncRequests
 	Options      Options
+
+	// memo lets a sync skip the objects left as wanted by the last one.
+	memo syncMemo
 }
 
 // scope carries what the steps of one reconcile learnt, from which the

@@ -36,6 +36,8 @@ func changed[T any](field *T, mutate func(*T)) bool {
 }
 
 var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
+	name:  "PackageRevision",
+	empty: func() *porchv1alpha1.PackageRevision { return &porchv1alpha1.PackageRevision{} },
 	mergeSpec: func(have, want *porchv1alpha1.PackageRevision) bool {
 		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
 		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionSpec) {
@@ -88,6 +90,8 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 }
 
 var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
+	name:  "PackageRevisionResources",
+	empty: func() *porchv1alpha1.PackageRevisionResources { return &porchv1alpha1.PackageRevisionResources{} },
 	mergeSpec: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
 		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
 		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionResourcesSpec) {
@@ -119,6 +123,8 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 }
 
 var packageKind = mirrorKind[*porchv1alpha1.PorchPackage]{
+	name:  "PorchPackage",
+	empty: func() *porchv1alpha1.PorchPackage { return &porchv1alpha1.PorchPackage{} },
 	mergeSpec: func(have, want *porchv1alpha1.PorchPackage) bool {
 		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
 		spec := changed(&have.Spec, func(s *porchv1alpha1.PorchPackageSpec) { *s = want.Spec })

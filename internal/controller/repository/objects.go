@@ -24,6 +24,21 @@ type mirrored struct {
 	skipped []string
 }
 
+// digests are the digests of every wanted object, for the memo.
+func (m *mirrored) digests() map[memoKey]string {
+	out := make(map[memoKey]string, len(m.packages)+2*len(m.revisions))
+	for _, obj := range m.packages {
+		out[memoKey{packageKind.name, obj.Name}] = digest(obj)
+	}
+	for _, obj := range m.revisions {
+		out[memoKey{revisionKind.name, obj.Name}] = digest(obj)
+	}
+	for _, obj := range m.resources {
+		out[memoKey{resourcesKind.name, obj.Name}] = digest(obj)
+	}
+	return out
+}
+
 // RevisionName is the name of the PackageRevision of a package's workspace:
 // <repository>.<package path with / as .>.<workspace>.
 func RevisionName(repository, pkg, workspace string) string {

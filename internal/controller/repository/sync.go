@@ -64,7 +64,8 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 
 func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	// The objects are listed before the fetch: see apply.
-	existing, err := r.listMirrored(ctx, s.repo)
+	memo, warm := r.memo.of(s.repo.UID)
+	listed, err := r.listObjects(ctx, s.repo, warm)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,13 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		return fmt.Errorf("reading the package revisions of the local mirror, which is dropped and fetched again on the next sync: %w", err)
 	}
 	want := mirrorObjects(s.repo, found)
-	a, err := r.write(ctx, s.repo, existing, want)
+	a := newApplier(r.Client, s.repo.UID, r.Options.WriteWorkers)
+	a.memo, a.digests = memo, want.digests()
+	existing, err := r.resolve(ctx, s.repo, listed, a)
+	if err != nil {
+		return err
+	}
+	err = r.write(ctx, a, existing, want)
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
 		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
@@ -139,17 +146,22 @@ func (r *Reconciler) listMirrored(ctx context.Context, repo *configv1alpha1.Repo
 }
 
 // write makes the repository's objects in the cluster, as listed in
-// existing, match want.
-func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository, existing *mirroredObjects, want *mirrored) (*applier, error) {
-	a := newApplier(r.Client, repo.UID, r.Options.WriteWorkers)
+// existing, match want, with a.
+func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredObjects, want *mirrored) error {
 	apply(ctx, a, packageKind, existing.packages, want.packages)
 	apply(ctx, a, revisionKind, existing.revisions, want.revisions)
 	_ = a.wait()
 	// The resources of a revision someone else made are theirs too, and
-	// those of a revision whose user change is pending wait with it.
+	// those of a revision whose user change is pending wait with it, as do
+	// those of a revision that changed since it was listed.
 	pending := map[string]bool{}
 	for _, pr := range existing.revisions {
 		pending[pr.Name] = revisionKind.isPending(pr)
+	}
+	for key := range a.moved {
+		if key.kind == revisionKind.name {
+			pending[key.name] = true
+		}
 	}
 	var wantResources []*porchv1alpha1.PackageRevisionResources
 	for i, prr := range want.resources {
@@ -167,7 +179,7 @@ func (r *Reconciler) write(ctx context.Context, repo *configv1alpha1.Repository,
 		}
 	}
 	apply(ctx, a, resourcesKind, existingResources, wantResources)
-	return a, a.wait()
+	return a.wait()
 }
 
 // mirrorDir is the local bare mirror of a repository, one per Repository object.

@@ -1,0 +1,156 @@
+package repository
+
+import (
+	"context"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// fullReadLimit is how many objects a sync reads one by one; beyond it,
+// one list of every object costs less.
+const fullReadLimit = 64
+
+// listing is what a sync read of the repository's objects before its fetch:
+// every object whole (full), or the metadata of each (meta) when the memo
+// of an earlier sync can spare reading most of them.
+type listing struct {
+	full *mirroredObjects
+	meta map[memoKey]metav1.PartialObjectMetadata
+}
+
+// listObjects lists the repository's objects, whole when warm is false.
+func (r *Reconciler) listObjects(ctx context.Context, repo *configv1alpha1.Repository, warm bool) (*listing, error) {
+	if !warm {
+		full, err := r.listMirrored(ctx, repo)
+		return &listing{full: full}, err
+	}
+	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name}}
+	meta := map[memoKey]metav1.PartialObjectMetadata{}
+	for _, kind := range []string{packageKind.name, revisionKind.name, resourcesKind.name} {
+		list := &metav1.PartialObjectMetadataList{}
+		list.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind(kind + "List"))
+		if err := r.APIReader.List(ctx, list, opts...); err != nil {
+			return nil, fmt.Errorf("listing the objects of the repository: %w", err)
+		}
+		for _, obj := range list.Items {
+			meta[memoKey{kind, obj.Name}] = obj
+		}
+	}
+	return &listing{meta: meta}, nil
+}
+
+// resolve returns the listed objects the sync must compare with what is
+// wanted, whole. Those the memo shows as wanted and unchanged are marked
+// settled in a, and not read. The others are read now, after the fetch,
+// and kept only when unchanged since the listing, since apply relies on
+// existing being older than the fetch; those that changed are marked
+// moved, and wait for the next sync.
+func (r *Reconciler) resolve(ctx context.Context, repo *configv1alpha1.Repository, l *listing, a *applier) (*mirroredObjects, error) {
+	if l.full != nil {
+		return l.full, nil
+	}
+	need := map[memoKey]string{} // key -> resourceVersion listed
+	for key, obj := range l.meta {
+		if want, wanted := a.digests[key]; wanted && a.memo.settled(key, obj.ResourceVersion, want) {
+			a.settled[key] = true
+			continue
+		}
+		need[key] = obj.ResourceVersion
+	}
+	existing := &mirroredObjects{}
+	if len(need) > fullReadLimit {
+		full, err := r.listMirrored(ctx, repo)
+		if err != nil {
+			return nil, err
+		}
+		existing.packages = pick(a, packageKind, full.packages, need)
+		existing.revisions = pick(a, revisionKind, full.revisions, need)
+		existing.resources = pick(a, resourcesKind, full.resources, need)
+		return existing, nil
+	}
+	var err error
+	if existing.packages, err = read(ctx, r.APIReader, a, repo.Namespace, packageKind, need); err != nil {
+		return nil, err
+	}
+	if existing.revisions, err = read(ctx, r.APIReader, a, repo.Namespace, revisionKind, need); err != nil {
+		return nil, err
+	}
+	if existing.resources, err = read(ctx, r.APIReader, a, repo.Namespace, resourcesKind, need); err != nil {
+		return nil, err
+	}
+	return existing, nil
+}
+
+// read gets the needed objects of one kind, keeping those still at the
+// listed resourceVersion.
+func read[T client.Object](ctx context.Context, c client.Reader, a *applier, namespace string, k mirrorKind[T], need map[memoKey]string) ([]T, error) {
+	var keys []memoKey
+	for key := range need {
+		if key.kind == k.name {
+			keys = append(keys, key)
+		}
+	}
+	got := make([]T, len(keys))
+	present := make([]bool, len(keys))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, key := range keys {
+		g.Go(func() error {
+			obj := k.empty()
+			err := c.Get(gctx, client.ObjectKey{Namespace: namespace, Name: key.name}, obj)
+			if apierrors.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("reading %s %q: %w", k.name, key.name, err)
+			}
+			got[i], present[i] = obj, true
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var out []T
+	for i, key := range keys {
+		if !present[i] || got[i].GetResourceVersion() != need[key] {
+			a.markMoved(key)
+			continue
+		}
+		out = append(out, got[i])
+	}
+	return out, nil
+}
+
+// pick keeps, of a full listing, the needed objects still at the listed
+// resourceVersion.
+func pick[T client.Object](a *applier, k mirrorKind[T], objs []T, need map[memoKey]string) []T {
+	found := map[memoKey]bool{}
+	var out []T
+	for _, obj := range objs {
+		key := memoKey{k.name, obj.GetName()}
+		listed, needed := need[key]
+		if !needed {
+			continue // settled, or made since the listing: apply must not see it
+		}
+		found[key] = true
+		if obj.GetResourceVersion() != listed {
+			a.markMoved(key)
+			continue
+		}
+		out = append(out, obj)
+	}
+	for key := range need {
+		if key.kind == k.name && !found[key] {
+			a.markMoved(key) // deleted since the listing
+		}
+	}
+	return out
+}
