@@ -85,12 +85,11 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 // <path>/v<N> and deletionProposed/<path>/v<N> branches in the mirror, so
 // that a new revision never takes the number of one half deleted.
 func (tx *writeTx) nextRevision(path string) (int, error) {
-	refs, err := listLocalRefs(tx.st)
-	if err != nil {
-		return 0, err
-	}
 	highest := 0
-	for _, ref := range refs {
+	for _, ref := range tx.st.refs {
+		if ref.Type() != plumbing.HashReference {
+			continue
+		}
 		lr := parseLayoutRef(ref, "")
 		if lr.path != path || (lr.kind != refTag && lr.kind != refDeletionProposed) {
 			continue

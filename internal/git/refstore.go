@@ -27,6 +27,14 @@ const packedRefsFile = "packed-refs"
 // lists its refs at each write and each sync pays over and over.
 type refTable map[plumbing.ReferenceName]*plumbing.Reference
 
+// hash is the hash a branch or tag points at; zero when absent.
+func (t refTable) hash(name plumbing.ReferenceName) plumbing.Hash {
+	if ref, ok := t[name]; ok && ref.Type() == plumbing.HashReference {
+		return ref.Hash()
+	}
+	return plumbing.ZeroHash
+}
+
 // mirrorStore is a mirror's store while its lock is held: objects on disk,
 // and refs from the Mirror's refTable, kept equal to the disk's by writing
 // each change to both.

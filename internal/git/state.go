@@ -50,16 +50,10 @@ func (w *Writer) State(pkg, workspace string) (RevisionState, error) {
 		return RevisionState{}, err
 	}
 	defer st.Close()
-	refs, err := listLocalRefs(st)
-	if err != nil {
-		return RevisionState{}, err
-	}
+	// The refs are looked up, not listed: a repository holds thousands.
+	refs := st.refs
 	var s RevisionState
-	byName := make(map[plumbing.ReferenceName]plumbing.Hash, len(refs))
-	for _, ref := range refs {
-		byName[ref.Name()] = ref.Hash()
-	}
-	s.Draft, s.Proposed, s.Branch = byName[draftRef(path, workspace)], byName[proposedRef(path, workspace)], byName[w.branch]
+	s.Draft, s.Proposed, s.Branch = refs.hash(draftRef(path, workspace)), refs.hash(proposedRef(path, workspace)), refs.hash(w.branch)
 	o := newObjects(st)
 	if !s.Branch.IsZero() {
 		commit, err := o.peel(s.Branch)
@@ -76,13 +70,13 @@ func (w *Writer) State(pkg, workspace string) (RevisionState, error) {
 		}
 		s.OnBranch = folder != nil
 	}
-	n, tag, err := publishedRevision(o, byName, path, workspace)
+	n, tag, err := publishedRevision(o, refs, path, workspace)
 	if err != nil {
 		return s, err
 	}
 	s.Revision, s.Published = n, tag
 	if n > 0 {
-		_, s.DeletionProposed = byName[deletionProposedRef(path, n)]
+		s.DeletionProposed = !refs.hash(deletionProposedRef(path, n)).IsZero()
 	}
 	return s, nil
 }
@@ -90,13 +84,14 @@ func (w *Writer) State(pkg, workspace string) (RevisionState, error) {
 // publishedRevision finds the tag <path>/v<N> whose revision was published
 // from workspace, by the workspace its commit annotations record: the same
 // reading discovery makes of a published revision's workspace.
-func publishedRevision(o *objects, refs map[plumbing.ReferenceName]plumbing.Hash, path, workspace string) (int, plumbing.Hash, error) {
+func publishedRevision(o *objects, refs refTable, path, workspace string) (int, plumbing.Hash, error) {
 	prefix := plumbing.NewTagReferenceName(path + "/v").String()
-	for name, h := range refs {
+	for name, ref := range refs {
 		rest, ok := strings.CutPrefix(name.String(), prefix)
-		if !ok {
+		if !ok || ref.Type() != plumbing.HashReference {
 			continue
 		}
+		h := ref.Hash()
 		n, err := strconv.Atoi(rest)
 		if err != nil || n < 1 || strconv.Itoa(n) != rest {
 			continue

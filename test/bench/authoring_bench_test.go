@@ -26,7 +26,7 @@ import (
 // a repository of 10 packages and in one of 1,000, to show that the
 // latency does not grow with what the repository holds.
 func BenchmarkAuthoringLatency(b *testing.B) {
-	const rounds = 20
+	const rounds = 40
 	for range b.N {
 		r := newRig(b)
 		p50 := map[string]float64{}

@@ -13,6 +13,7 @@ import (
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
@@ -42,6 +43,9 @@ type mirrorKind[T client.Object] struct {
 	// pending says whether a user's change to the object has not been acted
 	// upon yet; nil when users cannot change it. See apply.
 	pending func(obj T) bool
+	// note says what the sync reports of an object left as wanted, such
+	// as what relax dropped; nil when there is never anything.
+	note func(have, want T) string
 }
 
 // applier writes the difference between wanted and existing objects of one
@@ -65,6 +69,9 @@ type applier struct {
 	// listed: the sync must run again, from a new listing and fetch.
 	stale atomic.Int64
 
+	// reader reads from the apiserver, not the cache; nil when unused.
+	reader client.Reader
+
 	// memo records the objects left as wanted, with the digests of what
 	// was wanted; nil when nothing is recorded. See syncMemo.
 	memo    *repoMemo
@@ -75,10 +82,21 @@ type applier struct {
 	settled, moved map[memoKey]bool
 }
 
-// remember records obj as the apiserver returned it, now as wanted.
-func (a *applier) remember(key memoKey, obj client.Object) {
+// ownedNow says whether the object named like want exists, as the
+// apiserver has it now, and is this repository's.
+func ownedNow[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) bool {
+	if a.reader == nil {
+		return false
+	}
+	obj := k.empty()
+	return a.reader.Get(ctx, client.ObjectKeyFromObject(want), obj) == nil && a.owns(obj)
+}
+
+// remember records obj as the apiserver returned it, now as wanted, with
+// what was noted of it.
+func (a *applier) remember(key memoKey, obj client.Object, note string) {
 	if a.memo != nil {
-		a.memo.remember(key, obj, a.digests[key])
+		a.memo.remember(key, obj, a.digests[key], note)
 	}
 }
 
@@ -195,13 +213,19 @@ func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	obj := k.forCreate(want)
 	err := a.client.Create(ctx, obj, FieldOwner)
 	if apierrors.IsAlreadyExists(err) {
-		// Every object a sync makes carries the repository label and was
-		// listed: one that exists without it is someone else's.
+		// Made since the listing: by the authoring controller, adopting a
+		// revision as this repository's, whose object the next sync
+		// compares; or by someone else, whose it stays.
+		if ownedNow(ctx, a, k, want) {
+			a.stale.Add(1)
+			return nil
+		}
 		a.leaveAlone(want)
 		return nil
 	}
 	if apierrors.IsInvalid(err) && k.relax != nil && k.relax(obj) {
-		a.skip(fmt.Sprintf("%s: left out what the schema refused: %v", describe(want), err))
+		// What was left out is noted by writeChanges, at every sync.
+		log.FromContext(ctx).Info("Left out what the schema refused", "object", describe(want), "error", err.Error())
 		err = a.client.Create(ctx, obj, FieldOwner)
 	}
 	if err != nil {
@@ -253,7 +277,14 @@ func writeChanges[T client.Object](ctx context.Context, a *applier, k mirrorKind
 		}
 		writes++
 	}
-	a.remember(key, have)
+	note := ""
+	if k.note != nil {
+		note = k.note(have, want)
+	}
+	if note != "" {
+		a.skip(note)
+	}
+	a.remember(key, have, note)
 	return writes, nil
 }
 

@@ -1,6 +1,8 @@
 package repository
 
 import (
+	"fmt"
+
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -79,6 +81,12 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 	// own right after making it), for the authoring controller to act on.
 	pending: func(obj *porchv1alpha1.PackageRevision) bool {
 		return obj.Generation != obj.Status.ObservedGeneration
+	},
+	note: func(have, want *porchv1alpha1.PackageRevision) string {
+		if len(want.Spec.Tasks) > 0 && len(have.Spec.Tasks) == 0 {
+			return fmt.Sprintf("%s: left out what the schema refused: the task recorded in git, %s", describe(want), want.Spec.Tasks[0].Type)
+		}
+		return ""
 	},
 	relax: func(obj *porchv1alpha1.PackageRevision) bool {
 		// A task recovered from a commit annotation that this API cannot

@@ -53,7 +53,12 @@ func (m *syncMemo) drop(uid types.UID) {
 // memoKey names one mirrored object of a repository.
 type memoKey struct{ kind, name string }
 
-type memoEntry struct{ resourceVersion, want string }
+type memoEntry struct {
+	resourceVersion, want string
+	// note is what the sync reports of the object while it stays so,
+	// such as what the schema refused of it; empty for most.
+	note string
+}
 
 // repoMemo is one Repository's memo; the writes of a sync record into it
 // concurrently.
@@ -63,19 +68,23 @@ type repoMemo struct {
 }
 
 // settled says whether the object was left as wanted at resourceVersion,
-// with the same want.
-func (rm *repoMemo) settled(key memoKey, resourceVersion, want string) bool {
+// with the same want, and what was noted of it then.
+func (rm *repoMemo) settled(key memoKey, resourceVersion, want string) (note string, ok bool) {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
-	e, ok := rm.entries[key]
-	return ok && want != "" && e.resourceVersion == resourceVersion && e.want == want
+	e, found := rm.entries[key]
+	if !found || want == "" || e.resourceVersion != resourceVersion || e.want != want {
+		return "", false
+	}
+	return e.note, true
 }
 
-// remember records that obj, as the apiserver last returned it, is as wanted.
-func (rm *repoMemo) remember(key memoKey, obj client.Object, want string) {
+// remember records that obj, as the apiserver last returned it, is as
+// wanted, with what the sync noted of it.
+func (rm *repoMemo) remember(key memoKey, obj client.Object, want, note string) {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
-	rm.entries[key] = memoEntry{resourceVersion: obj.GetResourceVersion(), want: want}
+	rm.entries[key] = memoEntry{resourceVersion: obj.GetResourceVersion(), want: want, note: note}
 }
 
 func (rm *repoMemo) forget(key memoKey) {

@@ -25,7 +25,11 @@ type listing struct {
 	meta map[memoKey]metav1.PartialObjectMetadata
 }
 
-// listObjects lists the repository's objects, whole when warm is false.
+// listObjects lists the repository's objects, whole from the apiserver
+// when warm is false. Otherwise their metadata comes from the manager's
+// cache, which costs the apiserver nothing: the cache is at most a little
+// older than the apiserver, which is as good as a listing made before the
+// fetch, and resolve reads from the apiserver every object it compares.
 func (r *Reconciler) listObjects(ctx context.Context, repo *configv1alpha1.Repository, warm bool) (*listing, error) {
 	if !warm {
 		full, err := r.listMirrored(ctx, repo)
@@ -36,7 +40,7 @@ func (r *Reconciler) listObjects(ctx context.Context, repo *configv1alpha1.Repos
 	for _, kind := range []string{packageKind.name, revisionKind.name, resourcesKind.name} {
 		list := &metav1.PartialObjectMetadataList{}
 		list.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind(kind + "List"))
-		if err := r.APIReader.List(ctx, list, opts...); err != nil {
+		if err := r.List(ctx, list, opts...); err != nil {
 			return nil, fmt.Errorf("listing the objects of the repository: %w", err)
 		}
 		for _, obj := range list.Items {
@@ -58,9 +62,14 @@ func (r *Reconciler) resolve(ctx context.Context, repo *configv1alpha1.Repositor
 	}
 	need := map[memoKey]string{} // key -> resourceVersion listed
 	for key, obj := range l.meta {
-		if want, wanted := a.digests[key]; wanted && a.memo.settled(key, obj.ResourceVersion, want) {
-			a.settled[key] = true
-			continue
+		if want, wanted := a.digests[key]; wanted {
+			if note, ok := a.memo.settled(key, obj.ResourceVersion, want); ok {
+				a.settled[key] = true
+				if note != "" {
+					a.skip(note)
+				}
+				continue
+			}
 		}
 		need[key] = obj.ResourceVersion
 	}

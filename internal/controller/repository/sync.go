@@ -92,7 +92,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	}
 	want := mirrorObjects(s.repo, found)
 	a := newApplier(r.Client, s.repo.UID, r.Options.WriteWorkers)
-	a.memo, a.digests = memo, want.digests()
+	a.memo, a.digests, a.reader = memo, want.digests(), r.APIReader
 	existing, err := r.resolve(ctx, s.repo, listed, a)
 	if err != nil {
 		return err
