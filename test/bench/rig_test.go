@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -184,6 +185,32 @@ func (r *rig) metric(name string, label ...string) (value, count float64) {
 		}
 	}
 	return 0, 0
+}
+
+// buckets reads one histogram of the manager's metrics: the cumulative
+// count of each bucket by its upper bound, +Inf included.
+func (r *rig) buckets(name string, label ...string) map[float64]float64 {
+	resp, err := http.Get(r.metrics)
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		r.b.Fatal(err)
+	}
+	out := map[float64]float64{}
+	for _, m := range families[name].GetMetric() {
+		if len(label) == 2 && !hasLabel(m.GetLabel(), label[0], label[1]) || m.GetHistogram() == nil {
+			continue
+		}
+		for _, b := range m.GetHistogram().GetBucket() {
+			out[b.GetUpperBound()] = float64(b.GetCumulativeCount())
+		}
+		out[math.Inf(1)] = float64(m.GetHistogram().GetSampleCount())
+	}
+	return out
 }
 
 func hasLabel[L interface {

@@ -57,22 +57,30 @@ func BenchmarkWebhookLatency(b *testing.B) {
 			return r.k8s.Create(context.Background(), pkgs[i])
 		})
 
+		r.quiet()
 		baseline := r.timed("label updates of PorchPackages (no webhook)", n, func(i int) error {
 			return patch(r.k8s, pkgs[i], func(p *porchv1alpha1.PorchPackage) { p.Labels = map[string]string{"team": "a"} })
-		})
+		}, nil)
 		labels := r.timed("label updates of Drafts", n, func(i int) error {
 			return patch(r.k8s, revs[i], func(pr *porchv1alpha1.PackageRevision) { pr.Labels = map[string]string{"team": "a"} })
-		})
+		}, nil)
 
 		// Propose each, and wait until the authoring controller did.
 		r.each(n, func(i int) error {
 			r.authored(revs[i], func() error { return r.setLifecycle(revs[i], porchv1alpha1.PackageRevisionLifecycleProposed) })
 			return r.k8s.Get(context.Background(), client.ObjectKeyFromObject(revs[i]), revs[i])
 		})
+		// Each approval is timed alone: the publication it starts is waited
+		// for, untimed, before the next, so that an approval is not measured
+		// under the load of the ones before it.
+		r.quiet()
 		approvals := r.timed("approvals", n, func(i int) error {
 			return patch(r.k8s, revs[i], func(pr *porchv1alpha1.PackageRevision) {
 				pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
 			})
+		}, func(i int) {
+			r.authored(revs[i], func() error { return nil })
+			r.quiet()
 		})
 
 		b.ReportMetric(baseline.p50, "ms-p50-baseline")
@@ -85,24 +93,32 @@ func BenchmarkWebhookLatency(b *testing.B) {
 			b.ReportMetric(m.t.p99, "ms-p99-"+m.name)
 			b.ReportMetric(m.t.validating, "ms-handler-validate-"+m.name)
 			b.ReportMetric(m.t.mutating, "ms-handler-mutate-"+m.name)
+			b.ReportMetric(m.t.validatingP99, "ms-handler-p99-validate-"+m.name)
 			if m.t.p99 > 20 {
-				b.Logf("%s: p99 %.1f ms, over the 20 ms target (baseline p99 %.1f ms)", m.name, m.t.p99, baseline.p99)
+				b.Logf("%s: p99 %.1f ms at the client, over the 20 ms target (baseline p99 %.1f ms; validating handler p99 at most %.0f ms)",
+					m.name, m.t.p99, baseline.p99, m.t.validatingP99)
 			}
 		}
 	}
 }
 
-// timings are client latencies and mean handler times, in milliseconds.
+// timings are client latencies and handler times, in milliseconds.
 type timings struct {
 	p50, p99             float64
 	validating, mutating float64
+	// validatingP99 is the upper bound of the histogram bucket holding
+	// the validating handler's 99th percentile.
+	validatingP99 float64
 }
 
 // timed runs call for 0..n-1 one after the other and times each at the
-// client; the handler means come from the manager's webhook metrics.
-func (r *rig) timed(what string, n int, call func(i int) error) timings {
-	vSum, vCount := r.metric("controller_runtime_webhook_latency_seconds", "webhook", validatePath)
-	mSum, mCount := r.metric("controller_runtime_webhook_latency_seconds", "webhook", mutatePath)
+// client, running after (untimed, when not nil) after each; the handler
+// times come from the manager's webhook metrics.
+func (r *rig) timed(what string, n int, call func(i int) error, after func(i int)) timings {
+	const latency = "controller_runtime_webhook_latency_seconds"
+	vSum, vCount := r.metric(latency, "webhook", validatePath)
+	mSum, mCount := r.metric(latency, "webhook", mutatePath)
+	vBuckets := r.buckets(latency, "webhook", validatePath)
 	took := make([]time.Duration, n)
 	for i := range n {
 		start := time.Now()
@@ -110,14 +126,51 @@ func (r *rig) timed(what string, n int, call func(i int) error) timings {
 			r.b.Fatalf("%s: call %d: %v", what, i, err)
 		}
 		took[i] = time.Since(start)
+		if after != nil {
+			after(i)
+		}
 	}
-	vSum2, vCount2 := r.metric("controller_runtime_webhook_latency_seconds", "webhook", validatePath)
-	mSum2, mCount2 := r.metric("controller_runtime_webhook_latency_seconds", "webhook", mutatePath)
+	vSum2, vCount2 := r.metric(latency, "webhook", validatePath)
+	mSum2, mCount2 := r.metric(latency, "webhook", mutatePath)
 	slices.Sort(took)
-	t := timings{p50: percentile(took, 0.50), p99: percentile(took, 0.99), validating: meanMs(vSum2-vSum, vCount2-vCount), mutating: meanMs(mSum2-mSum, mCount2-mCount)}
-	r.b.Logf("%d %s: p50 %.2f ms, p99 %.2f ms at the client; validating handler %.2f ms, mutating %.2f ms on average",
-		n, what, t.p50, t.p99, t.validating, t.mutating)
+	t := timings{p50: percentile(took, 0.50), p99: percentile(took, 0.99), validating: meanMs(vSum2-vSum, vCount2-vCount), mutating: meanMs(mSum2-mSum, mCount2-mCount),
+		validatingP99: bucketPercentile(vBuckets, r.buckets(latency, "webhook", validatePath), 0.99)}
+	r.b.Logf("%d %s: p50 %.2f ms, p99 %.2f ms at the client; validating handler %.2f ms, mutating %.2f ms on average, validating p99 at most %.0f ms",
+		n, what, t.p50, t.p99, t.validating, t.mutating, t.validatingP99)
 	return t
+}
+
+// bucketPercentile is, in milliseconds, the upper bound of the first
+// histogram bucket holding the p-th share of the observations made
+// between the cumulative bucket counts before and after; 0 when none.
+func bucketPercentile(before, after map[float64]float64, p float64) float64 {
+	bounds := make([]float64, 0, len(after))
+	for le := range after {
+		bounds = append(bounds, le)
+	}
+	slices.Sort(bounds)
+	if len(bounds) == 0 {
+		return 0
+	}
+	total := after[bounds[len(bounds)-1]] - before[bounds[len(bounds)-1]]
+	if total == 0 {
+		return 0
+	}
+	for _, le := range bounds {
+		if after[le]-before[le] >= p*total {
+			return le * 1000
+		}
+	}
+	return math.Inf(1)
+}
+
+// quiet waits until no repository sync is running, so that what is timed
+// next is not measured beside one.
+func (r *rig) quiet() {
+	r.waitFor("the syncs to end", 5*time.Minute, func() bool {
+		running, _ := r.metric("porch_repository_syncs_in_flight")
+		return running == 0
+	})
 }
 
 func percentile(sorted []time.Duration, p float64) float64 {
