@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -157,17 +158,7 @@ func (r *rig) peakRSS() float64 {
 // metric reads one series of the manager's metrics: a counter's or gauge's
 // value, or a histogram's sum and count.
 func (r *rig) metric(name string, label ...string) (value, count float64) {
-	resp, err := http.Get(r.metrics)
-	if err != nil {
-		r.b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		r.b.Fatal(err)
-	}
-	family, ok := families[name]
+	family, ok := r.families()[name]
 	if !ok {
 		return 0, 0
 	}
@@ -187,9 +178,8 @@ func (r *rig) metric(name string, label ...string) (value, count float64) {
 	return 0, 0
 }
 
-// buckets reads one histogram of the manager's metrics: the cumulative
-// count of each bucket by its upper bound, +Inf included.
-func (r *rig) buckets(name string, label ...string) map[float64]float64 {
+// families reads the manager's metrics.
+func (r *rig) families() map[string]*dto.MetricFamily {
 	resp, err := http.Get(r.metrics)
 	if err != nil {
 		r.b.Fatal(err)
@@ -200,8 +190,14 @@ func (r *rig) buckets(name string, label ...string) map[float64]float64 {
 	if err != nil {
 		r.b.Fatal(err)
 	}
+	return families
+}
+
+// buckets reads one histogram of the manager's metrics: the cumulative
+// count of each bucket by its upper bound, +Inf included.
+func (r *rig) buckets(name string, label ...string) map[float64]float64 {
 	out := map[float64]float64{}
-	for _, m := range families[name].GetMetric() {
+	for _, m := range r.families()[name].GetMetric() {
 		if len(label) == 2 && !hasLabel(m.GetLabel(), label[0], label[1]) || m.GetHistogram() == nil {
 			continue
 		}
