@@ -1,11 +1,17 @@
-// Command porchctl is the command line of the package orchestrator. For now
-// it renders local packages: `porchctl fn render DIR`.
+// Command porchctl is the command line of the package orchestrator, with
+// upstream porchctl's commands and flags: `porchctl rpkg ...` works with
+// package revisions through the cluster of the kubeconfig, and
+// `porchctl fn render DIR` renders a local package.
 package main
 
 import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/porch-dev/porch/internal/porchctl"
+	"github.com/porch-dev/porch/internal/porchctl/repo"
+	"github.com/porch-dev/porch/internal/porchctl/rpkg"
 )
 
 func main() {
@@ -27,5 +33,8 @@ func newRootCommand() *cobra.Command {
 	}
 	fn.AddCommand(newRenderCommand())
 	root.AddCommand(fn)
+	f := porchctl.NewFactory()
+	f.Flags.AddFlags(root.PersistentFlags())
+	root.AddCommand(repo.NewCommand(f), rpkg.NewCommand(f))
 	return root
 }

@@ -40,7 +40,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func porchctl(t *testing.T, bin string, args ...string) (string, error) {
+func runPorchctl(t *testing.T, bin string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
 	cmd := exec.Command(filepath.Join(bin, "porchctl"), args...)
@@ -76,7 +76,7 @@ func TestFnRender(t *testing.T) {
 			"README.md":   "# mypkg\n",
 			"sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\n",
 		})
-		out, err := porchctl(t, bin, "fn", "render", dir, "--results-dir", filepath.Join(dir, "..", "results"))
+		out, err := runPorchctl(t, bin, "fn", "render", dir, "--results-dir", filepath.Join(dir, "..", "results"))
 		if err != nil {
 			t.Fatalf("porchctl failed: %v\n%s", err, out)
 		}
@@ -108,7 +108,7 @@ func TestFnRender(t *testing.T) {
 		kptfile := "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n" +
 			"  - exec: " + fnLabels + "\n    configMap:\n      team: blue\n  - exec: " + filepath.Join(bin, "missing-fn") + "\n"
 		writeFiles(t, dir, map[string]string{"Kptfile": kptfile, "a.yaml": cm("a")})
-		out, err := porchctl(t, bin, "fn", "render", dir)
+		out, err := runPorchctl(t, bin, "fn", "render", dir)
 		if err == nil {
 			t.Fatalf("porchctl succeeded:\n%s", out)
 		}
@@ -127,7 +127,7 @@ func TestFnRender(t *testing.T) {
 				"  - image: ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4\n    configMap:\n      namespace: prod\n",
 			"cm.yaml": cm("a"),
 		})
-		out, err := porchctl(t, bin, "fn", "render", dir)
+		out, err := runPorchctl(t, bin, "fn", "render", dir)
 		if err != nil || !strings.Contains(out, `[PASS] "ghcr.io/kptdev/krm-functions-catalog/set-namespace:v0.4"`) {
 			t.Fatalf("err=%v output:\n%s", err, out)
 		}
@@ -138,7 +138,7 @@ func TestFnRender(t *testing.T) {
 		writeFiles(t, dir, map[string]string{
 			"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n  - image: ghcr.io/example/set-labels:v1\n",
 		})
-		out, err = porchctl(t, bin, "fn", "render", dir)
+		out, err = runPorchctl(t, bin, "fn", "render", dir)
 		if err == nil || !strings.Contains(out, "ghcr.io/example/set-labels:v1") || !strings.Contains(out, `no function runner knows image "ghcr.io/example/set-labels:v1"`) {
 			t.Errorf("an unknown image: err=%v output:\n%s", err, out)
 		}

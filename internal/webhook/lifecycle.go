@@ -192,34 +192,8 @@ func validateUserUpdate(old, pr *porchv1alpha1.PackageRevision, approver string)
 	return append(errs, validatePublishedUnchanged(old, pr)...)
 }
 
-// unmetGates lists the readiness gates of a revision whose condition is
-// not True in status.conditions or status.packageConditions.
-func unmetGates(pr *porchv1alpha1.PackageRevision) []string {
-	var unmet []string
-	for _, gate := range pr.Spec.ReadinessGates {
-		if !conditionTrue(pr, gate.ConditionType) {
-			unmet = append(unmet, gate.ConditionType)
-		}
-	}
-	return unmet
-}
-
-func conditionTrue(pr *porchv1alpha1.PackageRevision, typ string) bool {
-	for _, c := range pr.Status.PackageConditions {
-		if c.Type == typ && c.Status == "True" {
-			return true
-		}
-	}
-	for _, c := range pr.Status.Conditions {
-		if c.Type == typ && c.Status == "True" {
-			return true
-		}
-	}
-	return false
-}
-
 func validateGates(pr *porchv1alpha1.PackageRevision) *field.Error {
-	unmet := unmetGates(pr)
+	unmet := pr.UnmetReadinessGates()
 	if len(unmet) == 0 {
 		return nil
 	}

@@ -178,8 +178,8 @@ func TestUnmetGates(t *testing.T) {
 		pr.Status.PackageConditions = []porchv1alpha1.PackageCondition{{Type: "kptfile", Status: "True"}, {Type: "tested", Status: "False"}}
 		pr.Status.Conditions = []metav1.Condition{{Type: "Ready", Status: metav1.ConditionTrue}, {Type: "scanned", Status: metav1.ConditionUnknown}}
 	})
-	if got := strings.Join(unmetGates(pr), ","); got != "tested,scanned" {
-		t.Fatalf("unmetGates = %s, want tested,scanned", got)
+	if got := strings.Join(pr.UnmetReadinessGates(), ","); got != "tested,scanned" {
+		t.Fatalf("UnmetReadinessGates = %s, want tested,scanned", got)
 	}
 	err := validateGates(pr)
 	if err == nil || err.Field != "spec.readinessGates" || !strings.Contains(err.Detail, `readiness gates not met: "tested", "scanned" not True`) {

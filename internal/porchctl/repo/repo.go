@@ -1,0 +1,21 @@
+// Package repo is porchctl's repo command: registering repositories of
+// packages, listing them, syncing and unregistering them.
+package repo
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/porch-dev/porch/internal/porchctl"
+)
+
+// NewCommand returns `porchctl repo` with its subcommands.
+func NewCommand(f *porchctl.Factory) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "repo",
+		Aliases: []string{"repository"},
+		Short:   "Manage package repositories",
+	}
+	o := porchctl.NewOptions(f, c)
+	c.AddCommand(newRegisterCommand(o), newGetCommand(o), newUnregisterCommand(o), newSyncCommand(o))
+	return c
+}

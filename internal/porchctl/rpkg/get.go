@@ -1,0 +1,117 @@
+package rpkg
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/porchctl"
+)
+
+// getFilters narrow a listing down, as upstream's flags do.
+type getFilters struct {
+	pkg, workspace string
+	revision       int64
+	selector       string
+	allNamespaces  bool
+}
+
+func newGetCommand(o *porchctl.Options) *cobra.Command {
+	f := &getFilters{}
+	var printing *porchctl.Printing
+	c := &cobra.Command{
+		Use:     "get [PACKAGE_REVISION...]",
+		Aliases: []string{"list"},
+		Short:   "List package revisions in registered repositories",
+		RunE: func(cmd *cobra.Command, names []string) error {
+			s, err := o.Connect(cmd)
+			if err != nil {
+				return err
+			}
+			list, err := list(s, f, names, cmd.Flags().Changed("revision"))
+			if err != nil {
+				return err
+			}
+			var obj runtime.Object = list
+			if len(names) == 1 {
+				obj = &list.Items[0] // as kubectl prints one object asked for by name
+			}
+			return printing.Print(cmd.OutOrStdout(), obj, f.allNamespaces, func(bool) porchctl.Table { return revisionTable(list) })
+		},
+	}
+	c.Flags().StringVar(&f.pkg, "name", "", "Name of the packages to get. Any package whose name contains this value will be included in the results.")
+	c.Flags().Int64Var(&f.revision, "revision", 0, "Revision of the packages to get. Any package whose revision matches this value will be included in the results.")
+	c.Flags().StringVar(&f.workspace, "workspace", "", "WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.")
+	c.Flags().StringVarP(&f.selector, "selector", "l", "", "Selector (label query) to filter on, e.g. -l kpt.dev/latest-revision=true.")
+	c.Flags().BoolVarP(&f.allNamespaces, "all-namespaces", "A", false, "List the package revisions of every namespace.")
+	printing = porchctl.AddPrintFlags(c)
+	return c
+}
+
+// list reads the revisions that names and the filters select.
+func list(s *porchctl.Session, f *getFilters, names []string, byRevision bool) (*porchv1alpha1.PackageRevisionList, error) {
+	var opts []client.ListOption
+	if !f.allNamespaces {
+		opts = append(opts, client.InNamespace(s.Namespace))
+	}
+	if f.selector != "" {
+		sel, err := labels.Parse(f.selector)
+		if err != nil {
+			return nil, fmt.Errorf("--selector: %w", err)
+		}
+		opts = append(opts, client.MatchingLabelsSelector{Selector: sel})
+	}
+	all := &porchv1alpha1.PackageRevisionList{}
+	if err := s.Client.List(s.Ctx, all, opts...); err != nil {
+		return nil, err
+	}
+	wanted := map[string]bool{}
+	for _, n := range names {
+		wanted[n] = true
+	}
+	out := &porchv1alpha1.PackageRevisionList{}
+	out.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind("PackageRevisionList"))
+	for _, pr := range all.Items {
+		switch {
+		case len(names) > 0 && !wanted[pr.Name]:
+		case f.pkg != "" && !strings.Contains(pr.Spec.PackageName, f.pkg):
+		case f.workspace != "" && pr.Spec.WorkspaceName != f.workspace:
+		case byRevision && int64(pr.Spec.Revision) != f.revision:
+		default:
+			pr.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind("PackageRevision"))
+			out.Items = append(out.Items, pr)
+			delete(wanted, pr.Name)
+		}
+	}
+	for name := range wanted {
+		return nil, fmt.Errorf("packagerevisions.%s %q not found", porchv1alpha1.GroupVersion.Group, name)
+	}
+	return out, nil
+}
+
+// revisionTable has upstream's columns:
+// NAME PACKAGE WORKSPACENAME REVISION LATEST LIFECYCLE REPOSITORY.
+func revisionTable(list *porchv1alpha1.PackageRevisionList) porchctl.Table {
+	t := porchctl.Table{Columns: []metav1.TableColumnDefinition{
+		{Name: "Name", Type: "string"}, {Name: "Package", Type: "string"}, {Name: "WorkspaceName", Type: "string"},
+		{Name: "Revision", Type: "string"}, {Name: "Latest", Type: "string"}, {Name: "Lifecycle", Type: "string"},
+		{Name: "Repository", Type: "string"},
+	}}
+	for i := range list.Items {
+		pr := &list.Items[i]
+		latest := pr.Labels[porchv1alpha1.LatestPackageRevisionKey] == porchv1alpha1.LatestPackageRevisionValue
+		t.Rows = append(t.Rows, metav1.TableRow{
+			Cells: []any{pr.Name, pr.Spec.PackageName, pr.Spec.WorkspaceName, strconv.Itoa(pr.Spec.Revision),
+				strconv.FormatBool(latest), string(pr.Spec.Lifecycle), pr.Spec.RepositoryName},
+			Object: runtime.RawExtension{Object: pr},
+		})
+	}
+	return t
+}

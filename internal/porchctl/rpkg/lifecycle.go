@@ -1,0 +1,134 @@
+package rpkg
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/client-go/util/retry"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/porchctl"
+)
+
+func newProposeCommand(o *porchctl.Options) *cobra.Command {
+	return newMoveCommand(o, "propose", nil, "Propose that a package revision be published", "proposed",
+		porchv1alpha1.PackageRevisionLifecycleProposed, func(_ string, pr *porchv1alpha1.PackageRevision) error {
+			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft {
+				return fmt.Errorf("cannot propose %s package", pr.Spec.Lifecycle)
+			}
+			return readinessMet(pr)
+		})
+}
+
+func newApproveCommand(o *porchctl.Options) *cobra.Command {
+	return newMoveCommand(o, "approve", nil, "Approve a proposal to publish a package revision", "approved",
+		porchv1alpha1.PackageRevisionLifecyclePublished, func(_ string, pr *porchv1alpha1.PackageRevision) error {
+			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleProposed {
+				return fmt.Errorf("cannot change approval from %s to %s", pr.Spec.Lifecycle, porchv1alpha1.PackageRevisionLifecyclePublished)
+			}
+			return readinessMet(pr)
+		})
+}
+
+func newProposeDeleteCommand(o *porchctl.Options) *cobra.Command {
+	return newMoveCommand(o, "propose-delete", []string{"propose-del"}, "Propose that a published package revision be deleted", "proposed for deletion",
+		porchv1alpha1.PackageRevisionLifecycleDeletionProposed, func(name string, pr *porchv1alpha1.PackageRevision) error {
+			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecyclePublished {
+				return fmt.Errorf("can only propose published packages for deletion; package %s is not published", name)
+			}
+			return nil
+		})
+}
+
+// newMoveCommand is a command that moves each revision named to the
+// lifecycle to, when check passes, and prints "<name> <done>".
+func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, done string, to porchv1alpha1.PackageRevisionLifecycle,
+	check func(name string, pr *porchv1alpha1.PackageRevision) error) *cobra.Command {
+	return &cobra.Command{
+		Use:     verb + " PACKAGE_REVISION...",
+		Aliases: aliases,
+		Short:   short,
+		Args:    cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, names []string) error {
+			s, err := o.Connect(cmd)
+			if err != nil {
+				return err
+			}
+			return porchctl.Each(cmd.OutOrStdout(), cmd.ErrOrStderr(), names, done, func(name string) error {
+				return move(s, name, to, func(pr *porchv1alpha1.PackageRevision) error { return check(name, pr) })
+			})
+		},
+	}
+}
+
+func newRejectCommand(o *porchctl.Options) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reject PACKAGE_REVISION...",
+		Short: "Reject a proposal to publish or delete a package revision",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, names []string) error {
+			s, err := o.Connect(cmd)
+			if err != nil {
+				return err
+			}
+			var reasons []string
+			for _, name := range names {
+				proposedFor, err := reject(s, name)
+				if err != nil {
+					reasons = append(reasons, porchctl.Reason(err))
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s failed (%s)\n", name, porchctl.Reason(err))
+					continue
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s no longer proposed for %s\n", name, proposedFor)
+			}
+			return porchctl.Failures(reasons)
+		},
+	}
+}
+
+// reject moves a proposed revision back, and says what it was proposed for.
+func reject(s *porchctl.Session, name string) (string, error) {
+	pr := &porchv1alpha1.PackageRevision{}
+	if err := s.Client.Get(s.Ctx, s.Key(name), pr); err != nil {
+		return "", err
+	}
+	switch pr.Spec.Lifecycle {
+	case porchv1alpha1.PackageRevisionLifecycleProposed:
+		return "approval", move(s, name, porchv1alpha1.PackageRevisionLifecycleDraft, nil)
+	case porchv1alpha1.PackageRevisionLifecycleDeletionProposed:
+		return "deletion", move(s, name, porchv1alpha1.PackageRevisionLifecyclePublished, nil)
+	default:
+		return "", fmt.Errorf("cannot reject %s with lifecycle '%s'", name, pr.Spec.Lifecycle)
+	}
+}
+
+// move sets the revision's lifecycle, once check (when not nil) passes on
+// it as stored, and waits until the change is carried out.
+func move(s *porchctl.Session, name string, to porchv1alpha1.PackageRevisionLifecycle, check func(*porchv1alpha1.PackageRevision) error) error {
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		pr := &porchv1alpha1.PackageRevision{}
+		if err := s.Client.Get(s.Ctx, s.Key(name), pr); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(pr); err != nil {
+				return err
+			}
+		}
+		pr.Spec.Lifecycle = to
+		return s.Client.Update(s.Ctx, pr)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = porchctl.Revision(s.Ctx, s.Client, s.Key(name), s.Timeout)
+	return err
+}
+
+// readinessMet refuses a revision whose readiness gates are not all met.
+func readinessMet(pr *porchv1alpha1.PackageRevision) error {
+	if len(pr.UnmetReadinessGates()) > 0 {
+		return fmt.Errorf("readiness conditions not met")
+	}
+	return nil
+}
