@@ -34,6 +34,9 @@ type CloneOptions struct {
 	// PackagePath is the package's path in its repository, written to the
 	// package context of a deployment.
 	PackagePath string
+	// Strategy is recorded as the Kptfile's upstream.updateStrategy, for
+	// later upgrades; resource-merge when empty.
+	Strategy kptfilev1.UpdateStrategyType
 }
 
 // Clone returns a new package made from upstream as kpt pkg get makes it:
@@ -54,7 +57,11 @@ func Clone(upstream Package, opts CloneOptions) (Package, error) {
 		}
 	}
 	kf.Name = opts.Name
-	kf.Upstream, kf.UpstreamLock = opts.Upstream.Kptfile(kptfilev1.ResourceMerge)
+	strategy := opts.Strategy
+	if strategy == "" {
+		strategy = kptfilev1.ResourceMerge
+	}
+	kf.Upstream, kf.UpstreamLock = opts.Upstream.Kptfile(strategy)
 	if out[KptfileName], err = kptfile.Marshal(kf); err != nil {
 		return nil, fmt.Errorf("clone: %w", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+
 	"github.com/porch-dev/porch/internal/cad/cadtest"
 )
 
@@ -133,6 +135,17 @@ upstreamLock:
     commit: abc
 `
 	cadtest.AssertSamePackage(t, Package{"notes.txt": "x", PackageContextName: wantContext, KptfileName: wantKptfile}, got)
+}
+
+func TestCloneRecordsTheUpdateStrategy(t *testing.T) {
+	got, err := Clone(Package{"notes.txt": "x"}, CloneOptions{Name: "edge1", Strategy: kptfilev1.FastForward,
+		Upstream: GitLock{Repo: "https://example.com/r.git", Ref: "main", Commit: "abc"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got[KptfileName], "updateStrategy: fast-forward\n") {
+		t.Fatalf("the Kptfile does not record the strategy:\n%s", got[KptfileName])
+	}
 }
 
 func TestCloneErrors(t *testing.T) {

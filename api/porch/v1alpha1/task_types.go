@@ -51,6 +51,10 @@ type PackageInitTaskSpec struct {
 type PackageCloneTaskSpec struct {
 	// Upstream is the package to clone.
 	Upstream UpstreamPackage `json:"upstreamRef"`
+	// Strategy is how later upgrades of the clone merge, recorded in its
+	// Kptfile's upstream.updateStrategy; resource-merge when empty.
+	// +optional
+	Strategy PackageMergeStrategy `json:"strategy,omitempty"`
 }
 
 // PackageEditTaskSpec starts a new revision from a published revision of the same package.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
@@ -81,6 +82,7 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 	files, err := cad.Clone(upstream, cad.CloneOptions{
 		Name: path.Base(s.pr.Spec.PackageName), Upstream: lock,
 		Deployment: s.repo.Spec.Deployment, PackagePath: s.pr.Spec.PackageName,
+		Strategy: kptfilev1.UpdateStrategyType(spec.Strategy),
 	})
 	if err != nil {
 		return nil, taskFailed("%s: %v", field, err)
