@@ -3,6 +3,7 @@ package porchctl
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -10,11 +11,12 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/printers"
+	"k8s.io/kubectl/pkg/cmd/get"
 )
 
 // Printing is the output flags of a get command, as kubectl has them:
-// -o (json, yaml, name, jsonpath=..., go-template=..., wide), --no-headers,
-// --show-labels.
+// -o (json, yaml, name, jsonpath=..., go-template=..., custom-columns=...,
+// custom-columns-file=..., wide), --no-headers, --show-labels.
 type Printing struct {
 	flags      *genericclioptions.PrintFlags
 	noHeaders  bool
@@ -37,6 +39,14 @@ type Table struct {
 	Rows []metav1.TableRow
 }
 
+// printer is the printer of an output format other than a table's.
+func (p *Printing) printer(format string) (printers.ResourcePrinter, error) {
+	if strings.HasPrefix(format, "custom-columns") {
+		return (&get.CustomColumnsPrintFlags{NoHeaders: p.noHeaders}).ToPrinter(format)
+	}
+	return p.flags.ToPrinter()
+}
+
 // Print writes list as the flags ask: a table made by table for the
 // default and wide outputs, or the objects otherwise. allNamespaces adds a
 // NAMESPACE column to tables.
@@ -51,7 +61,7 @@ func (p *Printing) Print(out io.Writer, list runtime.Object, allNamespaces bool,
 			NoHeaders: p.noHeaders, WithNamespace: allNamespaces, ShowLabels: p.showLabels, Wide: format == "wide",
 		}).PrintObj(&metav1.Table{ColumnDefinitions: t.Columns, Rows: t.Rows}, out)
 	}
-	printer, err := p.flags.ToPrinter()
+	printer, err := p.printer(format)
 	if err != nil {
 		return fmt.Errorf("--output: %w", err)
 	}

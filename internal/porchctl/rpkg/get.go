@@ -21,6 +21,7 @@ type getFilters struct {
 	revision       int64
 	selector       string
 	allNamespaces  bool
+	showKptfile    bool
 }
 
 func newGetCommand(o *porchctl.Options) *cobra.Command {
@@ -31,11 +32,17 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 		Aliases: []string{"list"},
 		Short:   "List package revisions in registered repositories",
 		RunE: func(cmd *cobra.Command, names []string) error {
+			if f.showKptfile && len(names) != 1 {
+				return fmt.Errorf("--show-kptfile requires exactly one package revision name")
+			}
 			s, err := o.Connect(cmd)
 			if err != nil {
 				return err
 			}
-			list, err := list(s, f, names, cmd.Flags().Changed("revision"))
+			if f.showKptfile {
+				return showKptfile(s, cmd, names[0])
+			}
+			list, err := listRevisions(s, f, names, cmd.Flags().Changed("revision"))
 			if err != nil {
 				return err
 			}
@@ -51,12 +58,13 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 	c.Flags().StringVar(&f.workspace, "workspace", "", "WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.")
 	c.Flags().StringVarP(&f.selector, "selector", "l", "", "Selector (label query) to filter on, e.g. -l kpt.dev/latest-revision=true.")
 	c.Flags().BoolVarP(&f.allNamespaces, "all-namespaces", "A", false, "List the package revisions of every namespace.")
+	c.Flags().BoolVar(&f.showKptfile, "show-kptfile", false, "Display the root Kptfile of the specified package revision. Requires a single package revision name as an argument.")
 	printing = porchctl.AddPrintFlags(c)
 	return c
 }
 
-// list reads the revisions that names and the filters select.
-func list(s *porchctl.Session, f *getFilters, names []string, byRevision bool) (*porchv1alpha1.PackageRevisionList, error) {
+// listRevisions reads the revisions that names and the filters select.
+func listRevisions(s *porchctl.Session, f *getFilters, names []string, byRevision bool) (*porchv1alpha1.PackageRevisionList, error) {
 	var opts []client.ListOption
 	if !f.allNamespaces {
 		opts = append(opts, client.InNamespace(s.Namespace))
@@ -94,6 +102,20 @@ func list(s *porchctl.Session, f *getFilters, names []string, byRevision bool) (
 		return nil, fmt.Errorf("packagerevisions.%s %q not found", porchv1alpha1.GroupVersion.Group, name)
 	}
 	return out, nil
+}
+
+// showKptfile prints the root Kptfile of a revision, as committed.
+func showKptfile(s *porchctl.Session, cmd *cobra.Command, name string) error {
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	if err := s.Client.Get(s.Ctx, s.Key(name), prr); err != nil {
+		return err
+	}
+	kptfile, ok := prr.Status.Resources["Kptfile"]
+	if !ok {
+		return fmt.Errorf("package revision %s has no Kptfile", name)
+	}
+	_, err := fmt.Fprint(cmd.OutOrStdout(), kptfile)
+	return err
 }
 
 // revisionTable has upstream's columns:
