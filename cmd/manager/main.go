@@ -17,6 +17,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
@@ -172,7 +173,7 @@ func run(f flags) (retErr error) {
 	if err := mgr.AddReadyzCheck("readyz", webhookServing); err != nil {
 		return err
 	}
-	if err := mgr.Add(announceWhenReady(mgr, webhookServing, t.ready)); err != nil {
+	if err := mgr.Add(announceWhenReady(mgr, webhookServing, t)); err != nil {
 		return err
 	}
 	setupLog.Info("Starting manager")
@@ -188,7 +189,10 @@ type target struct {
 	systemUsers []string
 	// ready is printed once the manager is ready; empty for a cluster.
 	ready string
-	stop  func() error
+	// beforeReady runs once the webhooks serve, before ready is printed;
+	// nil for a cluster.
+	beforeReady func(context.Context, client.Client) error
+	stop        func() error
 }
 
 // connect reaches the cluster of the kubeconfig, or starts the local mode,
@@ -211,6 +215,7 @@ func connect(f flags) (target, error) {
 		webhook:     env.Plane.WebhookServerOptions(),
 		systemUsers: append(porchwebhook.ParseUsers(f.systemUsers), env.Manager.Name),
 		ready:       "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
+		beforeReady: env.RegisterBlueprints,
 		stop:        env.Stop,
 	}, nil
 }
@@ -246,10 +251,11 @@ func isFlagSet(name string) bool {
 
 // announceWhenReady prints the ready line once the controllers' caches are in
 // sync and the webhook server answers, so that a user acting on the line never
-// meets a "connection refused" admission error.
-func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, line string) manager.Runnable {
+// meets a "connection refused" admission error; what the target does before
+// it is ready (the local mode's example repository) runs in between.
+func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, t target) manager.Runnable {
 	return manager.RunnableFunc(func(ctx context.Context) error {
-		if line == "" || !mgr.GetCache().WaitForCacheSync(ctx) {
+		if t.ready == "" || !mgr.GetCache().WaitForCacheSync(ctx) {
 			return nil
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil)
@@ -263,7 +269,12 @@ func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, line string) m
 			case <-time.After(100 * time.Millisecond):
 			}
 		}
-		fmt.Println(line)
+		if t.beforeReady != nil {
+			if err := t.beforeReady(ctx, mgr.GetClient()); err != nil {
+				return err
+			}
+		}
+		fmt.Println(t.ready)
 		<-ctx.Done()
 		return nil
 	})

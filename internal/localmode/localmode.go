@@ -5,6 +5,7 @@
 package localmode
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/porch-dev/porch/internal/controlplane"
 	"github.com/porch-dev/porch/internal/gitserver"
@@ -44,6 +46,9 @@ type Env struct {
 	// Manager is the user the manager runs as (controlplane.ManagerUser),
 	// which its webhooks must count as the system.
 	Manager *controlplane.User
+	// SeededBlueprints says this run made the example repository
+	// BlueprintsRepository, which is then to be registered; see Register.
+	SeededBlueprints bool
 }
 
 // Start starts the control plane and the git server and writes the kubeconfig and git URL.
@@ -77,6 +82,11 @@ func Start(opts Options) (_ *Env, retErr error) {
 	}
 	if err := writeFile(filepath.Join(dir, GitURLFile), []byte(env.Git.URL()+"\n")); err != nil {
 		return env, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if env.SeededBlueprints, err = env.seedBlueprints(ctx, filepath.Join(dir, GitDir)); err != nil {
+		return env, fmt.Errorf("making the example repository %s: %w", BlueprintsRepository, err)
 	}
 	return env, nil
 }

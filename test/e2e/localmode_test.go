@@ -180,6 +180,13 @@ func TestLocalMode(t *testing.T) {
 		t.Fatalf("CRDs = %v, want %v", names, want)
 	}
 
+	// The first run makes the example repository and registers it, synced
+	// before the ready line.
+	blueprints := client.ObjectKey{Namespace: "default", Name: "blueprints"}
+	waitReady(t, c, blueprints)
+	examples := []string{"blueprints.app.main", "blueprints.app.v1", "blueprints.basens.main", "blueprints.basens.v1", "blueprints.gated.main", "blueprints.gated.v1"}
+	waitRevisions(t, c, blueprints, examples...)
+
 	gitURL, err := os.ReadFile(filepath.Join(dir, "git-url"))
 	if err != nil {
 		t.Fatal(err)
@@ -225,6 +232,12 @@ func TestLocalMode(t *testing.T) {
 		t.Fatalf("the Repository was recreated (uid %s -> %s), not kept", repo.UID, kept.UID)
 	}
 	waitRevisions(t, c, client.ObjectKeyFromObject(repo), "demo.app.main", "demo.app.v1", "demo.basens.main", "demo.basens.v1")
+	// The examples are made once: the second run adds none.
+	waitRevisions(t, c, blueprints, examples...)
+	tags, err := exec.Command("git", "--git-dir", filepath.Join(dir, "git", "blueprints.git"), "tag").CombinedOutput()
+	if err != nil || string(tags) != "app/v1\nbasens/v1\ngated/v1\n" {
+		t.Fatalf("tags of the example repository after a restart: %q (%v)", tags, err)
+	}
 	// The restarted manager serves the webhook, which refuses a second
 	// Repository over the same branch...
 	second := &configv1alpha1.Repository{
