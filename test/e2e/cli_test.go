@@ -28,7 +28,7 @@ import (
 // address, ${GITDIR} for the folder of its repositories and ${NAMESPACE}
 // for the case's namespace, which the case's
 // kubeconfig makes the default one. "porchctl" runs the binary built from
-// this checkout.
+// this checkout, also in a shell (sh -c '... | porchctl ...').
 type cliCase struct {
 	Commands []cliCommand `json:"commands"`
 }
@@ -99,7 +99,7 @@ func runCase(t *testing.T, file, bin, kubeconfig string, vars *strings.Replacer)
 		}
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PATH="+bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()

@@ -1,0 +1,69 @@
+package rpkg
+
+import (
+	"encoding/json"
+	"fmt"
+
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+)
+
+// A pulled package carries .KptRevisionMetadata, a KptRevisionMetadata
+// object holding the metadata of the revision it was pulled from, as
+// upstream porchctl writes it. A push requires it, so that only content
+// that came from a pull, and was meant for a revision, is pushed.
+
+// withMetadata returns files with the .KptRevisionMetadata of pr added.
+func withMetadata(files cad.Package, pr *porchv1alpha1.PackageRevision) (cad.Package, error) {
+	meta := pr.ObjectMeta.DeepCopy()
+	// The apiserver's bookkeeping of who wrote which field says nothing
+	// about the revision and would drown what does.
+	meta.ManagedFields = nil
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	metaNode, err := yaml.ConvertJSONToYamlNode(string(data))
+	if err != nil {
+		return nil, err
+	}
+	node := yaml.NewMapRNode(nil)
+	node.SetApiVersion(porchv1alpha1.GroupVersion.String())
+	node.SetKind(kptfilev1.RevisionMetaDataKind)
+	if err := node.SetMapField(metaNode, yaml.MetadataField); err != nil {
+		return nil, err
+	}
+	content, err := node.String()
+	if err != nil {
+		return nil, err
+	}
+	out := files.Copy()
+	out[kptfilev1.RevisionMetaDataFileName] = content
+	return out, nil
+}
+
+// withoutMetadata checks that files hold the .KptRevisionMetadata of a
+// pull, and returns them without it: it is no file of the package. prr
+// names the PackageRevisionResources pushed to, in errors, as upstream
+// names it.
+func withoutMetadata(files cad.Package, namespace, prr string) (cad.Package, error) {
+	name := kptfilev1.RevisionMetaDataFileName
+	content, ok := files[name]
+	if !ok {
+		return nil, fmt.Errorf("%q not found in PackageRevisionResources '%s/%s'; "+
+			"use \"porchctl rpkg pull\" to download the remote package metadata before pushing", name, namespace, prr)
+	}
+	node, err := yaml.Parse(content)
+	if err != nil {
+		return nil, fmt.Errorf("failed to parse %q of PackageRevisionResources %s/%s: %w", name, namespace, prr, err)
+	}
+	if node.GetKind() != kptfilev1.RevisionMetaDataKind {
+		return nil, fmt.Errorf("%q does not contain kind %q in PackageRevisionResources '%s/%s'", name, kptfilev1.RevisionMetaDataKind, namespace, prr)
+	}
+	out := files.Copy()
+	delete(out, name)
+	return out, nil
+}

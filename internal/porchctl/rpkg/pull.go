@@ -1,0 +1,55 @@
+package rpkg
+
+import (
+	"github.com/spf13/cobra"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/porchctl"
+)
+
+func newPullCommand(o *porchctl.Options) *cobra.Command {
+	return &cobra.Command{
+		Use:     "pull PACKAGE_REVISION [DIR]",
+		Aliases: []string{"source", "read"},
+		Short:   "Pull the content of a package revision",
+		Long: "Pull writes the committed content of a package revision, with its metadata in .KptRevisionMetadata, " +
+			"into DIR, which must not exist; without DIR, it prints the resources as a ResourceList.",
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 2 {
+				// Refused before anything is read, as nothing would be written.
+				if err := checkAbsent(args[1]); err != nil {
+					return err
+				}
+			}
+			s, err := o.Connect(cmd)
+			if err != nil {
+				return err
+			}
+			files, err := pull(s, args[0])
+			if err != nil {
+				return err
+			}
+			if len(args) == 2 {
+				return writeFolder(args[1], files)
+			}
+			return writeResourceList(cmd.OutOrStdout(), files)
+		},
+	}
+}
+
+// pull reads the revision's committed content, status.resources of its
+// PackageRevisionResources: spec.resources is only what a user asked for,
+// which a failed render leaves uncommitted.
+func pull(s *porchctl.Session, name string) (cad.Package, error) {
+	pr := &porchv1alpha1.PackageRevision{}
+	if err := s.Client.Get(s.Ctx, s.Key(name), pr); err != nil {
+		return nil, err
+	}
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	if err := s.Client.Get(s.Ctx, s.Key(name), prr); err != nil {
+		return nil, err
+	}
+	return withMetadata(prr.Status.Resources, pr)
+}

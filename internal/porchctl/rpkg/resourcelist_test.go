@@ -1,0 +1,149 @@
+package rpkg
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+)
+
+var samplePackage = cad.Package{
+	"Kptfile":   "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\n  annotations:\n    config.kubernetes.io/local-config: \"true\"\ninfo:\n  description: my app\n",
+	"README.md": "# app\n",
+	"sub/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: default\ndata:\n  k: v\n" +
+		"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+	"list.yaml": "apiVersion: v1\nkind: List\nitems:\n- a\n- b\n",
+}
+
+func TestResourceListAsUpstreamWritesIt(t *testing.T) {
+	var out bytes.Buffer
+	files := cad.Package{"Kptfile": samplePackage["Kptfile"], "README.md": "# app\n",
+		"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: game-config\ndata:\n  foo: bar\n"}
+	if err := writeResourceList(&out, files); err != nil {
+		t.Fatal(err)
+	}
+	want := `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: kpt.dev/v1
+  kind: Kptfile
+  metadata:
+    name: app
+    annotations:
+      config.kubernetes.io/local-config: "true"
+      config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/path: 'Kptfile'
+      config.kubernetes.io/path: 'Kptfile'
+  info:
+    description: my app
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: game-config
+    annotations:
+      config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/index: '0'
+      internal.config.kubernetes.io/path: 'cm.yaml'
+      config.kubernetes.io/path: 'cm.yaml'
+  data:
+    foo: bar
+`
+	same(t, "ResourceList", want, out.String())
+}
+
+func TestResourceListRoundTrip(t *testing.T) {
+	var out bytes.Buffer
+	if err := writeResourceList(&out, samplePackage); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readResourceList(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := samplePackage.Copy()
+	delete(want, "README.md") // a ResourceList carries resources only
+	same(t, "files", want, got)
+}
+
+func TestResourceListWithoutPaths(t *testing.T) {
+	in := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n"
+	got, err := readResourceList(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cad.Package{
+		"ns/a.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns\n",
+		"non-namespaced/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n",
+	}
+	same(t, "files", want, got)
+}
+
+func TestRevisionMetadata(t *testing.T) {
+	pr := &porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{
+		Name: "repo.app.v1", Namespace: "ns", ResourceVersion: "42", Labels: map[string]string{"l": "v"},
+		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "someone"}},
+	}}
+	files, err := withMetadata(cad.Package{"Kptfile": "x"}, pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n" +
+		"  labels:\n    l: v\n  name: repo.app.v1\n  namespace: ns\n  resourceVersion: \"42\"\n"
+	same(t, ".KptRevisionMetadata", want, files[".KptRevisionMetadata"])
+	back, err := withoutMetadata(files, "ns", "repo.app.v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "files", cad.Package{"Kptfile": "x"}, back)
+}
+
+func TestPushRefusesContentWithoutMetadata(t *testing.T) {
+	for name, files := range map[string]cad.Package{
+		"missing":    {"Kptfile": "x"},
+		"other kind": {"Kptfile": "x", ".KptRevisionMetadata": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := withoutMetadata(files, "ns", "repo.app.v1")
+			if err == nil || !strings.Contains(err.Error(), `".KptRevisionMetadata"`) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("want a one-line error naming .KptRevisionMetadata, got %v", err)
+			}
+		})
+	}
+}
+
+func TestFolderRoundTrip(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "app")
+	if err := writeFolder(dir, samplePackage); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, "files", samplePackage, got)
+	if err := writeFolder(dir, samplePackage); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("a second pull into %s: want it refused, got %v", dir, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "logo.png"), []byte{0xff, 0xfe, 0x00}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readFolder(dir); err == nil || !strings.Contains(err.Error(), "logo.png is not a valid UTF-8 text file") {
+		t.Errorf("want a binary file refused, got %v", err)
+	}
+}
+
+// same fails t when got is not want, showing both.
+func same(t *testing.T, what string, want, got any) {
+	t.Helper()
+	if !reflect.DeepEqual(want, got) {
+		t.Errorf("%s:\n%v\nwant\n%v", what, got, want)
+	}
+}
