@@ -154,6 +154,15 @@ var _ = Describe("Authoring", func() {
 		Expect(refs()).To(Equal([]string{"tags/basens/v1"}))
 		Expect(subject("refs/tags/basens/v1")).To(Equal("Approving package revision basens/1"))
 		Eventually(latest).Should(Equal([]string{"blueprints.basens.first"}))
+		// The edit committed before stays acted upon: the sync's own change
+		// of the resources' spec (the revision number) is no new edit.
+		Eventually(func(g Gomega) {
+			got := resources("blueprints.basens.first")
+			g.Expect(got.Spec.Revision).To(Equal(1))
+			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
+			g.Expect(got.Status.RenderStatus.Err).To(BeEmpty())
+		}).Should(Succeed())
+		Consistently(func() string { return resources("blueprints.basens.first").Status.RenderStatus.Err }, 2*time.Second).Should(BeEmpty())
 
 		By("copy it into a second revision and approve that: the latest moves")
 		newRevision("second", porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{

@@ -25,9 +25,16 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		// Nothing asked for: the generation is only acknowledged.
 		return r.acknowledgeResources(ctx, s)
 	}
+	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft {
+		// Admission lets users change the resources of a Draft only, and
+		// holds a proposal back until its edit is committed: a new
+		// generation of another's resources is the system's own change
+		// (the sync numbering a published revision), no edit.
+		return r.acknowledgeResources(ctx, s)
+	}
 	head := s.state.Head()
-	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft || head.IsZero() {
-		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: only a Draft's content can be edited; %s is %s", s.pr.Name, s.pr.Spec.Lifecycle))
+	if head.IsZero() {
+		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}
 	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))
 	rendered(s, result.err)

@@ -112,10 +112,13 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 	mergeStatus: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
 		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionResourcesStatus) {
 			s.Resources, s.Commit = want.Status.Resources, want.Status.Commit
-			if len(have.Spec.Resources) == 0 {
-				// No edit asked for: the content observed is all there is.
-				s.ObservedGeneration = have.Generation
-			}
+			// apply leaves alone resources whose edit is pending, and the
+			// spec patch before this one failed if an edit came after the
+			// listing: any edit asked for was acted upon, and the
+			// generation this sync's own spec change made is observed too,
+			// so that the authoring controller does not take it for a new
+			// edit (of a revision published meanwhile, say).
+			s.ObservedGeneration = have.Generation
 		})
 	},
 	// An edit of spec.resources not yet committed is the authoring
