@@ -131,8 +131,9 @@ func (e *Env) RegisterBlueprints(ctx context.Context, c client.Client) error {
 		return fmt.Errorf("registering the example repository: %w", err)
 	}
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		// c may read from a cache that has not seen the create yet.
 		if err := c.Get(ctx, client.ObjectKeyFromObject(repo), repo); err != nil {
-			return false, err
+			return false, client.IgnoreNotFound(err)
 		}
 		return meta.IsStatusConditionTrue(repo.Status.Conditions, configv1alpha1.ConditionReady), nil
 	})
