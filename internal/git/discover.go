@@ -91,19 +91,7 @@ func (m *Mirror) Discover(opts DiscoverOptions) (*Discovery, error) {
 	// it, since objects are never removed from a mirror and writes and
 	// fetches only add some: a discovery of a large repository does not
 	// hold up the writes meanwhile.
-	if err := m.lock(); err != nil {
-		return nil, err
-	}
-	earlier := m.derived
-	refs, err := func() ([]*plumbing.Reference, error) {
-		defer m.mu.Unlock()
-		st, err := m.storage()
-		if err != nil {
-			return nil, err
-		}
-		defer st.Close()
-		return listLocalRefs(st)
-	}()
+	refs, earlier, err := m.snapshot()
 	if err != nil {
 		return nil, err
 	}

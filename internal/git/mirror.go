@@ -251,16 +251,24 @@ func (m *Mirror) followRemoteRefs(ctx context.Context, st mirrorStore) (bool, er
 
 // Refs returns the mirror's current branches and tags, sorted by name.
 func (m *Mirror) Refs() ([]*plumbing.Reference, error) {
+	refs, _, err := m.snapshot()
+	return refs, err
+}
+
+// snapshot reads, together under the lock, the mirror's branches and tags
+// and what its last discovery derived.
+func (m *Mirror) snapshot() ([]*plumbing.Reference, *derived, error) {
 	if err := m.lock(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer m.mu.Unlock()
 	st, err := m.storage()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer st.Close()
-	return listLocalRefs(st)
+	refs, err := listLocalRefs(st)
+	return refs, m.derived, err
 }
 
 func listLocalRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {

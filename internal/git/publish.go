@@ -50,10 +50,7 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 			}
 			return final{err}
 		}
-		n, err := tx.nextRevision(path)
-		if err != nil {
-			return err
-		}
+		n := tx.nextRevision(path)
 		folder, err := tx.folderOf(head, path)
 		if err != nil {
 			return err
@@ -84,7 +81,7 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 // nextRevision is one more than the highest N of the package's tags
 // <path>/v<N> and deletionProposed/<path>/v<N> branches in the mirror, so
 // that a new revision never takes the number of one half deleted.
-func (tx *writeTx) nextRevision(path string) (int, error) {
+func (tx *writeTx) nextRevision(path string) int {
 	highest := 0
 	for _, ref := range tx.st.refs {
 		if ref.Type() != plumbing.HashReference {
@@ -98,7 +95,7 @@ func (tx *writeTx) nextRevision(path string) (int, error) {
 			highest = n
 		}
 	}
-	return highest + 1, nil
+	return highest + 1
 }
 
 // folderOf is the tree of the folder at path in a commit; zero when the

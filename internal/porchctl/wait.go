@@ -103,6 +103,22 @@ func Repository(ctx context.Context, c client.Client, key client.ObjectKey, time
 	return repo, failed
 }
 
+// Synced waits until the repository reports a sync run at or after at,
+// as spec.sync.runOnceAt asked.
+func Synced(ctx context.Context, c client.Client, key client.ObjectKey, at metav1.Time, timeout time.Duration) error {
+	err := poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		repo := &configv1alpha1.Repository{}
+		if err := c.Get(ctx, key, repo); err != nil {
+			return false, err
+		}
+		return repo.Status.ObservedRunOnceAt != nil && !repo.Status.ObservedRunOnceAt.Before(&at), nil
+	})
+	if wait.Interrupted(err) {
+		return fmt.Errorf("the sync of %s did not end within %v (--timeout)", key.Name, timeout)
+	}
+	return err
+}
+
 func poll(ctx context.Context, timeout time.Duration, done wait.ConditionWithContextFunc) error {
 	return wait.PollUntilContextTimeout(ctx, pollInterval, timeout, true, done)
 }

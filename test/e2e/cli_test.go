@@ -12,9 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
 	"github.com/porch-dev/porch/internal/controlplane"
@@ -64,7 +62,7 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := coreClient(t, filepath.Join(dir, "kubeconfig"))
+	c := clientFor(t, filepath.Join(dir, "kubeconfig"))
 	for _, file := range cases {
 		name := filepath.Base(filepath.Dir(file))
 		t.Run(name, func(t *testing.T) {
@@ -124,19 +122,6 @@ func runCase(t *testing.T, file, bin, kubeconfig string, vars *strings.Replacer)
 			return // later commands build on this one
 		}
 	}
-}
-
-func coreClient(t *testing.T, kubeconfig string) client.Client {
-	t.Helper()
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := controlplane.NewClient(cfg, clientgoscheme.AddToScheme)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }
 
 // kubeconfigIn writes a copy of kubeconfig whose context defaults to namespace.

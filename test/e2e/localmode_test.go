@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -127,7 +128,7 @@ func clientFor(t *testing.T, kubeconfig string) client.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := controlplane.NewClient(cfg, apiextensionsv1.AddToScheme, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme)
+	c, err := controlplane.NewClient(cfg, clientgoscheme.AddToScheme, apiextensionsv1.AddToScheme, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme)
 	if err != nil {
 		t.Fatal(err)
 	}

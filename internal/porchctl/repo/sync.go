@@ -1,14 +1,12 @@
 package repo
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -91,15 +89,5 @@ func syncAt(s *porchctl.Session, name string, at time.Time) error {
 	if err != nil || at.After(time.Now()) {
 		return err
 	}
-	err = wait.PollUntilContextTimeout(s.Ctx, 100*time.Millisecond, s.Timeout, true, func(ctx context.Context) (bool, error) {
-		repo := &configv1alpha1.Repository{}
-		if err := s.Client.Get(ctx, s.Key(name), repo); err != nil {
-			return false, err
-		}
-		return repo.Status.ObservedRunOnceAt != nil && !repo.Status.ObservedRunOnceAt.Before(&when), nil
-	})
-	if wait.Interrupted(err) {
-		return fmt.Errorf("the sync of %s did not end within %v (--timeout)", name, s.Timeout)
-	}
-	return err
+	return porchctl.Synced(s.Ctx, s.Client, s.Key(name), when, s.Timeout)
 }
