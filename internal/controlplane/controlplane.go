@@ -145,6 +145,12 @@ func (c *ControlPlane) WebhookServerOptions() webhook.Options {
 	return webhook.Options{Host: o.LocalServingHost, Port: o.LocalServingPort, CertDir: o.LocalServingCertDir}
 }
 
+// WebhookCA is the certificate authority of the webhook server's
+// certificate, which the apiserver trusts.
+func (c *ControlPlane) WebhookCA() []byte {
+	return c.env.WebhookInstallOptions.LocalServingCAData
+}
+
 // Stop stops kube-apiserver and etcd and removes the webhook certificate's folder.
 func (c *ControlPlane) Stop() error {
 	return stop(c.env)

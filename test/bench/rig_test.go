@@ -39,6 +39,8 @@ import (
 type rig struct {
 	b   *testing.B
 	k8s client.Client
+	// admission replays admission reviews to the manager's webhooks, as the apiserver sends them.
+	admission *admissionClient
 	// managerUser is who the manager runs as.
 	managerUser *controlplane.User
 	gitRoot     string
@@ -90,6 +92,9 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 		b.Fatal(err)
 	}
 	hook := plane.WebhookServerOptions()
+	if r.admission, err = newAdmissionClient(plane.Config, fmt.Sprintf("https://%s", net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port))), plane.WebhookCA()); err != nil {
+		b.Fatal(err)
+	}
 	managerArgs = append(managerArgs, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port),
 		"--system-users="+r.managerUser.Name)
 	// More flags for the manager, to compare settings: e.g. --kube-api-qps=1000.
@@ -246,6 +251,14 @@ type requestCounter struct {
 	fetches   int
 	inFetch   int
 	peakFetch int
+	// served is the time spent serving requests, and their count, by
+	// repository and request ("pkgs10.git git-receive-pack").
+	served map[string]*servedRequests
+}
+
+type servedRequests struct {
+	count int
+	took  time.Duration
 }
 
 func (c *requestCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -261,14 +274,36 @@ func (c *requestCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		c.peakFetch = max(c.peakFetch, c.inFetch)
 	}
 	c.mu.Unlock()
+	start := time.Now()
 	defer func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		if fetch {
-			c.mu.Lock()
 			c.inFetch--
-			c.mu.Unlock()
 		}
+		key := strings.TrimPrefix(req.URL.Path, "/")
+		if svc := req.URL.Query().Get("service"); svc != "" {
+			key += " " + svc
+		}
+		if c.served == nil {
+			c.served = map[string]*servedRequests{}
+		}
+		if c.served[key] == nil {
+			c.served[key] = &servedRequests{}
+		}
+		c.served[key].count++
+		c.served[key].took += time.Since(start)
 	}()
 	c.next.ServeHTTP(w, req)
+}
+
+// takeServed returns what was served since the last call, and forgets it.
+func (c *requestCounter) takeServed() map[string]*servedRequests {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	served := c.served
+	c.served = nil
+	return served
 }
 
 // snapshot returns the counts so far and forgets the per-second buckets.
