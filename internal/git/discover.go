@@ -65,6 +65,8 @@ type PackageRevision struct {
 	UpstreamLock *porchv1alpha1.Locator
 	// Conditions are the package's own, from the Kptfile's status.
 	Conditions []porchv1alpha1.PackageCondition
+	// Gates are the readiness gates of the Kptfile's info.
+	Gates []porchv1alpha1.ReadinessGate
 	// SelfLock locates this revision: RepoURL, Path, Ref and Commit.
 	SelfLock *porchv1alpha1.Locator
 	// Files maps paths relative to the package folder ('/'-separated) to

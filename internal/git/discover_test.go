@@ -21,6 +21,10 @@ const (
 kind: Kptfile
 metadata:
   name: a
+info:
+  readinessGates:
+  - conditionType: config.injection.ConfigMap.settings
+  - conditionType: ""
 upstreamLock:
   type: git
   git:
@@ -247,6 +251,10 @@ func checkDetails(t *testing.T, r *layoutRepo, d *Discovery, repoURL string) {
 	wantConditions := []porchv1alpha1.PackageCondition{{Type: "config.injection.ConfigMap.settings", Status: "True", Reason: "ConfigInjected"}}
 	if !slices.Equal(v1.Conditions, wantConditions) {
 		t.Errorf("Conditions = %+v, want %+v (a status the API cannot hold left out)", v1.Conditions, wantConditions)
+	}
+	wantGates := []porchv1alpha1.ReadinessGate{{ConditionType: "config.injection.ConfigMap.settings"}}
+	if !slices.Equal(v1.Gates, wantGates) {
+		t.Errorf("Gates = %+v, want %+v (a gate without a condition type left out)", v1.Gates, wantGates)
 	}
 	wantSelf := porchv1alpha1.GitLock{Repo: repoURL, Directory: "a", Ref: "a/v1", Commit: r.hashes["A1"].String()}
 	if v1.SelfLock == nil || *v1.SelfLock.Git != wantSelf {

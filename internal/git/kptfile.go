@@ -10,7 +10,8 @@ import (
 )
 
 // parseKptfile reads what a revision reports of its Kptfile: the upstreamLock
-// (only a git lock) and the package's own conditions. An error says the
+// (only a git lock), the readiness gates of its info and the package's own
+// conditions. An error says the
 // Kptfile does not parse, which the revision reports without being dropped.
 func parseKptfile(data []byte) (kptfileInfo, error) {
 	var kf kptfilev1.KptFile
@@ -18,6 +19,13 @@ func parseKptfile(data []byte) (kptfileInfo, error) {
 		return kptfileInfo{}, fmt.Errorf("the Kptfile does not parse: %v", err)
 	}
 	info := kptfileInfo{lock: gitLock(kf.UpstreamLock)}
+	if kf.Info != nil {
+		for _, g := range kf.Info.ReadinessGates {
+			if g.ConditionType != "" {
+				info.gates = append(info.gates, porchv1alpha1.ReadinessGate{ConditionType: g.ConditionType})
+			}
+		}
+	}
 	if kf.Status != nil {
 		for _, c := range kf.Status.Conditions {
 			if c.Type == "" || (c.Status != kptfilev1.ConditionTrue && c.Status != kptfilev1.ConditionFalse && c.Status != kptfilev1.ConditionUnknown) {

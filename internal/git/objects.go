@@ -235,6 +235,7 @@ func (o *objects) blob(h plumbing.Hash) (string, error) {
 // once per blob.
 type kptfileInfo struct {
 	lock       *porchv1alpha1.Locator
+	gates      []porchv1alpha1.ReadinessGate
 	conditions []porchv1alpha1.PackageCondition
 	err        string
 }

@@ -22,6 +22,7 @@ type content struct {
 	tooLarge     bool
 	kptfileError string
 	upstreamLock *porchv1alpha1.Locator
+	gates        []porchv1alpha1.ReadinessGate
 	conditions   []porchv1alpha1.PackageCondition
 	// unsafe lists entries left out because their name could escape the
 	// package folder or be taken for git metadata when written to disk.
@@ -116,7 +117,7 @@ func (o *objects) content(t *object.Tree, maxBytes int64) (*content, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.upstreamLock, c.conditions, c.kptfileError = info.lock, info.conditions, info.err
+			c.upstreamLock, c.gates, c.conditions, c.kptfileError = info.lock, info.gates, info.conditions, info.err
 		}
 		if c.tooLarge {
 			continue

@@ -257,6 +257,7 @@ func (d *discoverer) add(spec revisionSpec) (*PackageRevision, error) {
 		Task:          task,
 		UpstreamLock:  c.upstreamLock.DeepCopy(),
 		Conditions:    slices.Clone(c.conditions),
+		Gates:         slices.Clone(c.gates),
 		SelfLock: &porchv1alpha1.Locator{
 			Type: porchv1alpha1.OriginTypeGit,
 			Git:  &porchv1alpha1.GitLock{Repo: d.repoURL, Directory: spec.path, Ref: spec.lr.short, Commit: commit},

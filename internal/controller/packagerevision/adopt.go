@@ -2,6 +2,7 @@ package packagerevision
 
 import (
 	"context"
+	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,9 +25,17 @@ func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
 
 // adopt marks a revision whose draft is committed as its repository's, as
 // the sync marks the revisions it makes: from now on the sync mirrors it,
-// and updates this object rather than making another.
-func (r *Reconciler) adopt(ctx context.Context, s *scope) error {
+// and updates this object rather than making another. The readiness gates
+// of the committed Kptfile that the spec lacks (those of a cloned or
+// copied package) join spec.readinessGates, where upstream shows them too,
+// so that admission and porchctl hold the revision to them.
+func (r *Reconciler) adopt(ctx context.Context, s *scope, gates ...porchv1alpha1.ReadinessGate) error {
 	before := s.pr.DeepCopy()
+	for _, g := range gates {
+		if !slices.ContainsFunc(s.pr.Spec.ReadinessGates, func(have porchv1alpha1.ReadinessGate) bool { return have.ConditionType == g.ConditionType }) {
+			s.pr.Spec.ReadinessGates = append(s.pr.Spec.ReadinessGates, g)
+		}
+	}
 	if s.pr.Labels == nil {
 		s.pr.Labels = map[string]string{}
 	}

@@ -77,7 +77,7 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	if err := r.patchStatus(ctx, s); err != nil {
 		return err
 	}
-	if err := r.adopt(ctx, s); err != nil {
+	if err := r.adopt(ctx, s, gatesOf(result.files)...); err != nil {
 		return err
 	}
 	return r.saveResources(ctx, s, result, head.String())

@@ -60,3 +60,19 @@ func merged(into, from map[string]string) map[string]string {
 	}
 	return into
 }
+
+// gatesOf lists the readiness gates of the package's Kptfile; none when it
+// has none or does not parse (the render reports that).
+func gatesOf(files cad.Package) []porchv1alpha1.ReadinessGate {
+	kf, err := kptfile.Read(files[cad.KptfileName])
+	if err != nil || kf.Info == nil {
+		return nil
+	}
+	var gates []porchv1alpha1.ReadinessGate
+	for _, g := range kf.Info.ReadinessGates {
+		if g.ConditionType != "" {
+			gates = append(gates, porchv1alpha1.ReadinessGate{ConditionType: g.ConditionType})
+		}
+	}
+	return gates
+}

@@ -43,3 +43,15 @@ func TestWithMetadata(t *testing.T) {
 		t.Errorf("want an error naming the Kptfile, got %v", err)
 	}
 }
+
+func TestGatesOf(t *testing.T) {
+	pkg := cad.Package{cad.KptfileName: "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\ninfo:\n  readinessGates:\n  - conditionType: example.com/reviewed\n  - conditionType: \"\"\n"}
+	if got := gatesOf(pkg); len(got) != 1 || got[0].ConditionType != "example.com/reviewed" {
+		t.Errorf("gatesOf = %+v, want the one gate with a condition type", got)
+	}
+	for _, kf := range []string{"", "metadata: [broken", "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\n"} {
+		if got := gatesOf(cad.Package{cad.KptfileName: kf}); got != nil {
+			t.Errorf("gatesOf(%q) = %+v, want none", kf, got)
+		}
+	}
+}

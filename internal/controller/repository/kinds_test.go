@@ -83,3 +83,27 @@ func TestResourcesMergeLeavesTheUsersSpecResources(t *testing.T) {
 		t.Fatal("merging the same want twice reports a change")
 	}
 }
+
+func TestDraftPackageConditionsAreTheUsers(t *testing.T) {
+	reviewed := []porchv1alpha1.PackageCondition{{Type: "example.com/reviewed", Status: "True"}}
+	inGit := []porchv1alpha1.PackageCondition{{Type: "example.com/reviewed", Status: "False"}}
+	for _, tc := range []struct {
+		lifecycle porchv1alpha1.PackageRevisionLifecycle
+		have      []porchv1alpha1.PackageCondition
+		want      []porchv1alpha1.PackageCondition
+	}{
+		{lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft, have: reviewed, want: reviewed},
+		{lifecycle: proposed, have: reviewed, want: reviewed},
+		{lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft, have: nil, want: inGit},
+		{lifecycle: published, have: reviewed, want: inGit},
+	} {
+		have := &porchv1alpha1.PackageRevision{Spec: porchv1alpha1.PackageRevisionSpec{Lifecycle: tc.lifecycle},
+			Status: porchv1alpha1.PackageRevisionStatus{PackageConditions: tc.have}}
+		want := &porchv1alpha1.PackageRevision{Spec: porchv1alpha1.PackageRevisionSpec{Lifecycle: tc.lifecycle},
+			Status: porchv1alpha1.PackageRevisionStatus{PackageConditions: inGit}}
+		revisionKind.mergeStatus(have, want)
+		if !slices.Equal(have.Status.PackageConditions, tc.want) {
+			t.Errorf("%s with %+v: package conditions %+v, want %+v", tc.lifecycle, tc.have, have.Status.PackageConditions, tc.want)
+		}
+	}
+}

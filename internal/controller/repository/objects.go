@@ -115,6 +115,7 @@ func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference
 			WorkspaceName:  rev.WorkspaceName,
 			Revision:       rev.Revision,
 			Lifecycle:      rev.Lifecycle,
+			ReadinessGates: rev.Gates,
 		},
 		Status: porchv1alpha1.PackageRevisionStatus{
 			UpstreamLock:      rev.UpstreamLock,
