@@ -80,6 +80,11 @@ type PackageRevision struct {
 	// still returned with its files.
 	KptfileError string
 
+	// ContentID identifies Files: revisions with the same ContentID have
+	// the same files (the package folder's tree, read under the same
+	// content limit), so that Files need not be compared.
+	ContentID string
+
 	// folder is the package folder's tree.
 	folder plumbing.Hash
 }

@@ -41,7 +41,7 @@ type layoutRef struct {
 // the caller to report.
 func parseLayoutRef(ref *plumbing.Reference, branch string) layoutRef {
 	name := ref.Name()
-	lr := layoutRef{ref: ref, short: name.Short()}
+	lr := layoutRef{ref: ref}
 	switch {
 	case name.IsTag():
 		lr.short = strings.TrimPrefix(name.String(), "refs/tags/")
@@ -63,6 +63,10 @@ func parseLayoutRef(ref *plumbing.Reference, branch string) layoutRef {
 			lr.kind = refDeletionProposed
 			lr.path, lr.last = splitLast(strings.TrimPrefix(lr.short, deletionProposedPrefix))
 		}
+	default:
+		// Short is costly, and tags and branches, nearly every ref, need
+		// none of it.
+		lr.short = name.Short()
 	}
 	return lr
 }

@@ -20,10 +20,8 @@ const maxTagChain = 10
 // remembering what it decoded: many refs share commits, history and
 // unchanged package trees, and decoding each once keeps discovery fast.
 type objects struct {
-	st       storer.EncodedObjectStorer
-	commits  map[plumbing.Hash]*object.Commit
-	trees    map[plumbing.Hash]*object.Tree
-	contents map[plumbing.Hash]*content
+	st    storer.EncodedObjectStorer
+	trees map[plumbing.Hash]*object.Tree
 	// Unchanged files are shared by many revisions: reading each blob once
 	// also makes their Files share the memory of the content.
 	blobs map[plumbing.Hash]string
@@ -34,13 +32,36 @@ type objects struct {
 }
 
 // derived is what discovery works out from objects, which never change:
-// commit annotations, parsed Kptfiles and creating tasks. It is small, so
-// a mirror keeps one pass's for the next, which then only works out what
-// new commits and packages add. Each pass keeps what it used, and no more.
+// decoded commits, peeled tags, where package folders are in commits,
+// package contents, commit annotations, parsed Kptfiles and creating tasks. A mirror keeps one
+// pass's for the next, which then only works out what new commits and
+// packages add: a sync after one new revision in a repository of
+// thousands decodes little. Each pass keeps what it used, and no more, so
+// what is kept is bounded by what the current refs lead to.
 type derived struct {
-	notes    map[plumbing.Hash][]annotation
-	kptfiles map[plumbing.Hash]kptfileInfo
-	tasks    map[taskKey]*porchv1alpha1.Task
+	commits map[plumbing.Hash]*object.Commit
+	peeled  map[plumbing.Hash]plumbing.Hash
+	// folders maps a path in a root tree to the package folder's tree
+	// there, zero when there is none; folderTrees holds those trees. Root
+	// trees themselves are not kept: a repository has one per commit.
+	folders     map[folderKey]plumbing.Hash
+	folderTrees map[plumbing.Hash]*object.Tree
+	contents    map[contentKey]*content
+	notes       map[plumbing.Hash][]annotation
+	kptfiles    map[plumbing.Hash]kptfileInfo
+	tasks       map[taskKey]*porchv1alpha1.Task
+}
+
+// folderKey is a folder's path in a root tree.
+type folderKey struct {
+	root plumbing.Hash
+	path string
+}
+
+// contentKey is a package folder read under a content limit.
+type contentKey struct {
+	tree     plumbing.Hash
+	maxBytes int64
 }
 
 // taskKey is a walk back from start for the creating task of a revision.
@@ -50,7 +71,11 @@ type taskKey struct {
 }
 
 func newDerived() *derived {
-	return &derived{notes: map[plumbing.Hash][]annotation{}, kptfiles: map[plumbing.Hash]kptfileInfo{}, tasks: map[taskKey]*porchv1alpha1.Task{}}
+	return &derived{
+		commits: map[plumbing.Hash]*object.Commit{}, peeled: map[plumbing.Hash]plumbing.Hash{},
+		folders: map[folderKey]plumbing.Hash{}, folderTrees: map[plumbing.Hash]*object.Tree{}, contents: map[contentKey]*content{},
+		notes: map[plumbing.Hash][]annotation{}, kptfiles: map[plumbing.Hash]kptfileInfo{}, tasks: map[taskKey]*porchv1alpha1.Task{},
+	}
 }
 
 func newObjects(st storer.EncodedObjectStorer) *objects {
@@ -60,14 +85,12 @@ func newObjects(st storer.EncodedObjectStorer) *objects {
 // newObjectsAfter reads st, reusing what an earlier pass derived.
 func newObjectsAfter(st storer.EncodedObjectStorer, earlier *derived) *objects {
 	return &objects{
-		st:       st,
-		commits:  map[plumbing.Hash]*object.Commit{},
-		trees:    map[plumbing.Hash]*object.Tree{},
-		contents: map[plumbing.Hash]*content{},
-		blobs:    map[plumbing.Hash]string{},
-		sizes:    map[plumbing.Hash]int64{},
-		derived:  newDerived(),
-		earlier:  earlier,
+		st:      st,
+		trees:   map[plumbing.Hash]*object.Tree{},
+		blobs:   map[plumbing.Hash]string{},
+		sizes:   map[plumbing.Hash]int64{},
+		derived: newDerived(),
+		earlier: earlier,
 	}
 }
 
@@ -88,15 +111,24 @@ func lookup[K comparable, V any](cur map[K]V, earlier *derived, pick func(*deriv
 }
 
 func (o *objects) commit(h plumbing.Hash) (*object.Commit, error) {
-	if c, ok := o.commits[h]; ok {
+	if c, ok := o.knownCommit(h); ok {
 		return c, nil
 	}
 	c, err := object.GetCommit(o.st, h)
 	if err != nil {
 		return nil, fmt.Errorf("reading commit %s: %w", h, err)
 	}
-	o.commits[h] = c
+	o.derived.commits[h] = c
 	return c, nil
+}
+
+// knownCommit is the commit h, or the one the tag h was peeled to, when
+// this pass or the earlier one decoded it.
+func (o *objects) knownCommit(h plumbing.Hash) (*object.Commit, bool) {
+	if to, ok := lookup(o.derived.peeled, o.earlier, func(d *derived) map[plumbing.Hash]plumbing.Hash { return d.peeled }, h); ok {
+		h = to
+	}
+	return lookup(o.derived.commits, o.earlier, func(d *derived) map[plumbing.Hash]*object.Commit { return d.commits }, h)
 }
 
 func (o *objects) tree(h plumbing.Hash) (*object.Tree, error) {
@@ -108,6 +140,34 @@ func (o *objects) tree(h plumbing.Hash) (*object.Tree, error) {
 		return nil, fmt.Errorf("reading tree %s: %w", h, err)
 	}
 	o.trees[h] = t
+	return t, nil
+}
+
+// folder is subtree(root, path) for the root tree of that hash, found
+// without decoding the trees on the way when a pass did before.
+func (o *objects) folder(root plumbing.Hash, path string) (*object.Tree, error) {
+	key := folderKey{root, path}
+	if h, ok := lookup(o.derived.folders, o.earlier, func(d *derived) map[folderKey]plumbing.Hash { return d.folders }, key); ok {
+		if h.IsZero() {
+			return nil, nil
+		}
+		if t, ok := lookup(o.derived.folderTrees, o.earlier, func(d *derived) map[plumbing.Hash]*object.Tree { return d.folderTrees }, h); ok {
+			return t, nil
+		}
+	}
+	rootTree, err := o.tree(root)
+	if err != nil {
+		return nil, err
+	}
+	t, err := o.subtree(rootTree, path)
+	if err != nil {
+		return nil, err
+	}
+	o.derived.folders[key] = plumbing.ZeroHash
+	if t != nil {
+		o.derived.folders[key] = t.Hash
+		o.derived.folderTrees[t.Hash] = t
+	}
 	return t, nil
 }
 
@@ -128,9 +188,10 @@ func (e errNotCommit) Error() string { return e.what + " does not point at a com
 
 // peel follows annotated tags down to the commit a ref designates;
 // lightweight tags and branches point at it directly.
-func (o *objects) peel(h plumbing.Hash) (*object.Commit, error) {
+func (o *objects) peel(start plumbing.Hash) (*object.Commit, error) {
+	h := start
 	for range maxTagChain {
-		if c, ok := o.commits[h]; ok {
+		if c, ok := o.knownCommit(h); ok {
 			return c, nil
 		}
 		obj, err := o.st.EncodedObject(plumbing.AnyObject, h)
@@ -139,7 +200,11 @@ func (o *objects) peel(h plumbing.Hash) (*object.Commit, error) {
 		}
 		switch obj.Type() {
 		case plumbing.CommitObject:
-			return o.commit(h)
+			c, err := o.commit(h)
+			if err == nil && h != start {
+				o.derived.peeled[start] = h
+			}
+			return c, err
 		case plumbing.TagObject:
 			tag, err := object.DecodeTag(o.st, obj)
 			if err != nil {

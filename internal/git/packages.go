@@ -89,7 +89,8 @@ type fileEntry struct {
 // bytes, and the Kptfile's upstreamLock. Past maxBytes (when > 0) only the
 // Kptfile is read, so that an oversized package costs little.
 func (o *objects) content(t *object.Tree, maxBytes int64) (*content, error) {
-	if c, ok := o.contents[t.Hash]; ok {
+	key := contentKey{tree: t.Hash, maxBytes: maxBytes}
+	if c, ok := lookup(o.derived.contents, o.earlier, func(d *derived) map[contentKey]*content { return d.contents }, key); ok {
 		return c, nil
 	}
 	c := &content{}
@@ -129,7 +130,7 @@ func (o *objects) content(t *object.Tree, maxBytes int64) (*content, error) {
 		c.files[f.path] = data
 	}
 	sort.Strings(c.unsafe)
-	o.contents[t.Hash] = c
+	o.derived.contents[key] = c
 	return c, nil
 }
 

@@ -204,11 +204,7 @@ func (d *discoverer) locate(lr layoutRef) (revisionSpec, bool, error) {
 	if !ok || err != nil {
 		return revisionSpec{}, false, err
 	}
-	root, err := d.o.tree(commit.TreeHash)
-	if err != nil {
-		return revisionSpec{}, false, err
-	}
-	folder, err := d.o.subtree(root, lr.path)
+	folder, err := d.o.folder(commit.TreeHash, lr.path)
 	if err != nil {
 		return revisionSpec{}, false, err
 	}
@@ -267,6 +263,7 @@ func (d *discoverer) add(spec revisionSpec) (*PackageRevision, error) {
 		Size:         c.size,
 		TooLarge:     c.tooLarge,
 		KptfileError: c.kptfileError,
+		ContentID:    fmt.Sprintf("%s/%d", spec.folder.Hash, d.opts.MaxPackageBytes),
 		folder:       spec.folder.Hash,
 	}
 	d.revisions = append(d.revisions, rev)

@@ -17,8 +17,10 @@ import (
 // the package revisions, their resources and the packages read from git.
 type mirrored struct {
 	revisions []*porchv1alpha1.PackageRevision
-	// resources[i] holds the files of revisions[i].
+	// resources[i] holds the files of revisions[i], which contents[i]
+	// identifies (git.PackageRevision.ContentID).
 	resources []*porchv1alpha1.PackageRevisionResources
+	contents  []string
 	packages  []*porchv1alpha1.PorchPackage
 	// skipped lists what could not be mirrored, and why; sorted.
 	skipped []string
@@ -33,8 +35,13 @@ func (m *mirrored) digests() map[memoKey]string {
 	for _, obj := range m.revisions {
 		out[memoKey{revisionKind.name, obj.Name}] = digest(obj)
 	}
-	for _, obj := range m.resources {
-		out[memoKey{resourcesKind.name, obj.Name}] = digest(obj)
+	for i, obj := range m.resources {
+		// The files are identified by their content ID rather than
+		// encoded: a sync of a large repository would otherwise encode
+		// every package's files to find the few that changed.
+		withoutFiles := *obj
+		withoutFiles.Status.Resources = nil
+		out[memoKey{resourcesKind.name, obj.Name}] = digest(&withoutFiles) + "/" + m.contents[i]
 	}
 	return out
 }
@@ -70,6 +77,7 @@ func mirrorObjects(repo *configv1alpha1.Repository, d *git.Discovery) *mirrored 
 		packages[rev.Package] = true
 		m.revisions = append(m.revisions, revisionObject(repo, owner, name, rev, latest[rev.Package]))
 		m.resources = append(m.resources, resourcesObject(repo, owner, name, rev))
+		m.contents = append(m.contents, rev.ContentID)
 	}
 	for _, pkg := range sortedKeys(packages) {
 		m.packages = append(m.packages, packageObject(repo, owner, pkg, latest[pkg]))

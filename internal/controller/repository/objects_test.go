@@ -135,3 +135,26 @@ func equalMaps(a, b map[string]int) bool {
 	}
 	return true
 }
+
+func TestResourcesDigestFollowsTheContentAndTheObject(t *testing.T) {
+	digestOf := func(rev git.PackageRevision) string {
+		m := mirrorObjects(testRepo(), &git.Discovery{Revisions: []git.PackageRevision{rev}})
+		return m.digests()[memoKey{resourcesKind.name, m.resources[0].Name}]
+	}
+	base := git.PackageRevision{Package: "a", WorkspaceName: "wip", Lifecycle: draft, Ref: "drafts/a/wip", Commit: "c1",
+		Files: map[string]string{"Kptfile": "k"}, ContentID: "tree1/0"}
+	same := base
+	same.Files = map[string]string{"Kptfile": "k"}
+	if digestOf(base) != digestOf(same) {
+		t.Error("the same revision gave two digests")
+	}
+	newContent := base
+	newContent.ContentID = "tree2/0"
+	newCommit := base
+	newCommit.Commit = "c2"
+	for what, rev := range map[string]git.PackageRevision{"new content": newContent, "new commit": newCommit} {
+		if digestOf(rev) == digestOf(base) {
+			t.Errorf("%s: the digest did not change", what)
+		}
+	}
+}

@@ -18,11 +18,11 @@ import (
 const fullReadLimit = 64
 
 // listing is what a sync read of the repository's objects before its fetch:
-// every object whole (full), or the metadata of each (meta) when the memo
-// of an earlier sync can spare reading most of them.
+// every object whole (full), or the resourceVersion of each (meta) when
+// the memo of an earlier sync can spare reading most of them.
 type listing struct {
 	full *mirroredObjects
-	meta map[memoKey]metav1.PartialObjectMetadata
+	meta map[memoKey]string
 }
 
 // listObjects lists the repository's objects, whole from the apiserver
@@ -35,16 +35,19 @@ func (r *Reconciler) listObjects(ctx context.Context, repo *configv1alpha1.Repos
 		full, err := r.listMirrored(ctx, repo)
 		return &listing{full: full}, err
 	}
-	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name}}
-	meta := map[memoKey]metav1.PartialObjectMetadata{}
+	// Only the resourceVersions are read, and nothing is changed: the
+	// cache's objects are listed without copying them.
+	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name},
+		client.UnsafeDisableDeepCopy}
+	meta := map[memoKey]string{} // resourceVersions
 	for _, kind := range []string{packageKind.name, revisionKind.name, resourcesKind.name} {
 		list := &metav1.PartialObjectMetadataList{}
 		list.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind(kind + "List"))
 		if err := r.List(ctx, list, opts...); err != nil {
 			return nil, fmt.Errorf("listing the objects of the repository: %w", err)
 		}
-		for _, obj := range list.Items {
-			meta[memoKey{kind, obj.Name}] = obj
+		for i := range list.Items {
+			meta[memoKey{kind, list.Items[i].Name}] = list.Items[i].ResourceVersion
 		}
 	}
 	return &listing{meta: meta}, nil
@@ -61,9 +64,9 @@ func (r *Reconciler) resolve(ctx context.Context, repo *configv1alpha1.Repositor
 		return l.full, nil
 	}
 	need := map[memoKey]string{} // key -> resourceVersion listed
-	for key, obj := range l.meta {
+	for key, resourceVersion := range l.meta {
 		if want, wanted := a.digests[key]; wanted {
-			if note, ok := a.memo.settled(key, obj.ResourceVersion, want); ok {
+			if note, ok := a.memo.settled(key, resourceVersion, want); ok {
 				a.settled[key] = true
 				if note != "" {
 					a.skip(note)
@@ -71,7 +74,7 @@ func (r *Reconciler) resolve(ctx context.Context, repo *configv1alpha1.Repositor
 				continue
 			}
 		}
-		need[key] = obj.ResourceVersion
+		need[key] = resourceVersion
 	}
 	existing := &mirroredObjects{}
 	if len(need) > fullReadLimit {
