@@ -18,7 +18,7 @@ import (
 // the committed content stays, and the failure is in the render status
 // and the Rendered condition. An edit that changes nothing commits nothing.
 func (r *Reconciler) edit(ctx context.Context, s *scope) error {
-	if !s.editPending() || !s.adopted() {
+	if !s.editPending() || !s.adopted() || s.resourcesSyncWriting() {
 		return nil
 	}
 	if len(s.prr.Spec.Resources) == 0 {

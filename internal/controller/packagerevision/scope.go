@@ -69,6 +69,14 @@ func (s *scope) editPending() bool {
 	return s.prr != nil && s.prr.Generation != s.prr.Status.ObservedGeneration
 }
 
+// resourcesSyncWriting says whether the sync is still writing resources it
+// made: it creates them without content, then writes their status, which
+// observes their generation. Acknowledging that generation meanwhile would
+// only make the sync's status write conflict and wait for the next sync.
+func (s *scope) resourcesSyncWriting() bool {
+	return s.prr != nil && s.prr.Labels[porchv1alpha1.RepositoryLabel] != "" && len(s.prr.Spec.Resources) == 0 && s.prr.Status.ObservedGeneration == 0
+}
+
 // syncWriting says whether the sync is still writing a revision it made:
 // it creates the object, then records what it observed in the status. A
 // revision this controller adopts has its status written first.
