@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // parseKptfile reads what a revision reports of its Kptfile: the upstreamLock
@@ -18,14 +19,7 @@ func parseKptfile(data []byte) (kptfileInfo, error) {
 	if err := yaml.Unmarshal(data, &kf); err != nil {
 		return kptfileInfo{}, fmt.Errorf("the Kptfile does not parse: %v", err)
 	}
-	info := kptfileInfo{lock: gitLock(kf.UpstreamLock)}
-	if kf.Info != nil {
-		for _, g := range kf.Info.ReadinessGates {
-			if g.ConditionType != "" {
-				info.gates = append(info.gates, porchv1alpha1.ReadinessGate{ConditionType: g.ConditionType})
-			}
-		}
-	}
+	info := kptfileInfo{lock: gitLock(kf.UpstreamLock), gates: kptfile.ReadinessGates(&kf)}
 	if kf.Status != nil {
 		for _, c := range kf.Status.Conditions {
 			if c.Type == "" || (c.Status != kptfilev1.ConditionTrue && c.Status != kptfilev1.ConditionFalse && c.Status != kptfilev1.ConditionUnknown) {

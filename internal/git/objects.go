@@ -33,10 +33,10 @@ type objects struct {
 
 // derived is what discovery works out from objects, which never change:
 // decoded commits, peeled tags, where package folders are in commits,
-// package contents, commit annotations, parsed Kptfiles and creating tasks. A mirror keeps one
-// pass's for the next, which then only works out what new commits and
-// packages add: a sync after one new revision in a repository of
-// thousands decodes little. Each pass keeps what it used, and no more, so
+// package contents, commit annotations, parsed Kptfiles and creating
+// tasks. A mirror keeps one pass's for the next, which then only works out
+// what new commits and packages add: a sync after one new revision in a
+// repository of thousands decodes little. Each pass keeps what it used, and no more, so
 // what is kept is bounded by what the current refs lead to.
 type derived struct {
 	commits map[plumbing.Hash]*object.Commit
@@ -163,11 +163,12 @@ func (o *objects) folder(root plumbing.Hash, path string) (*object.Tree, error) 
 	if err != nil {
 		return nil, err
 	}
-	o.derived.folders[key] = plumbing.ZeroHash
+	found := plumbing.ZeroHash
 	if t != nil {
-		o.derived.folders[key] = t.Hash
+		found = t.Hash
 		o.derived.folderTrees[t.Hash] = t
 	}
+	o.derived.folders[key] = found
 	return t, nil
 }
 

@@ -65,14 +65,8 @@ func merged(into, from map[string]string) map[string]string {
 // has none or does not parse (the render reports that).
 func gatesOf(files cad.Package) []porchv1alpha1.ReadinessGate {
 	kf, err := kptfile.Read(files[cad.KptfileName])
-	if err != nil || kf.Info == nil {
+	if err != nil {
 		return nil
 	}
-	var gates []porchv1alpha1.ReadinessGate
-	for _, g := range kf.Info.ReadinessGates {
-		if g.ConditionType != "" {
-			gates = append(gates, porchv1alpha1.ReadinessGate{ConditionType: g.ConditionType})
-		}
-	}
-	return gates
+	return kptfile.ReadinessGates(kf)
 }

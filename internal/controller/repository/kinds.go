@@ -61,7 +61,7 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 			// A draft's package conditions are its users' (controllers
 			// meeting its readiness gates write them): git's count only
 			// for a revision that has none yet, and once it is published.
-			if !isDraftOrProposed(want) || s.PackageConditions == nil {
+			if want.Spec.Lifecycle.IsPublished() || s.PackageConditions == nil {
 				s.PackageConditions = want.Status.PackageConditions
 			}
 			s.Deployment, s.PublishedAt = want.Status.Deployment, want.Status.PublishedAt
@@ -165,8 +165,4 @@ func copyMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-func isDraftOrProposed(pr *porchv1alpha1.PackageRevision) bool {
-	return pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDraft || pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleProposed
 }
