@@ -19,17 +19,7 @@ func parseKptfile(data []byte) (kptfileInfo, error) {
 	if err := yaml.Unmarshal(data, &kf); err != nil {
 		return kptfileInfo{}, fmt.Errorf("the Kptfile does not parse: %v", err)
 	}
-	info := kptfileInfo{lock: gitLock(kf.UpstreamLock), gates: kptfile.ReadinessGates(&kf)}
-	if kf.Status != nil {
-		for _, c := range kf.Status.Conditions {
-			if c.Type == "" || (c.Status != kptfilev1.ConditionTrue && c.Status != kptfilev1.ConditionFalse && c.Status != kptfilev1.ConditionUnknown) {
-				continue // not a condition the API can hold; the file itself still has it
-			}
-			info.conditions = append(info.conditions, porchv1alpha1.PackageCondition{
-				Type: c.Type, Status: string(c.Status), Reason: c.Reason, Message: c.Message})
-		}
-	}
-	return info, nil
+	return kptfileInfo{lock: gitLock(kf.UpstreamLock), gates: kptfile.ReadinessGates(&kf), conditions: kptfile.PackageConditions(&kf)}, nil
 }
 
 func gitLock(lock *kptfilev1.UpstreamLock) *porchv1alpha1.Locator {

@@ -121,7 +121,7 @@ func (r *Reconciler) steps(ctx context.Context, s *scope) error {
 	if err := r.edit(ctx, s); err != nil {
 		return err
 	}
-	if err := r.recordSpecInKptfile(ctx, s); err != nil {
+	if err := r.recordInKptfile(ctx, s); err != nil {
 		return err
 	}
 	return r.changeLifecycle(ctx, s)

@@ -2,6 +2,7 @@ package packagerevision
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
@@ -40,10 +41,7 @@ func withMetadata(files cad.Package, spec porchv1alpha1.PackageRevisionSpec) (ca
 	if err != nil {
 		return nil, fmt.Errorf("Kptfile: %w", err)
 	}
-	out := make(cad.Package, len(files))
-	for k, v := range files {
-		out[k] = v
-	}
+	out := maps.Clone(files)
 	out[cad.KptfileName] = updated
 	return out, nil
 }
@@ -69,4 +67,25 @@ func gatesOf(files cad.Package) []porchv1alpha1.ReadinessGate {
 		return nil
 	}
 	return kptfile.ReadinessGates(kf)
+}
+
+// withPackageConditions writes the revision's package conditions into the
+// status of the package's Kptfile. No conditions leave the Kptfile as it
+// is, as upstream does; so does a Kptfile that does not parse, which the
+// render reports.
+func withPackageConditions(files cad.Package, conditions []porchv1alpha1.PackageCondition) cad.Package {
+	content, ok := files[cad.KptfileName]
+	if len(conditions) == 0 || !ok {
+		return files
+	}
+	if kf, err := kptfile.Read(content); err != nil || kptfile.HasPackageConditions(kf, conditions) {
+		return files
+	}
+	updated, err := kptfile.Update(content, func(kf *kptfilev1.KptFile) { kptfile.SetPackageConditions(kf, conditions) })
+	if err != nil {
+		return files
+	}
+	out := maps.Clone(files)
+	out[cad.KptfileName] = updated
+	return out
 }
