@@ -107,7 +107,7 @@ run-cluster: build ## Run the manager against the cluster of the current kubecon
 ##@ Dependencies
 
 .PHONY: envtest
-envtest: ## Build the envtest control plane (kube-apiserver, etcd) from source, once.
+envtest: ## Build the envtest control plane (kube-apiserver, etcd) and kubectl from source, once.
 	@$(ENVTEST_ASSETS)
 
 .PHONY: controller-gen

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the envtest control plane (kube-apiserver and etcd) from the Go module
-# proxy, because prebuilt binaries cannot be downloaded here. The binaries are
-# cached in a versioned folder under bin/; a second run only prints the path.
+# Builds the envtest control plane (kube-apiserver and etcd), and the kubectl
+# of the same version that the end-to-end tests drive it with, from the Go
+# module proxy, because prebuilt binaries cannot be downloaded here. The
+# binaries are cached in a versioned folder under bin/; a second run only
+# prints the path.
 #
 # Usage: hack/setup-envtest.sh [DEST_ROOT]
 # Prints the folder to use as KUBEBUILDER_ASSETS on its last line of stdout.
@@ -14,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dest_root="${1:-${root}/bin/k8s}"
 dest="${dest_root}/${K8S_VERSION}-etcd${ETCD_VERSION}-$(go env GOOS)-$(go env GOARCH)"
 
-if [[ -x "${dest}/kube-apiserver" && -x "${dest}/etcd" ]]; then
+if [[ -x "${dest}/kube-apiserver" && -x "${dest}/etcd" && -x "${dest}/kubectl" ]]; then
   echo "${dest}"
   exit 0
 fi
@@ -37,11 +39,10 @@ build_etcd() {
   mv "${work}/etcd.bin" "${dest}/etcd"
 }
 
-build_kube_apiserver() {
-  [[ -x "${dest}/kube-apiserver" ]] && return 0
-  log "building kube-apiserver v${K8S_VERSION} (about 6 minutes on 2 cores)"
-  mkdir -p "${work}/apiserver" && cd "${work}/apiserver"
-  go mod init envtest.local/apiserver >/dev/null 2>&1
+# kubernetes_module makes a module in the current folder that can build
+# kubernetes' commands at K8S_VERSION.
+kubernetes_module() {
+  go mod init envtest.local/kubernetes >/dev/null 2>&1
   # kubernetes' own go.mod points every staging module at ./staging; a
   # wrapper module must point them at the published v0.X.Y modules instead.
   local gomod staging_version
@@ -53,7 +54,20 @@ build_kube_apiserver() {
     sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\) => \./staging/.*#\t\1 => \1 '"${staging_version}"'#p' "${gomod}"
     echo ")"
   } >>go.mod
-  go get "k8s.io/kubernetes/cmd/kube-apiserver@v${K8S_VERSION}" >&2
+}
+
+# build_kubernetes builds the named commands of kubernetes (under cmd/) that
+# are not there yet, with the version they report set as a release's.
+build_kubernetes() {
+  local missing=()
+  for c in "$@"; do [[ -x "${dest}/${c}" ]] || missing+=("${c}"); done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  log "building ${missing[*]} v${K8S_VERSION} (about 6 minutes on 2 cores)"
+  mkdir -p "${work}/kubernetes" && cd "${work}/kubernetes"
+  kubernetes_module
+  local pkgs=()
+  for c in "${missing[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/${c}"); done
+  go get "${pkgs[@]/%/@v${K8S_VERSION}}" >&2
   local pkg=k8s.io/component-base/version cgo=k8s.io/client-go/pkg/version
   local minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
   local ldflags=""
@@ -61,11 +75,12 @@ build_kube_apiserver() {
     ldflags+=" -X ${p}.gitVersion=v${K8S_VERSION} -X ${p}.gitMajor=1 -X ${p}.gitMinor=${minor}"
     ldflags+=" -X ${p}.gitTreeState=clean -X ${p}.buildDate=1970-01-01T00:00:00Z"
   done
-  go build -trimpath -ldflags "${ldflags}" -o "${work}/kube-apiserver.bin" k8s.io/kubernetes/cmd/kube-apiserver
-  mv "${work}/kube-apiserver.bin" "${dest}/kube-apiserver"
+  mkdir -p "${work}/out"
+  go build -trimpath -ldflags "${ldflags}" -o "${work}/out/" "${pkgs[@]}"
+  for c in "${missing[@]}"; do mv "${work}/out/${c}" "${dest}/${c}"; done
 }
 
 build_etcd
-build_kube_apiserver
+build_kubernetes kube-apiserver kubectl
 log "control plane ready in ${dest}"
 echo "${dest}"

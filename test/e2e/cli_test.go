@@ -97,7 +97,7 @@ func runCase(t *testing.T, file, bin, kubeconfig string, vars *strings.Replacer)
 		}
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = work
-		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PATH="+bin+string(filepath.ListSeparator)+os.Getenv("PATH"))
+		cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig, "PATH="+toolPath(bin))
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		err := cmd.Run()
@@ -137,4 +137,12 @@ func kubeconfigIn(t *testing.T, kubeconfig, namespace string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// toolPath is the PATH the cases' commands run with: the commands built for
+// the test first, then the kubectl built with the control plane (of the
+// apiserver's version, and there on a machine that has none), then the
+// machine's.
+func toolPath(bin string) string {
+	return strings.Join([]string{bin, os.Getenv(controlplane.AssetsEnv), os.Getenv("PATH")}, string(filepath.ListSeparator))
 }

@@ -4,18 +4,34 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/porch-dev/porch/internal/controlplane"
 )
 
-// readmeMarker precedes, in README.md, the shell block TestReadmeWalkthrough runs.
-const readmeMarker = "<!-- tested: walkthrough-porchctl -->"
+// testedBlock marks, in README.md, a shell block TestReadmeWalkthrough runs.
+var testedBlock = regexp.MustCompile("(?s)<!-- tested: ([a-z-]+) -->\n```sh\n(.*?)```")
 
-// TestReadmeWalkthrough runs the README's porchctl walkthrough, line for
-// line, as a user would in a checkout: the local mode's folder .porch and
-// the CLI in bin/, so that the README cannot drift from the product.
+// walkthroughOutput is what each tested block of the README must print, by
+// the name of its marker: the test fails on a block it does not know, so
+// that a new one says what it shows.
+var walkthroughOutput = map[string][]string{
+	"crds":            {"packagerevisions.porch.kpt.dev", "repositories.config.porch.kpt.dev", "packagevariantsets.config.porch.kpt.dev"},
+	"blueprints":      {"blueprints.app.v1", "blueprints.basens.v1", "blueprints.gated.v1"},
+	"register":        {"repository.config.porch.kpt.dev/demo created", "repository.config.porch.kpt.dev/demo condition met"},
+	"ready-condition": {`"status":"True","type":"Ready"`},
+	"sync":            {"repository.config.porch.kpt.dev/demo condition met", "demo.basens.v1", "name: basens"},
+	"porchctl": {"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
+		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"},
+	"kubectl-authoring": {"packagerevision.porch.kpt.dev/demo.app.v1 created", "packagerevision.porch.kpt.dev/demo.app.v1 condition met", "kind: Kptfile"},
+}
+
+// TestReadmeWalkthrough runs the README's walkthroughs, block by block in
+// the order they come, as a user would in a checkout with the local mode
+// running: its folder .porch, the CLI in bin/, KUBECONFIG exported. So the
+// README cannot drift from the product.
 func TestReadmeWalkthrough(t *testing.T) {
 	if os.Getenv(controlplane.AssetsEnv) == "" {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
@@ -24,7 +40,10 @@ func TestReadmeWalkthrough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	script := taggedBlock(t, string(readme), readmeMarker)
+	blocks := testedBlock.FindAllStringSubmatch(string(readme), -1)
+	if len(blocks) < len(walkthroughOutput) {
+		t.Fatalf("README.md has %d tested blocks, want one for each of %d walkthrough steps", len(blocks), len(walkthroughOutput))
+	}
 	work := t.TempDir()
 	if out, err := exec.Command("go", "build", "-o", filepath.Join(work, "bin", "porchctl"), "github.com/porch-dev/porch/cmd/porchctl").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -32,38 +51,30 @@ func TestReadmeWalkthrough(t *testing.T) {
 	m := startLocal(t, buildManager(t), filepath.Join(work, ".porch"))
 	defer m.interrupt(t)
 
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-	cmd.Dir = work
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the README walkthrough failed: %v\n%s\n%s", err, out, m.log())
-	}
-	for _, want := range []string{"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
-		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("the walkthrough's output lacks %q:\n%s", want, out)
+	env := append(os.Environ(), "PATH="+toolPath(filepath.Join(work, "bin")), "KUBECONFIG="+filepath.Join(work, ".porch", "kubeconfig"),
+		// The user's git knows who they are.
+		"GIT_AUTHOR_NAME=Walkthrough", "GIT_AUTHOR_EMAIL=walkthrough@example.com",
+		"GIT_COMMITTER_NAME=Walkthrough", "GIT_COMMITTER_EMAIL=walkthrough@example.com")
+	for _, block := range blocks {
+		name, script := block[1], block[2]
+		want, known := walkthroughOutput[name]
+		if !known {
+			t.Fatalf("README block %q: the test does not know what it shows; add it to walkthroughOutput", name)
+		}
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+		cmd.Dir, cmd.Env = work, env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("README block %q failed: %v\n%s\n%s", name, err, out, m.log())
+		}
+		for _, w := range want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("README block %q: the output lacks %q:\n%s", name, w, out)
+			}
 		}
 	}
 	deployment, err := os.ReadFile(filepath.Join(work, "my-app", "deployment.yaml"))
 	if err != nil || !strings.Contains(string(deployment), "replicas: 3") {
 		t.Errorf("the pulled and edited deployment: %v\n%s", err, deployment)
 	}
-}
-
-// taggedBlock is the fenced code block that follows marker in text.
-func taggedBlock(t *testing.T, text, marker string) string {
-	t.Helper()
-	_, after, found := strings.Cut(text, marker)
-	if !found {
-		t.Fatalf("README.md has no %s", marker)
-	}
-	_, block, found := strings.Cut(after, "```sh\n")
-	if !found {
-		t.Fatalf("no ```sh block after %s", marker)
-	}
-	block, _, found = strings.Cut(block, "```")
-	if !found {
-		t.Fatalf("the block after %s is not closed", marker)
-	}
-	return block
 }
