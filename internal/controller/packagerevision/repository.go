@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"path/filepath"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -59,7 +57,7 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 		return r.gitError(err)
 	}
 	s.ep = git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
-	mirror, err := r.Mirrors.Open(r.mirrorDir(repo), s.ep)
+	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, repo), s.ep)
 	if err != nil {
 		return err
 	}
@@ -83,14 +81,9 @@ func (r *Reconciler) readState(s *scope) (err error) {
 	return err
 }
 
-// mirrorDir is the local mirror of a repository: the sync's.
-func (r *Reconciler) mirrorDir(repo *configv1alpha1.Repository) string {
-	return filepath.Join(r.Options.CacheDir, "git", string(repo.UID))
-}
-
 // waiting is a Waiting error for something outside the revision's spec.
 func (r *Reconciler) waiting(msg string) error {
-	return &reconcile.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: jitter(r.Options.RetryInterval)}
+	return &reconcile.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
 }
 
 // writeFailed sorts a failed write. A lost race fetches the mirror, so
@@ -120,12 +113,4 @@ func (r *Reconciler) gitError(err error) error {
 	default:
 		return err
 	}
-}
-
-// jitter spreads retries of many revisions over ±10% of d.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return d
-	}
-	return d + time.Duration((rand.Float64()*0.2-0.1)*float64(d))
 }

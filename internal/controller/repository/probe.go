@@ -113,7 +113,7 @@ func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
 func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (repository.Credentials, error) {
 	creds, err := repository.ReadCredentials(ctx, r.APIReader, namespace, name, field)
 	if errors.Is(err, repository.ErrSecret) {
-		return creds, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: jitter(r.Options.RetryInterval), Message: err.Error()}
+		return creds, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval), Message: err.Error()}
 	}
 	return creds, err
 }
@@ -136,7 +136,7 @@ func (r *Reconciler) wrap(err error) error {
 	case errors.Is(err, repository.ErrInvalidAddress):
 		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec, Message: err.Error()}
 	}
-	return &reconcile.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: jitter(r.Options.RetryInterval)}
+	return &reconcile.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
 }
 
 func author(repo *configv1alpha1.Repository) git.Signature {

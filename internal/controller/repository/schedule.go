@@ -2,7 +2,6 @@ package repository
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -49,7 +48,7 @@ func planSync(repo *configv1alpha1.Repository, now time.Time, period time.Durati
 		}
 		plan.next = schedule.Next(now)
 	default:
-		plan.next = now.Add(jitter(period))
+		plan.next = now.Add(reconcile.Jitter(period))
 	}
 	if spec != nil && spec.RunOnceAt != nil && !spec.RunOnceAt.Equal(repo.Status.ObservedRunOnceAt) {
 		if spec.RunOnceAt.After(now) {
@@ -59,12 +58,4 @@ func planSync(repo *configv1alpha1.Repository, now time.Time, period time.Durati
 		}
 	}
 	return plan, nil
-}
-
-// jitter spreads syncs of many repositories over ±10% of the interval.
-func jitter(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	return d - d/10 + time.Duration(rand.Int64N(int64(d/5)+1))
 }

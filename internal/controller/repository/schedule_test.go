@@ -71,11 +71,11 @@ func TestPlanSyncRefusesABadSchedule(t *testing.T) {
 
 func TestJitterStaysWithinTenPercent(t *testing.T) {
 	for range 1000 {
-		if d := jitter(time.Minute); d < 54*time.Second || d > 66*time.Second {
-			t.Fatalf("jitter(1m) = %v, outside ±10%%", d)
+		if d := reconcile.Jitter(time.Minute); d < 54*time.Second || d > 66*time.Second {
+			t.Fatalf("reconcile.Jitter(1m) = %v, outside ±10%%", d)
 		}
 	}
-	if jitter(0) != 0 {
-		t.Fatal("jitter(0) must be 0")
+	if reconcile.Jitter(0) != 0 {
+		t.Fatal("reconcile.Jitter(0) must be 0")
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"path/filepath"
 	"sort"
 	"time"
 
@@ -69,7 +68,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	mirror, err := r.Mirrors.Open(r.mirrorDir(s.repo), s.endpoint)
+	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, s.repo), s.endpoint)
 	if err != nil {
 		return fmt.Errorf("opening the local mirror: %w", err)
 	}
@@ -103,7 +102,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
-		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: jitter(r.Options.RetryInterval),
+		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
 	}
 	s.revisionCount, s.branchHash = len(want.revisions), found.BranchCommit
@@ -182,15 +181,10 @@ func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredOb
 	return a.wait()
 }
 
-// mirrorDir is the local bare mirror of a repository, one per Repository object.
-func (r *Reconciler) mirrorDir(repo *configv1alpha1.Repository) string {
-	return filepath.Join(r.Options.CacheDir, "git", string(repo.UID))
-}
-
 // removeMirror deletes the local mirror of a repository that is going away,
 // or that is damaged, once no other controller is using it.
 func (r *Reconciler) removeMirror(repo *configv1alpha1.Repository) error {
-	return r.Mirrors.Remove(r.mirrorDir(repo))
+	return r.Mirrors.Remove(reconcile.MirrorDir(r.Options.CacheDir, repo))
 }
 
 func pointers[T any](items []T) []*T {
