@@ -35,6 +35,6 @@ func newRootCommand() *cobra.Command {
 	root.AddCommand(fn)
 	f := porchctl.NewFactory()
 	f.Flags.AddFlags(root.PersistentFlags())
-	root.AddCommand(repo.NewCommand(f), rpkg.NewCommand(f))
+	root.AddCommand(repo.NewCommand(f), rpkg.NewCommand(f), newVersionCommand())
 	return root
 }

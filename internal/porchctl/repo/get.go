@@ -17,10 +17,9 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 	var allNamespaces bool
 	var printing *porchctl.Printing
 	c := &cobra.Command{
-		Use:     "get [REPOSITORY]",
+		Use:     "get [REPOSITORY...]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List registered repositories",
-		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -28,13 +27,17 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 			}
 			list := &configv1alpha1.RepositoryList{}
 			var obj runtime.Object = list
-			if len(args) == 1 {
-				repo := &configv1alpha1.Repository{}
-				if err := s.Client.Get(s.Ctx, s.Key(args[0]), repo); err != nil {
-					return err
+			if len(args) > 0 {
+				for _, name := range args {
+					repo := &configv1alpha1.Repository{}
+					if err := s.Client.Get(s.Ctx, s.Key(name), repo); err != nil {
+						return err
+					}
+					list.Items = append(list.Items, *repo)
 				}
-				list.Items = []configv1alpha1.Repository{*repo}
-				obj = repo
+				if len(args) == 1 {
+					obj = &list.Items[0] // as kubectl prints one object asked for by name
+				}
 			} else {
 				var opts []client.ListOption
 				if !allNamespaces {

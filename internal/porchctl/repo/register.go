@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -17,6 +18,7 @@ import (
 type registration struct {
 	name, description, branch, directory string
 	createBranch, deployment             bool
+	workloadIdentity                     bool
 	username, password                   string
 	schedule                             string
 }
@@ -27,11 +29,18 @@ func newRegisterCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "reg REPOSITORY",
 		Aliases: []string{"register"},
 		Short:   "Register a package repository",
-		Args:    cobra.ExactArgs(1),
+		Args:    porchctl.Required(1, 1, "repository is required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if r.workloadIdentity {
+				if r.username != "" || r.password != "" {
+					return errors.New("both username/password and workload identity specified")
+				}
+				return errors.New("--repo-workload-identity: workload identity is not supported here; " +
+					"give --repo-basic-username and --repo-basic-password, or name a Secret in the Repository's spec")
+			}
 			if r.schedule != "" {
 				if _, err := cron.ParseStandard(r.schedule); err != nil {
-					return fmt.Errorf("--sync-schedule: %q is not a cron schedule: %v", r.schedule, err)
+					return fmt.Errorf("invalid sync-schedule cron expression: %w", err)
 				}
 			}
 			s, err := o.Connect(cmd)
@@ -57,10 +66,11 @@ func newRegisterCommand(o *porchctl.Options) *cobra.Command {
 			if err := s.Client.Create(s.Ctx, repo); err != nil {
 				return fmt.Errorf("%s", porchctl.Reason(err))
 			}
+			// Upstream prints nothing on success; a registration that is
+			// not Ready stays registered, and the error says so.
 			if _, err := porchctl.Repository(s.Ctx, s.Client, s.Key(repo.Name), s.Timeout); err != nil {
-				return err
+				return fmt.Errorf("registered, but %w", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s registered\n", repo.Name)
 			return nil
 		},
 	}
@@ -68,11 +78,17 @@ func newRegisterCommand(o *porchctl.Options) *cobra.Command {
 	c.Flags().StringVar(&r.branch, "branch", "main", "Branch in the repository where finalized packages are committed.")
 	c.Flags().BoolVar(&r.createBranch, "create-branch", false, "Create the package branch if it doesn't already exist.")
 	c.Flags().StringVar(&r.name, "name", "", "Name of the package repository. If unspecified, will use the name portion (last segment) of the repository URL.")
-	c.Flags().StringVar(&r.description, "description", "", "Brief description of the package repository.")
+	c.Flags().StringVarP(&r.description, "description", "d", "", "Brief description of the package repository.")
 	c.Flags().BoolVar(&r.deployment, "deployment", false, "Repository is a deployment repository; packages in a deployment repository are considered deployment-ready.")
 	c.Flags().StringVar(&r.username, "repo-basic-username", "", "Username for repository authentication using basic auth.")
 	c.Flags().StringVar(&r.password, "repo-basic-password", "", "Password for repository authentication using basic auth.")
+	c.Flags().BoolVar(&r.workloadIdentity, "repo-workload-identity", false, "Use workload identity for authentication with the repo (not supported here).")
 	c.Flags().StringVar(&r.schedule, "sync-schedule", "", "Cron expression of when the repository is synced, e.g. '*/10 * * * *'.")
+	porchctl.FlagAliases(c, map[string]string{
+		"user": "repo-basic-username", "username": "repo-basic-username",
+		"pw": "repo-basic-password", "pass": "repo-basic-password", "password": "repo-basic-password",
+		"deploy": "deployment", "desc": "description", "dir": "directory", "folder": "directory",
+	})
 	return c
 }
 

@@ -22,8 +22,8 @@ func newSyncCommand(o *porchctl.Options) *cobra.Command {
 		Aliases: []string{"reconcile"},
 		Short:   "Sync repositories now, or once at a given time",
 		RunE: func(cmd *cobra.Command, names []string) error {
-			if all == (len(names) > 0) {
-				return errors.New("name the repositories to sync, or give --all")
+			if !all && len(names) == 0 {
+				return errors.New("repository name(s) required unless --all is set")
 			}
 			at, err := runOnceAt(runOnce, time.Now())
 			if err != nil {
@@ -33,7 +33,8 @@ func newSyncCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if all {
+			if all { // names given too are left out, as upstream leaves them
+				names = nil
 				list := &configv1alpha1.RepositoryList{}
 				if err := s.Client.List(s.Ctx, list, client.InNamespace(s.Namespace)); err != nil {
 					return err
@@ -41,11 +42,14 @@ func newSyncCommand(o *porchctl.Options) *cobra.Command {
 				for _, repo := range list.Items {
 					names = append(names, repo.Name)
 				}
+				if len(names) == 0 {
+					return fmt.Errorf("no repositories found in namespace %q", s.Namespace)
+				}
+			}
+			if at.After(time.Now()) {
+				return scheduleSyncs(s, cmd, names, at)
 			}
 			done := "synced"
-			if at.After(time.Now()) {
-				done = "sync scheduled for " + at.UTC().Format(time.RFC3339)
-			}
 			return porchctl.Each(cmd.OutOrStdout(), cmd.ErrOrStderr(), names, done, func(name string) error {
 				return syncAt(s, name, at)
 			})
@@ -66,9 +70,24 @@ func runOnceAt(flag string, now time.Time) (time.Time, error) {
 	}
 	at, err := time.Parse(time.RFC3339, flag)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("--run-once: %q is neither a duration (10m) nor an RFC3339 time (2026-01-02T15:04:05Z)", flag)
+		return time.Time{}, fmt.Errorf("invalid --run-once value: %q is neither a duration (10m) nor an RFC3339 time (2026-01-02T15:04:05Z)", flag)
 	}
 	return at, nil
+}
+
+// scheduleSyncs asks each repository for a sync at a later time, and says
+// so as upstream does.
+func scheduleSyncs(s *porchctl.Session, cmd *cobra.Command, names []string, at time.Time) error {
+	var reasons []string
+	for _, name := range names {
+		if err := syncAt(s, name, at); err != nil {
+			reasons = append(reasons, porchctl.Reason(err))
+			fmt.Fprintf(cmd.ErrOrStderr(), "%s failed (%s)\n", name, porchctl.Reason(err))
+			continue
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "Scheduled one-time sync for %q at %s\n", name, at.UTC().Format(time.RFC3339))
+	}
+	return porchctl.Failures(reasons)
 }
 
 // syncAt sets the repository's spec.sync.runOnceAt, and waits for a sync

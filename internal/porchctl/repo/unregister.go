@@ -18,7 +18,7 @@ func newUnregisterCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "unreg REPOSITORY",
 		Aliases: []string{"unregister"},
 		Short:   "Unregister a repository",
-		Args:    cobra.ExactArgs(1),
+		Args:    porchctl.Required(1, 1, "REPOSITORY is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -41,8 +41,7 @@ func newUnregisterCommand(o *porchctl.Options) *cobra.Command {
 					return fmt.Errorf("failed to delete Secret %s: %w", secret, err)
 				}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s unregistered\n", repo.Name)
-			return nil
+			return nil // upstream prints nothing on success
 		},
 	}
 	c.Flags().BoolVar(&keepSecret, "keep-auth-secret", false, "Keep the auth secret associated with the repository registration, if any")

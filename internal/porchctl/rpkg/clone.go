@@ -41,7 +41,7 @@ func newCloneCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := packageIsNew(s, f.repository, args[1]); err != nil {
+			if err := packageIsNew(s, "clone", f.repository, args[1]); err != nil {
 				return err
 			}
 			return create(s, cmd, newRevision(s.Namespace, f.repository, args[1], f.workspace, task))
@@ -110,16 +110,16 @@ func splitGitAddress(address string) (repo, dir, ref string, ok bool) {
 	return repo, dir, strings.TrimSuffix(ref, "/"), true
 }
 
-// packageIsNew refuses a clone into a package the repository has, as
-// upstream does before asking the API.
-func packageIsNew(s *porchctl.Session, repository, pkg string) error {
+// packageIsNew refuses a command (init or clone) that would start a
+// package the repository has, as upstream does before asking the API.
+func packageIsNew(s *porchctl.Session, command, repository, pkg string) error {
 	list := &porchv1alpha1.PackageRevisionList{}
 	if err := s.Client.List(s.Ctx, list, client.InNamespace(s.Namespace)); err != nil {
 		return err
 	}
 	for _, pr := range list.Items {
 		if pr.Spec.RepositoryName == repository && pr.Spec.PackageName == pkg {
-			return fmt.Errorf("`clone` cannot create a new revision for package %q that already exists in repo %q; make subsequent revisions using `copy`", pkg, repository)
+			return fmt.Errorf("`%s` cannot create a new revision for package %q that already exists in repo %q; make subsequent revisions using `copy`", command, pkg, repository)
 		}
 	}
 	return nil
@@ -130,7 +130,8 @@ func mergeStrategy(s string) (porchv1alpha1.PackageMergeStrategy, error) {
 	case porchv1alpha1.ResourceMerge, porchv1alpha1.FastForward, porchv1alpha1.ForceDeleteReplace, porchv1alpha1.CopyMerge:
 		return strategy, nil
 	}
-	return "", fmt.Errorf("invalid strategy: %q", s)
+	return "", fmt.Errorf("invalid strategy %q; must be one of: [%s %s %s %s]", s,
+		porchv1alpha1.ResourceMerge, porchv1alpha1.FastForward, porchv1alpha1.ForceDeleteReplace, porchv1alpha1.CopyMerge)
 }
 
 func or(value, fallback string) string {

@@ -15,7 +15,8 @@ func newCopyCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "copy SOURCE_PACKAGE_REVISION",
 		Aliases: []string{"edit"},
 		Short:   "Create a new package revision from an existing one",
-		Args:    cobra.ExactArgs(1),
+		Args: porchctl.OnlyOne("SOURCE_PACKAGE is a required positional argument",
+			"too many arguments; SOURCE_PACKAGE is the only accepted positional arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if workspace == "" {
 				return fmt.Errorf("--workspace is required to specify workspace name")

@@ -12,7 +12,7 @@ func newDeleteCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "del PACKAGE_REVISION...",
 		Aliases: []string{"delete"},
 		Short:   "Delete a package revision",
-		Args:    cobra.MinimumNArgs(1),
+		Args:    porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

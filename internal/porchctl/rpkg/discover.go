@@ -19,7 +19,7 @@ import (
 // (upstream), or per upstream revision (downstream).
 func discoverUpgrades(cmd *cobra.Command, mode string, revisions revisionSet, names []string) error {
 	if mode != "upstream" && mode != "downstream" {
-		return fmt.Errorf("invalid argument %q for --discover", mode)
+		return fmt.Errorf("argument for 'discover' must be one of 'upstream' or 'downstream'")
 	}
 	var reasons []string
 	for _, name := range names {

@@ -3,7 +3,6 @@ package rpkg
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,6 +17,7 @@ import (
 // getFilters narrow a listing down, as upstream's flags do.
 type getFilters struct {
 	pkg, workspace string
+	repository     string
 	revision       int64
 	selector       string
 	allNamespaces  bool
@@ -32,8 +32,15 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 		Aliases: []string{"list"},
 		Short:   "List package revisions in registered repositories",
 		RunE: func(cmd *cobra.Command, names []string) error {
-			if f.showKptfile && len(names) != 1 {
-				return fmt.Errorf("--show-kptfile requires exactly one package revision name")
+			if f.showKptfile {
+				switch {
+				case len(names) != 1:
+					return fmt.Errorf("--show-kptfile requires exactly one package revision name as an argument")
+				case f.pkg != "" || f.workspace != "" || cmd.Flags().Changed("revision"):
+					return fmt.Errorf("--show-kptfile cannot be combined with --name, --revision, or --workspace")
+				case f.allNamespaces:
+					return fmt.Errorf("--show-kptfile cannot be combined with --all-namespaces")
+				}
 			}
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -53,13 +60,15 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 			return printing.Print(cmd.OutOrStdout(), obj, f.allNamespaces, func(bool) porchctl.Table { return revisionTable(list) })
 		},
 	}
-	c.Flags().StringVar(&f.pkg, "name", "", "Name of the packages to get. Any package whose name contains this value will be included in the results.")
+	c.Flags().StringVar(&f.pkg, "name", "", "Name of the packages to get. Any package whose name is this value will be included in the results.")
 	c.Flags().Int64Var(&f.revision, "revision", 0, "Revision of the packages to get. Any package whose revision matches this value will be included in the results.")
-	c.Flags().StringVar(&f.workspace, "workspace", "", "WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.")
+	c.Flags().StringVarP(&f.workspace, "workspace", "w", "", "WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.")
+	c.Flags().StringVarP(&f.repository, "repository", "r", "", "Repository of the packages to get. Any package in this repository will be included in the results.")
 	c.Flags().StringVarP(&f.selector, "selector", "l", "", "Selector (label query) to filter on, e.g. -l kpt.dev/latest-revision=true.")
 	c.Flags().BoolVarP(&f.allNamespaces, "all-namespaces", "A", false, "List the package revisions of every namespace.")
 	c.Flags().BoolVar(&f.showKptfile, "show-kptfile", false, "Display the root Kptfile of the specified package revision. Requires a single package revision name as an argument.")
 	printing = porchctl.AddPrintFlags(c)
+	porchctl.FlagAliases(c, map[string]string{"repo": "repository", "rev": "revision", "ws": "workspace"})
 	return c
 }
 
@@ -89,7 +98,8 @@ func listRevisions(s *porchctl.Session, f *getFilters, names []string, byRevisio
 	for _, pr := range all.Items {
 		switch {
 		case len(names) > 0 && !wanted[pr.Name]:
-		case f.pkg != "" && !strings.Contains(pr.Spec.PackageName, f.pkg):
+		case f.pkg != "" && pr.Spec.PackageName != f.pkg:
+		case f.repository != "" && pr.Spec.RepositoryName != f.repository:
 		case f.workspace != "" && pr.Spec.WorkspaceName != f.workspace:
 		case byRevision && int64(pr.Spec.Revision) != f.revision:
 		default:
@@ -112,7 +122,7 @@ func showKptfile(s *porchctl.Session, cmd *cobra.Command, name string) error {
 	}
 	kptfile, ok := prr.Status.Resources["Kptfile"]
 	if !ok {
-		return fmt.Errorf("package revision %s has no Kptfile", name)
+		return fmt.Errorf("package revision %q does not contain a root Kptfile", name)
 	}
 	_, err := fmt.Fprint(cmd.OutOrStdout(), kptfile)
 	return err

@@ -17,7 +17,7 @@ func newInitCommand(o *porchctl.Options) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "init PACKAGE",
 		Short: "Initialize a new package revision in a repository",
-		Args:  cobra.ExactArgs(1),
+		Args:  porchctl.Required(1, 1, "PACKAGE_NAME is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if repository == "" {
 				return fmt.Errorf("--repository is required to specify target repository")
@@ -27,6 +27,9 @@ func newInitCommand(o *porchctl.Options) *cobra.Command {
 			}
 			s, err := o.Connect(cmd)
 			if err != nil {
+				return err
+			}
+			if err := packageIsNew(s, "init", repository, args[0]); err != nil {
 				return err
 			}
 			pr := newRevision(s.Namespace, repository, args[0], workspace, porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeInit,

@@ -10,33 +10,56 @@ import (
 	"github.com/porch-dev/porch/internal/porchctl"
 )
 
+// The lifecycle commands follow upstream porchctl: readiness gates are
+// checked first, and a revision already where the command would take it is
+// no failure ("is already proposed" on stderr, or plain success for an
+// approval).
+
 func newProposeCommand(o *porchctl.Options) *cobra.Command {
 	return newMoveCommand(o, "propose", nil, "Propose that a package revision be published", "proposed",
 		porchv1alpha1.PackageRevisionLifecycleProposed, func(_ string, pr *porchv1alpha1.PackageRevision) error {
-			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft {
+			if err := readinessMet(pr); err != nil {
+				return err
+			}
+			switch pr.Spec.Lifecycle {
+			case porchv1alpha1.PackageRevisionLifecycleDraft:
+				return nil
+			case porchv1alpha1.PackageRevisionLifecycleProposed:
+				return porchctl.AlreadyDone{Note: "is already proposed"}
+			default:
 				return fmt.Errorf("cannot propose %s package", pr.Spec.Lifecycle)
 			}
-			return readinessMet(pr)
 		})
 }
 
 func newApproveCommand(o *porchctl.Options) *cobra.Command {
 	return newMoveCommand(o, "approve", nil, "Approve a proposal to publish a package revision", "approved",
 		porchv1alpha1.PackageRevisionLifecyclePublished, func(_ string, pr *porchv1alpha1.PackageRevision) error {
-			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleProposed {
+			if err := readinessMet(pr); err != nil {
+				return err
+			}
+			switch pr.Spec.Lifecycle {
+			case porchv1alpha1.PackageRevisionLifecycleProposed:
+				return nil
+			case porchv1alpha1.PackageRevisionLifecyclePublished:
+				return porchctl.AlreadyDone{}
+			default:
 				return fmt.Errorf("cannot change approval from %s to %s", pr.Spec.Lifecycle, porchv1alpha1.PackageRevisionLifecyclePublished)
 			}
-			return readinessMet(pr)
 		})
 }
 
 func newProposeDeleteCommand(o *porchctl.Options) *cobra.Command {
 	return newMoveCommand(o, "propose-delete", []string{"propose-del"}, "Propose that a published package revision be deleted", "proposed for deletion",
 		porchv1alpha1.PackageRevisionLifecycleDeletionProposed, func(name string, pr *porchv1alpha1.PackageRevision) error {
-			if pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecyclePublished {
+			switch pr.Spec.Lifecycle {
+			case porchv1alpha1.PackageRevisionLifecyclePublished:
+				return nil
+			case porchv1alpha1.PackageRevisionLifecycleDeletionProposed:
+				return porchctl.AlreadyDone{Note: "is already proposed for deletion"}
+			default:
 				return fmt.Errorf("can only propose published packages for deletion; package %s is not published", name)
 			}
-			return nil
 		})
 }
 
@@ -48,7 +71,7 @@ func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, d
 		Use:     verb + " PACKAGE_REVISION...",
 		Aliases: aliases,
 		Short:   short,
-		Args:    cobra.MinimumNArgs(1),
+		Args:    porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -65,7 +88,7 @@ func newRejectCommand(o *porchctl.Options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reject PACKAGE_REVISION...",
 		Short: "Reject a proposal to publish or delete a package revision",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  porchctl.Required(1, -1, "PACKAGE_REVISION is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

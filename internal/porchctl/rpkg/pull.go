@@ -15,7 +15,7 @@ func newPullCommand(o *porchctl.Options) *cobra.Command {
 		Short:   "Pull the content of a package revision",
 		Long: "Pull writes the committed content of a package revision, with its metadata in .KptRevisionMetadata, " +
 			"into DIR, which must not exist; without DIR, it prints the resources as a ResourceList.",
-		Args: cobra.RangeArgs(1, 2),
+		Args: porchctl.Required(1, 2, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 2 {
 				// Refused before anything is read, as nothing would be written.

@@ -20,7 +20,7 @@ func newPushCommand(o *porchctl.Options) *cobra.Command {
 			"read from stdin when DIR is - or missing, as a pull wrote them, .KptRevisionMetadata included. It waits " +
 			"until the content is rendered and committed and prints the render's results; content whose render fails " +
 			"is not committed unless the revision has the annotation porch.kpt.dev/push-on-render-failure: \"true\".",
-		Args: cobra.RangeArgs(1, 2),
+		Args: porchctl.Required(1, 2, "PACKAGE name is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			files, err := readContent(cmd.InOrStdin(), args[1:])

@@ -37,8 +37,11 @@ func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 			if f.discover != "" {
 				return discoverUpgrades(cmd, f.discover, revisions, args)
 			}
-			if len(args) != 1 {
-				return fmt.Errorf("SOURCE_PACKAGE_REVISION is a required positional argument, and the only one")
+			if len(args) == 0 {
+				return fmt.Errorf("SOURCE_PACKAGE_REVISION is a required positional argument")
+			}
+			if len(args) > 1 {
+				return fmt.Errorf("too many arguments; SOURCE_PACKAGE_REVISION is the only accepted positional arguments")
 			}
 			if f.revision < 0 {
 				return fmt.Errorf("revision must be positive (and not main)")
@@ -98,9 +101,10 @@ func upgradeTask(revisions revisionSet, local *porchv1alpha1.PackageRevision, re
 	next := revisions.published(old.Spec.RepositoryName, old.Spec.PackageName, revision)
 	if next == nil {
 		if revision == 0 {
-			return porchv1alpha1.Task{}, fmt.Errorf("failed to find latest published revision for package %s", old.Spec.PackageName)
+			return porchv1alpha1.Task{}, fmt.Errorf("failed to find latest published revision for package %s in repo %s (--revision was %d)",
+				old.Spec.PackageName, old.Spec.RepositoryName, revision)
 		}
-		return porchv1alpha1.Task{}, fmt.Errorf("revision %d does not exist for package %s", revision, old.Spec.PackageName)
+		return porchv1alpha1.Task{}, fmt.Errorf("revision %d does not exist for package %s in repo %s", revision, old.Spec.PackageName, old.Spec.RepositoryName)
 	}
 	return porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeUpgrade, Upgrade: &porchv1alpha1.PackageUpgradeTaskSpec{
 		OldUpstream: porchv1alpha1.PackageRevisionRef{Name: old.Name}, NewUpstream: porchv1alpha1.PackageRevisionRef{Name: next.Name},
