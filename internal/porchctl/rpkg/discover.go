@@ -1,6 +1,7 @@
 package rpkg
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -9,93 +10,134 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/printers"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/porchctl"
 )
 
 // discoverUpgrades prints, as upstream does, the newer upstream revisions
-// each downstream revision could be upgraded to: per downstream revision
-// (upstream), or per upstream revision (downstream).
-func discoverUpgrades(cmd *cobra.Command, mode string, revisions revisionSet, names []string) error {
+// each revision could be upgraded to: per revision (upstream), or per
+// upstream revision (downstream). A revision's upstream is the one its
+// Kptfile's upstreamLock names, so that revisions read from git, whatever
+// made them, are found too.
+func discoverUpgrades(cmd *cobra.Command, s *porchctl.Session, mode string, revisions revisionSet, names []string) error {
 	if mode != "upstream" && mode != "downstream" {
 		return fmt.Errorf("argument for 'discover' must be one of 'upstream' or 'downstream'")
 	}
-	var reasons []string
-	for _, name := range names {
-		if revisions.named(name) == nil {
-			reasons = append(reasons, fmt.Sprintf("could not find package revision %s", name))
+	prs := revisions
+	if mode == "upstream" && len(names) > 0 {
+		prs = nil
+		var reasons []string
+		for _, name := range names {
+			if pr := revisions.named(name); pr != nil {
+				prs = append(prs, *pr)
+			} else {
+				reasons = append(reasons, fmt.Sprintf("could not find package revision %s", name))
+			}
+		}
+		if err := porchctl.Failures(reasons); err != nil {
+			return err
 		}
 	}
-	if err := porchctl.Failures(reasons); err != nil {
+	repos := &configv1alpha1.RepositoryList{}
+	if err := s.Client.List(s.Ctx, repos, client.InNamespace(s.Namespace)); err != nil {
 		return err
 	}
 	if mode == "upstream" {
-		downstream := revisions
-		if len(names) > 0 {
-			downstream = nil
-			for _, name := range names {
-				downstream = append(downstream, *revisions.named(name))
+		return printUpstreamUpdates(cmd.OutOrStdout(), revisions, repos.Items, prs)
+	}
+	return printDownstreamUpdates(cmd.OutOrStdout(), revisions, repos.Items, names)
+}
+
+// upgrades are the published revisions newer than the one a revision's
+// upstreamLock names, oldest first, with the name of the Repository that
+// holds them; a lock that names a draft (ref drafts/<package>/<workspace>)
+// has every published revision as an upgrade, and draft its workspace.
+type upgrades struct {
+	repository, draft, from string
+	newer                   []*porchv1alpha1.PackageRevision
+}
+
+func (rs revisionSet) upgradesOf(pr *porchv1alpha1.PackageRevision, repos []configv1alpha1.Repository) (upgrades, error) {
+	lock := pr.Status.UpstreamLock
+	if lock == nil || lock.Git == nil {
+		return upgrades{}, nil
+	}
+	slash := strings.LastIndex(lock.Git.Ref, "/")
+	if slash < 0 {
+		return upgrades{}, fmt.Errorf("could not parse upstreamLock in Kptfile of package %q: malformed upstreamLock.Git.Ref %q", pr.Name, lock.Git.Ref)
+	}
+	pkg, last := lock.Git.Ref[:slash], lock.Git.Ref[slash+1:]
+	var u upgrades
+	current := -1
+	if rest, ok := strings.CutPrefix(pkg, "drafts/"); ok {
+		pkg, u.draft, current = rest, last, 0
+	} else if n, err := strconv.Atoi(strings.TrimPrefix(last, "v")); err == nil {
+		current, u.from = n, "v"+strconv.Itoa(n)
+	}
+	for _, repo := range repos {
+		if repo.Spec.Git == nil || withGitSuffix(repo.Spec.Git.Repo) != withGitSuffix(lock.Git.Repo) {
+			continue
+		}
+		u.repository = repo.Name
+		inRepo := strings.TrimPrefix(pkg, strings.Trim(repo.Spec.Git.Directory, "/")+"/")
+		for i := range rs {
+			up := &rs[i]
+			if up.Spec.RepositoryName == repo.Name && up.Spec.PackageName == inRepo && up.Spec.Lifecycle.IsPublished() && up.Spec.Revision > current {
+				u.newer = append(u.newer, up)
 			}
 		}
-		return printUpstreamUpdates(cmd.OutOrStdout(), revisions, downstream)
 	}
-	return printDownstreamUpdates(cmd.OutOrStdout(), revisions, names)
+	slices.SortFunc(u.newer, func(a, b *porchv1alpha1.PackageRevision) int { return cmp.Compare(a.Spec.Revision, b.Spec.Revision) })
+	return u, nil
 }
 
-// newerUpstreams are the published revisions of the upstream package pr
-// was cloned from or last upgraded to, newer than that one, oldest first.
-func (rs revisionSet) newerUpstreams(pr *porchv1alpha1.PackageRevision) (current *porchv1alpha1.PackageRevision, newer []*porchv1alpha1.PackageRevision) {
-	current = rs.named(rs.upstreamOf(pr))
-	if current == nil {
-		return nil, nil
+func withGitSuffix(url string) string {
+	if strings.HasSuffix(url, ".git") {
+		return url
 	}
-	for i := range rs {
-		up := &rs[i]
-		if up.Spec.RepositoryName == current.Spec.RepositoryName && up.Spec.PackageName == current.Spec.PackageName &&
-			up.Spec.Lifecycle.IsPublished() && up.Spec.Revision > current.Spec.Revision {
-			newer = append(newer, up)
-		}
-	}
-	slices.SortFunc(newer, func(a, b *porchv1alpha1.PackageRevision) int { return a.Spec.Revision - b.Spec.Revision })
-	return current, newer
+	return url + ".git"
 }
 
-func printUpstreamUpdates(w io.Writer, revisions, downstream revisionSet) error {
+func printUpstreamUpdates(w io.Writer, revisions revisionSet, repos []configv1alpha1.Repository, prs revisionSet) error {
 	rows := [][]string{{"PACKAGE REVISION", "UPSTREAM REPOSITORY", "UPSTREAM UPDATES"}}
-	for i := range downstream {
-		pr := &downstream[i]
-		if !pr.Spec.Lifecycle.IsPublished() || pr.Spec.Revision < 1 {
-			continue
-		}
-		current, newer := revisions.newerUpstreams(pr)
-		if current == nil {
-			continue
+	for i := range prs {
+		u, err := revisions.upgradesOf(&prs[i], repos)
+		if err != nil {
+			return err
 		}
 		updates := "No update available"
-		if len(newer) > 0 {
+		if len(u.newer) > 0 {
 			var vs []string
-			for _, up := range newer {
+			for _, up := range u.newer {
 				vs = append(vs, "v"+strconv.Itoa(up.Spec.Revision))
 			}
 			updates = strings.Join(vs, ", ")
 		}
-		rows = append(rows, []string{pr.Name, current.Spec.RepositoryName, updates})
+		rows = append(rows, []string{prs[i].Name, u.repository, updates})
 	}
 	return printRows(w, rows)
 }
 
-func printDownstreamUpdates(w io.Writer, revisions revisionSet, upstreams []string) error {
+func printDownstreamUpdates(w io.Writer, revisions revisionSet, repos []configv1alpha1.Repository, upstreams []string) error {
 	var rows [][]string
 	for i := range revisions {
 		pr := &revisions[i]
-		if !pr.Spec.Lifecycle.IsPublished() || pr.Spec.Revision < 1 {
-			continue
+		u, err := revisions.upgradesOf(pr, repos)
+		if err != nil {
+			return err
 		}
-		current, newer := revisions.newerUpstreams(pr)
-		for _, up := range newer {
-			if len(upstreams) == 0 || slices.Contains(upstreams, up.Name) {
-				rows = append(rows, []string{up.Name, pr.Name, fmt.Sprintf("v%d->v%d", current.Spec.Revision, up.Spec.Revision)})
+		for _, up := range u.newer {
+			if len(upstreams) > 0 && !slices.Contains(upstreams, up.Name) {
+				continue
+			}
+			switch {
+			case u.draft != "":
+				rows = append(rows, []string{up.Name, pr.Name, fmt.Sprintf("(draft %q)->v%d", u.draft, up.Spec.Revision)})
+			case u.from != "":
+				rows = append(rows, []string{up.Name, pr.Name, fmt.Sprintf("%s->v%d", u.from, up.Spec.Revision)})
 			}
 		}
 	}
@@ -103,7 +145,7 @@ func printDownstreamUpdates(w io.Writer, revisions revisionSet, upstreams []stri
 		_, err := fmt.Fprintln(w, "All downstream packages are up to date.")
 		return err
 	}
-	slices.SortFunc(rows, func(a, b []string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
+	slices.SortFunc(rows, func(a, b []string) int { return cmp.Or(strings.Compare(a[0], b[0]), strings.Compare(a[1], b[1])) })
 	return printRows(w, append([][]string{{"PACKAGE REVISION", "DOWNSTREAM PACKAGE", "DOWNSTREAM UPDATE"}}, rows...))
 }
 

@@ -35,7 +35,7 @@ func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 				return err
 			}
 			if f.discover != "" {
-				return discoverUpgrades(cmd, f.discover, revisions, args)
+				return discoverUpgrades(cmd, s, f.discover, revisions, args)
 			}
 			if len(args) == 0 {
 				return fmt.Errorf("SOURCE_PACKAGE_REVISION is a required positional argument")
