@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"unicode/utf8"
 
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 )
 
@@ -31,6 +33,17 @@ func writeFolder(dir string, files cad.Package) error {
 		return err
 	}
 	return files.WriteTo(filesys.MakeFsOnDisk(), filepath.Clean(dir))
+}
+
+// recordMetadata rewrites the .KptRevisionMetadata of folder dir with the
+// metadata of prr as it is now.
+func recordMetadata(dir string, prr *porchv1alpha1.PackageRevisionResources) error {
+	files, err := withMetadata(cad.Package{}, prr)
+	if err != nil {
+		return err
+	}
+	name := kptfilev1.RevisionMetaDataFileName
+	return os.WriteFile(filepath.Join(dir, name), []byte(files[name]), 0o644)
 }
 
 // readFolder reads every file under dir. The API holds text only: a binary

@@ -12,13 +12,15 @@ import (
 )
 
 // A pulled package carries .KptRevisionMetadata, a KptRevisionMetadata
-// object holding the metadata of the revision it was pulled from, as
-// upstream porchctl writes it. A push requires it, so that only content
-// that came from a pull, and was meant for a revision, is pushed.
+// object holding the metadata of the PackageRevisionResources it was pulled
+// from, as upstream porchctl writes it. A push requires it, so that only
+// content that came from a pull, and was meant for a revision, is pushed;
+// and its resourceVersion makes the push fail when the content changed
+// since the pull, rather than overwrite what someone else pushed.
 
-// withMetadata returns files with the .KptRevisionMetadata of pr added.
-func withMetadata(files cad.Package, pr *porchv1alpha1.PackageRevision) (cad.Package, error) {
-	meta := pr.ObjectMeta.DeepCopy()
+// withMetadata returns files with the .KptRevisionMetadata of prr added.
+func withMetadata(files cad.Package, prr *porchv1alpha1.PackageRevisionResources) (cad.Package, error) {
+	meta := prr.ObjectMeta.DeepCopy()
 	// The apiserver's bookkeeping of who wrote which field says nothing
 	// about the revision and would drown what does.
 	meta.ManagedFields = nil
@@ -46,24 +48,28 @@ func withMetadata(files cad.Package, pr *porchv1alpha1.PackageRevision) (cad.Pac
 }
 
 // withoutMetadata checks that files hold the .KptRevisionMetadata of a
-// pull, and returns them without it: it is no file of the package. prr
-// names the PackageRevisionResources pushed to, in errors, as upstream
-// names it.
-func withoutMetadata(files cad.Package, namespace, prr string) (cad.Package, error) {
+// pull, and returns them without it, as it is no file of the package, and
+// the resourceVersion it records. prr names the PackageRevisionResources
+// pushed to, in errors, as upstream names it.
+func withoutMetadata(files cad.Package, namespace, prr string) (cad.Package, string, error) {
 	name := kptfilev1.RevisionMetaDataFileName
 	content, ok := files[name]
 	if !ok {
-		return nil, fmt.Errorf("%q not found in PackageRevisionResources '%s/%s'; "+
+		return nil, "", fmt.Errorf("%q not found in PackageRevisionResources '%s/%s'; "+
 			"use \"porchctl rpkg pull\" to download the remote package metadata before pushing", name, namespace, prr)
 	}
 	node, err := yaml.Parse(content)
 	if err != nil {
-		return nil, fmt.Errorf("failed to parse %q of PackageRevisionResources %s/%s: %w", name, namespace, prr, err)
+		return nil, "", fmt.Errorf("failed to parse %q of PackageRevisionResources %s/%s: %w", name, namespace, prr, err)
 	}
 	if node.GetKind() != kptfilev1.RevisionMetaDataKind {
-		return nil, fmt.Errorf("%q does not contain kind %q in PackageRevisionResources '%s/%s'", name, kptfilev1.RevisionMetaDataKind, namespace, prr)
+		return nil, "", fmt.Errorf("%q does not contain kind %q in PackageRevisionResources '%s/%s'", name, kptfilev1.RevisionMetaDataKind, namespace, prr)
 	}
 	out := files.Copy()
 	delete(out, name)
-	return out, nil
+	resourceVersion, err := node.Pipe(yaml.Lookup(yaml.MetadataField, "resourceVersion"))
+	if err != nil || resourceVersion == nil {
+		return out, "", err
+	}
+	return out, yaml.GetValue(resourceVersion), nil
 }

@@ -3,7 +3,6 @@ package rpkg
 import (
 	"github.com/spf13/cobra"
 
-	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/porchctl"
 )
@@ -41,15 +40,13 @@ func newPullCommand(o *porchctl.Options) *cobra.Command {
 
 // pull reads the revision's committed content, status.resources of its
 // PackageRevisionResources: spec.resources is only what a user asked for,
-// which a failed render leaves uncommitted.
+// which a failed render leaves uncommitted. An edit still being carried
+// out is waited for, so that the resourceVersion recorded is the one a
+// push of this content is held to.
 func pull(s *porchctl.Session, name string) (cad.Package, error) {
-	pr := &porchv1alpha1.PackageRevision{}
-	if err := s.Client.Get(s.Ctx, s.Key(name), pr); err != nil {
+	prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(name), s.Timeout)
+	if err != nil {
 		return nil, err
 	}
-	prr := &porchv1alpha1.PackageRevisionResources{}
-	if err := s.Client.Get(s.Ctx, s.Key(name), prr); err != nil {
-		return nil, err
-	}
-	return withMetadata(prr.Status.Resources, pr)
+	return withMetadata(prr.Status.Resources, prr)
 }

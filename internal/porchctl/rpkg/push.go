@@ -5,8 +5,10 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/util/retry"
 
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/porchctl"
 )
@@ -17,7 +19,8 @@ func newPushCommand(o *porchctl.Options) *cobra.Command {
 		Aliases: []string{"sink", "write"},
 		Short:   "Push resources to a package revision",
 		Long: "Push replaces the content of a Draft package revision with the files of DIR, or with the ResourceList " +
-			"read from stdin when DIR is - or missing, as a pull wrote them, .KptRevisionMetadata included. It waits " +
+			"read from stdin when DIR is - or missing, as a pull wrote them, .KptRevisionMetadata included; content pulled " +
+			"before another push to the revision is refused with a conflict, and DIR's metadata follows each push. It waits " +
 			"until the content is rendered and committed and prints the render's results; content whose render fails " +
 			"is not committed unless the revision has the annotation porch.kpt.dev/push-on-render-failure: \"true\".",
 		Args: porchctl.Required(1, 2, "PACKAGE name is a required positional argument"),
@@ -31,16 +34,24 @@ func newPushCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if files, err = withoutMetadata(files, s.Namespace, name); err != nil {
+			files, pulledVersion, err := withoutMetadata(files, s.Namespace, name)
+			if err != nil {
 				return err
 			}
-			before, err := push(s, name, files)
+			before, err := push(s, name, files, pulledVersion)
 			if err != nil {
 				return err
 			}
 			prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(name), s.Timeout)
 			if err != nil {
 				return err
+			}
+			if len(args) == 2 && args[1] != "-" {
+				// The folder holds what the revision was given, rendered
+				// or not: the next push from it is held to this version.
+				if err := recordMetadata(args[1], prr); err != nil {
+					return err
+				}
 			}
 			return reportPush(cmd.OutOrStdout(), cmd.ErrOrStderr(), name, before, prr)
 		},
@@ -58,23 +69,46 @@ func readContent(stdin io.Reader, dir []string) (cad.Package, error) {
 // push makes files the content the revision's resources ask for, and
 // returns the commit that held the content before. It waits for an edit
 // still being carried out first, so that the commit is the one this push
-// is compared with. The resourceVersion in .KptRevisionMetadata is the
-// PackageRevision's, which changes whenever a controller reports on it:
-// it cannot tell a stale pull, so the resources are updated as they are
-// now, again on a conflict.
-func push(s *porchctl.Session, name string, files cad.Package) (string, error) {
+// is compared with. The update is held to pulledVersion, the
+// resourceVersion the pull recorded: content pulled before someone else's
+// push is refused with a conflict, as upstream refuses it, instead of
+// overwriting theirs. Content whose metadata records none is pushed over
+// whatever is there.
+func push(s *porchctl.Session, name string, files cad.Package, pulledVersion string) (string, error) {
 	var before string
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+	update := func() error {
 		prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(name), s.Timeout)
 		if err != nil {
 			return err
 		}
 		before = prr.Status.Commit
 		prr.Spec.Resources = files
+		if pulledVersion != "" {
+			prr.ResourceVersion = pulledVersion
+		}
 		return s.Client.Update(s.Ctx, prr)
-	})
+	}
+	var err error
+	if pulledVersion != "" {
+		err = update()
+		if apierrors.IsConflict(err) && !isDraft(s, name) {
+			// Only a Draft's content can change, so nothing can be
+			// overwritten: asking again without the pulled version gets
+			// the refusal that says why, rather than a conflict.
+			pulledVersion = ""
+			err = update()
+		}
+	} else {
+		err = retry.RetryOnConflict(retry.DefaultRetry, update)
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s", porchctl.Reason(err))
 	}
 	return before, nil
+}
+
+// isDraft says whether the revision is a Draft, as far as can be read.
+func isDraft(s *porchctl.Session, name string) bool {
+	pr := &porchv1alpha1.PackageRevision{}
+	return s.Client.Get(s.Ctx, s.Key(name), pr) == nil && pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDraft
 }

@@ -87,22 +87,30 @@ func TestResourceListWithoutPaths(t *testing.T) {
 }
 
 func TestRevisionMetadata(t *testing.T) {
-	pr := &porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{
+	prr := &porchv1alpha1.PackageRevisionResources{ObjectMeta: metav1.ObjectMeta{
 		Name: "repo.app.v1", Namespace: "ns", ResourceVersion: "42", Labels: map[string]string{"l": "v"},
 		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "someone"}},
 	}}
-	files, err := withMetadata(cad.Package{"Kptfile": "x"}, pr)
+	files, err := withMetadata(cad.Package{"Kptfile": "x"}, prr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n" +
 		"  labels:\n    l: v\n  name: repo.app.v1\n  namespace: ns\n  resourceVersion: \"42\"\n"
 	same(t, ".KptRevisionMetadata", want, files[".KptRevisionMetadata"])
-	back, err := withoutMetadata(files, "ns", "repo.app.v1")
+	back, pulledVersion, err := withoutMetadata(files, "ns", "repo.app.v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, "files", cad.Package{"Kptfile": "x"}, back)
+	if pulledVersion != "42" {
+		t.Errorf("the pulled resourceVersion is %q, want 42", pulledVersion)
+	}
+	// Metadata without a resourceVersion holds a push to nothing.
+	_, pulledVersion, err = withoutMetadata(cad.Package{".KptRevisionMetadata": "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n  name: repo.app.v1\n"}, "ns", "repo.app.v1")
+	if err != nil || pulledVersion != "" {
+		t.Errorf("metadata without a resourceVersion: %q, %v; want none and no error", pulledVersion, err)
+	}
 }
 
 func TestPushRefusesContentWithoutMetadata(t *testing.T) {
@@ -111,7 +119,7 @@ func TestPushRefusesContentWithoutMetadata(t *testing.T) {
 		"other kind": {"Kptfile": "x", ".KptRevisionMetadata": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := withoutMetadata(files, "ns", "repo.app.v1")
+			_, _, err := withoutMetadata(files, "ns", "repo.app.v1")
 			if err == nil || !strings.Contains(err.Error(), `".KptRevisionMetadata"`) || strings.Contains(err.Error(), "\n") {
 				t.Errorf("want a one-line error naming .KptRevisionMetadata, got %v", err)
 			}
