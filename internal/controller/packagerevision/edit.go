@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/repository"
 )
@@ -54,8 +56,23 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if err := r.saveResources(ctx, s, result, commit.String()); err != nil {
 		return err
 	}
+	followKptfileConditions(s, result.files)
 	r.requestSync(s)
 	return r.readState(s)
+}
+
+// followKptfileConditions makes the conditions of a committed edit's
+// Kptfile the revision's package conditions. An edit of the Kptfile and a
+// write of status.packageConditions (which recordInKptfile commits) both
+// set them, and the last one wins, as upstream, where they are one field.
+func followKptfileConditions(s *scope, files cad.Package) {
+	kf, err := kptfile.Read(files[cad.KptfileName])
+	if err != nil {
+		return
+	}
+	if conditions := kptfile.PackageConditions(kf); !slices.Equal(conditions, s.pr.Status.PackageConditions) {
+		s.pr.Status.PackageConditions = conditions
+	}
 }
 
 // refuseEdit records why an edit was not committed, in the resources'
