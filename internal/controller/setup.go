@@ -2,10 +2,15 @@
 package controller
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/packagerevision"
+	"github.com/porch-dev/porch/internal/controller/packagevariant"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/runner"
@@ -18,6 +23,12 @@ type Options struct {
 	// PackageRevision tunes the authoring controller; its cache folder and
 	// content limit are the Repository controller's.
 	PackageRevision packagerevision.Options
+	// PackageVariant tunes the PackageVariant controller.
+	PackageVariant packagevariant.Options
+	// Reconcilers are the optional reconcilers to run, by name (see
+	// OptionalReconcilers); the Repository and PackageRevision ones always
+	// run.
+	Reconcilers []string
 	// Functions runs the functions of package pipelines: the function
 	// runner's client, or the builtin functions in-process when nil.
 	Functions cad.FunctionRunner
@@ -38,8 +49,13 @@ type Options struct {
 
 // DefaultOptions are the reconcilers' defaults.
 func DefaultOptions() Options {
-	return Options{Repository: repository.DefaultOptions, PackageRevision: packagerevision.DefaultOptions}
+	return Options{Repository: repository.DefaultOptions, PackageRevision: packagerevision.DefaultOptions,
+		PackageVariant: packagevariant.DefaultOptions, Reconcilers: OptionalReconcilers}
 }
+
+// OptionalReconcilers name the reconcilers a manager may leave out, as
+// upstream's --reconcilers does: pure API clients of the others.
+var OptionalReconcilers = []string{"packagevariants", "packagevariantsets"}
 
 // WithShared returns the options with Mirrors and SyncRequests set,
 // creating those that are nil. SetupWithManager calls it once and hands
@@ -83,7 +99,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	authoring := opts.PackageRevision
 	authoring.CacheDir, authoring.MaxPackageBytes = opts.Repository.CacheDir, opts.Repository.MaxPackageBytes
-	return (&packagerevision.Reconciler{
+	if err := (&packagerevision.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  mgr.GetEventRecorder("packagerevision-controller"),
@@ -91,5 +107,37 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Mirrors:   opts.Mirrors,
 		Syncs:     opts.SyncRequests,
 		Options:   authoring,
-	}).SetupWithManager(mgr)
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	if slices.Contains(opts.Reconcilers, "packagevariants") {
+		if err := (&packagevariant.Reconciler{
+			Client:    mgr.GetClient(),
+			APIReader: mgr.GetAPIReader(),
+			Recorder:  mgr.GetEventRecorder("packagevariant-controller"),
+			Options:   opts.PackageVariant,
+		}).SetupWithManager(mgr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ParseReconcilers reads a --reconcilers value: a comma-separated list of
+// OptionalReconcilers, or "*" for all of them.
+func ParseReconcilers(value string) ([]string, error) {
+	if strings.TrimSpace(value) == "*" {
+		return OptionalReconcilers, nil
+	}
+	var names []string
+	for _, name := range strings.Split(value, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		if !slices.Contains(OptionalReconcilers, name) {
+			return nil, fmt.Errorf("--reconcilers: unknown reconciler %q; the reconcilers are %s", name, strings.Join(OptionalReconcilers, ", "))
+		}
+		names = append(names, name)
+	}
+	return names, nil
 }

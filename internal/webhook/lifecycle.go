@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/repository"
 )
 
 // The pure rules of a PackageRevision: what a user may write, judged from
@@ -98,7 +97,7 @@ func validateNewRevision(pr *porchv1alpha1.PackageRevision) field.ErrorList {
 	if l := lifecycleOf(pr); l != draft {
 		errs = append(errs, field.Invalid(lifecyclePath, string(l), "a PackageRevision is created as Draft; propose and approve it to publish"))
 	}
-	want := repository.RevisionName(pr.Spec.RepositoryName, pr.Spec.PackageName, pr.Spec.WorkspaceName)
+	want := porchv1alpha1.RevisionName(pr.Spec.RepositoryName, pr.Spec.PackageName, pr.Spec.WorkspaceName)
 	if pr.Name != want {
 		errs = append(errs, field.Invalid(field.NewPath("metadata", "name"), pr.Name, fmt.Sprintf(
 			"must be %s: the repository, the package path with / as . and the workspace, joined by .", want)))

@@ -96,6 +96,7 @@ func startManager() {
 	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second
 	opts.PackageRevision.RetryInterval = time.Second
+	opts.PackageVariant.RetryInterval = time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests

@@ -31,3 +31,23 @@ const (
 	// ReasonError: anything else; the message says what.
 	ReasonError = "Error"
 )
+
+// Reasons of the PackageVariant and PackageVariantSet conditions.
+const (
+	// ReasonValidationError: the spec cannot be acted on; the message names
+	// the field. Stalled until the spec changes.
+	ReasonValidationError = "ValidationError"
+	// ReasonUpstreamNotFound: no published revision matches spec.upstream.
+	// Stalled, and tried again later.
+	ReasonUpstreamNotFound = "UpstreamNotFound"
+	// ReasonNoMatchingTargets: a PackageVariantSet's targets select nothing.
+	ReasonNoMatchingTargets = "NoMatchingTargets"
+	// ReasonDownstreamNotOwned: the downstream package exists and is not the
+	// PackageVariant's, and adoptionPolicy does not let it take it over.
+	ReasonDownstreamNotOwned = "DownstreamNotOwned"
+	// ReasonUpstreamUnknown: a downstream revision does not say which
+	// upstream revision it came from, so it cannot be upgraded.
+	ReasonUpstreamUnknown = "UpstreamUnknown"
+	// ReasonPending: a downstream revision is still being made or edited.
+	ReasonPending = "Pending"
+)

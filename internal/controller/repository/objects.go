@@ -3,7 +3,6 @@ package repository
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -46,17 +45,6 @@ func (m *mirrored) digests() map[memoKey]string {
 	return out
 }
 
-// RevisionName is the name of the PackageRevision of a package's workspace:
-// <repository>.<package path with / as .>.<workspace>.
-func RevisionName(repository, pkg, workspace string) string {
-	return PackageName(repository, pkg) + "." + workspace
-}
-
-// PackageName is the name of the PorchPackage of a package: <repository>.<package path with / as .>.
-func PackageName(repository, pkg string) string {
-	return repository + "." + strings.ReplaceAll(pkg, "/", ".")
-}
-
 // mirrorObjects turns what discovery read from git into the objects that
 // represent it. It is a pure function: the same repository and discovery
 // always give the same objects, so a sync can compare them with what exists.
@@ -68,7 +56,7 @@ func mirrorObjects(repo *configv1alpha1.Repository, d *git.Discovery) *mirrored 
 	packages := map[string]bool{}
 	for i := range d.Revisions {
 		rev := &d.Revisions[i]
-		name := RevisionName(repo.Name, rev.Package, rev.WorkspaceName)
+		name := porchv1alpha1.RevisionName(repo.Name, rev.Package, rev.WorkspaceName)
 		if problem := nameProblem(name, names, rev); problem != "" {
 			m.skipped = append(m.skipped, problem)
 			continue
@@ -174,7 +162,7 @@ func resourcesObject(repo *configv1alpha1.Repository, owner metav1.OwnerReferenc
 
 func packageObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference, pkg string, latest int) *porchv1alpha1.PorchPackage {
 	return &porchv1alpha1.PorchPackage{
-		ObjectMeta: metav1.ObjectMeta{Name: PackageName(repo.Name, pkg), Namespace: repo.Namespace,
+		ObjectMeta: metav1.ObjectMeta{Name: porchv1alpha1.PackageName(repo.Name, pkg), Namespace: repo.Namespace,
 			Labels: map[string]string{porchv1alpha1.RepositoryLabel: repo.Name}, OwnerReferences: []metav1.OwnerReference{owner}},
 		Spec:   porchv1alpha1.PorchPackageSpec{PackageName: pkg, RepositoryName: repo.Name},
 		Status: porchv1alpha1.PorchPackageStatus{LatestRevision: latest},

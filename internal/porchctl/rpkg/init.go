@@ -2,7 +2,6 @@ package rpkg
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,16 +47,10 @@ func newInitCommand(o *porchctl.Options) *cobra.Command {
 // newRevision is a Draft of package pkg in repository, made by task.
 func newRevision(namespace, repository, pkg, workspace string, task porchv1alpha1.Task) *porchv1alpha1.PackageRevision {
 	return &porchv1alpha1.PackageRevision{
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: revisionName(repository, pkg, workspace)},
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: porchv1alpha1.RevisionName(repository, pkg, workspace)},
 		Spec: porchv1alpha1.PackageRevisionSpec{PackageName: pkg, RepositoryName: repository, WorkspaceName: workspace,
 			Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft, Tasks: []porchv1alpha1.Task{task}},
 	}
-}
-
-// revisionName is the name every revision must have:
-// <repository>.<package path with / as .>.<workspace>.
-func revisionName(repository, pkg, workspace string) string {
-	return repository + "." + strings.ReplaceAll(strings.Trim(pkg, "/"), "/", ".") + "." + workspace
 }
 
 // create makes the revision, waits until its task ran, and prints

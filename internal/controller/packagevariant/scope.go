@@ -1,0 +1,87 @@
+package packagevariant
+
+import (
+	"context"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+)
+
+// scope is what one reconcile of a PackageVariant reads and decides.
+type scope struct {
+	pv     *configv1alpha1.PackageVariant
+	status *reconcileutil.StatusPatcher
+
+	// upstream is the published revision spec.upstream names, among the
+	// revisions of its package.
+	upstream          *porchv1alpha1.PackageRevision
+	upstreamRevisions []*porchv1alpha1.PackageRevision
+	// downstream are the revisions of the downstream package.
+	downstream []*porchv1alpha1.PackageRevision
+	// targets are the downstream revisions this variant keeps current:
+	// its Drafts and Proposed ones, or else its latest Published one.
+	targets []*porchv1alpha1.PackageRevision
+	// renderStatus of each target whose resources were read, by name.
+	renderStatus map[string]porchv1alpha1.RenderStatus
+	// pending says that a target is still being made or edited, so that
+	// the variant is not Ready yet.
+	pending string
+}
+
+func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope, error) {
+	pv := &configv1alpha1.PackageVariant{}
+	if err := r.Get(ctx, key, pv); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return &scope{pv: pv, status: reconcileutil.NewStatusPatcher(pv), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
+}
+
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
+	err := s.status.Patch(ctx, r.Client, s.pv, func(o client.Object) any { return o.(*configv1alpha1.PackageVariant).Status })
+	if apierrors.IsNotFound(err) {
+		return nil // gone with its finalizer
+	}
+	return err
+}
+
+// addFinalizer lets the variant clean up its downstream revisions before
+// it goes.
+func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
+	if controllerutil.ContainsFinalizer(s.pv, configv1alpha1.PackageVariantFinalizer) {
+		return nil
+	}
+	before := s.pv.DeepCopy()
+	controllerutil.AddFinalizer(s.pv, configv1alpha1.PackageVariantFinalizer)
+	if err := r.Patch(ctx, s.pv, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
+		return err
+	}
+	s.status = reconcileutil.NewStatusPatcher(s.pv)
+	return nil
+}
+
+// ownerReference marks a revision as this variant's. It is no controller
+// reference: a revision's controller is the Repository it lives in, which
+// mirrors it, so a variant is one more owner, as upstream finds its
+// revisions by the owner's UID.
+func ownerReference(pv *configv1alpha1.PackageVariant) metav1.OwnerReference {
+	no := false
+	return metav1.OwnerReference{APIVersion: configv1alpha1.GroupVersion.String(), Kind: "PackageVariant",
+		Name: pv.Name, UID: pv.UID, Controller: &no, BlockOwnerDeletion: &no}
+}
+
+// ownedBy says whether the revision is the variant's.
+func ownedBy(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageVariant) bool {
+	for _, ref := range pr.OwnerReferences {
+		if ref.UID == pv.UID {
+			return true
+		}
+	}
+	return false
+}

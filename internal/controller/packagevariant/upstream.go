@@ -1,0 +1,104 @@
+package packagevariant
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+)
+
+// resolveUpstream finds the published revision spec.upstream names: by
+// revision number, by workspace, or else the latest. The branch
+// placeholder (revision -1) is never an upstream. When there is none yet,
+// the variant is Stalled and tried again later.
+func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
+	up := s.pv.Spec.Upstream
+	revisions, err := r.revisionsOf(ctx, s.pv.Namespace, up.Repo, up.Package)
+	if err != nil {
+		return err
+	}
+	s.upstream, s.upstreamRevisions = nil, revisions
+	for _, pr := range revisions {
+		if !pr.Spec.Lifecycle.IsPublished() || pr.Spec.Revision < 1 || !pr.DeletionTimestamp.IsZero() {
+			continue
+		}
+		switch {
+		case up.Revision > 0 && pr.Spec.Revision != up.Revision:
+		case up.WorkspaceName != "" && pr.Spec.WorkspaceName != up.WorkspaceName:
+		case s.upstream == nil || pr.Spec.Revision > s.upstream.Spec.Revision:
+			s.upstream = pr
+		}
+	}
+	if s.upstream == nil {
+		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),
+			Message: fmt.Sprintf("spec.upstream: no published revision %sof package %q in repository %q", which(up), up.Package, up.Repo)}
+	}
+	return nil
+}
+
+func which(up *configv1alpha1.Upstream) string {
+	switch {
+	case up.Revision > 0:
+		return fmt.Sprintf("%d ", up.Revision)
+	case up.WorkspaceName != "":
+		return fmt.Sprintf("with workspace %q ", up.WorkspaceName)
+	}
+	return ""
+}
+
+// upstreamOf is the name of the upstream revision pr was cloned from or
+// last upgraded to, read from its task (following edits back to where they
+// started), or else from its Kptfile's upstreamLock; empty when neither
+// says.
+func (r *Reconciler) upstreamOf(ctx context.Context, s *scope, pr *porchv1alpha1.PackageRevision) string {
+	for range 100 {
+		if len(pr.Spec.Tasks) == 0 {
+			break
+		}
+		task := pr.Spec.Tasks[0]
+		if task.Type == porchv1alpha1.TaskTypeClone && task.Clone != nil && task.Clone.Upstream.UpstreamRef != nil {
+			return task.Clone.Upstream.UpstreamRef.Name
+		}
+		if task.Type == porchv1alpha1.TaskTypeUpgrade && task.Upgrade != nil {
+			return task.Upgrade.NewUpstream.Name
+		}
+		if task.Type != porchv1alpha1.TaskTypeEdit || task.Edit == nil || task.Edit.Source == nil {
+			break
+		}
+		source := &porchv1alpha1.PackageRevision{}
+		if err := r.Get(ctx, key(pr.Namespace, task.Edit.Source.Name), source); err != nil {
+			break
+		}
+		pr = source
+	}
+	return lockedUpstream(s, pr)
+}
+
+// lockedUpstream is the upstream revision the Kptfile's upstreamLock of pr
+// names (ref <package path>/v<N>), among the revisions of the variant's
+// upstream package.
+func lockedUpstream(s *scope, pr *porchv1alpha1.PackageRevision) string {
+	lock := pr.Status.UpstreamLock
+	if lock == nil || lock.Git == nil {
+		return ""
+	}
+	i := strings.LastIndex(lock.Git.Ref, "/v")
+	if i < 0 {
+		return ""
+	}
+	pkg := lock.Git.Ref[:i]
+	n, err := strconv.Atoi(lock.Git.Ref[i+2:])
+	if err != nil || (pkg != s.pv.Spec.Upstream.Package && !strings.HasSuffix(pkg, "/"+s.pv.Spec.Upstream.Package)) {
+		return ""
+	}
+	for _, up := range s.upstreamRevisions {
+		if up.Spec.Revision == n {
+			return up.Name
+		}
+	}
+	return ""
+}

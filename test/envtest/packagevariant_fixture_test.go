@@ -1,0 +1,88 @@
+package envtest
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+
+	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// variant is a PackageVariant named name that keeps package pkg of
+// repository deployments cloned from package app of blueprints, changed
+// as change says (when not nil).
+func variant(ns, name, pkg string, change func(*configv1alpha1.PackageVariant)) *configv1alpha1.PackageVariant {
+	pv := &configv1alpha1.PackageVariant{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: configv1alpha1.PackageVariantSpec{
+			Upstream:   &configv1alpha1.Upstream{Repo: "blueprints", Package: "app"},
+			Downstream: &configv1alpha1.Downstream{Repo: "deployments", Package: pkg},
+		},
+	}
+	if change != nil {
+		change(pv)
+	}
+	return pv
+}
+
+// variantOf is pv as stored now.
+func variantOf(pv *configv1alpha1.PackageVariant) *configv1alpha1.PackageVariant {
+	got := &configv1alpha1.PackageVariant{}
+	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pv), got)).To(Succeed())
+	return got
+}
+
+// ready says whether pv is Ready for its current generation.
+func ready(pv *configv1alpha1.PackageVariant) func() bool {
+	return func() bool {
+		got := variantOf(pv)
+		c := meta.FindStatusCondition(got.Status.Conditions, configv1alpha1.ConditionReady)
+		return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == got.Generation
+	}
+}
+
+// stalled is the reason pv is Stalled for, or "" when it is not.
+func stalled(pv *configv1alpha1.PackageVariant) func() string {
+	return func() string {
+		c := meta.FindStatusCondition(variantOf(pv).Status.Conditions, configv1alpha1.ConditionStalled)
+		if c == nil || c.Status != metav1.ConditionTrue {
+			return ""
+		}
+		return c.Reason
+	}
+}
+
+// withFile is files with one more.
+func withFile(files map[string]string, name, content string) map[string]string {
+	out := maps.Clone(files)
+	out[name] = content
+	return out
+}
+
+// editOf makes a revision a copy of a published one of its package.
+func editOf(name string) func(*porchv1alpha1.PackageRevision) {
+	return func(pr *porchv1alpha1.PackageRevision) {
+		pr.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{
+			Source: &porchv1alpha1.PackageRevisionRef{Name: name}}}}
+	}
+}
+
+// injectionPoint is a resource of kind (of apiVersion v1) asking to be
+// filled from the cluster; a ConfigMap's data and another's spec hold
+// "region: unset".
+func injectionPoint(kind, name, mode string) string {
+	field := "spec"
+	if kind == "ConfigMap" {
+		field = "data"
+	}
+	return fmt.Sprintf("apiVersion: v1\nkind: %s\nmetadata:\n  name: %s\n  annotations:\n    kpt.dev/config-injection: %s\n%s:\n  region: unset\n",
+		kind, name, mode, field)
+}
+
+func randomSuffix() string { return fmt.Sprintf("%04x", rand.IntN(1<<16)) }
