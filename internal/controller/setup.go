@@ -11,6 +11,7 @@ import (
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/packagerevision"
 	"github.com/porch-dev/porch/internal/controller/packagevariant"
+	"github.com/porch-dev/porch/internal/controller/packagevariantset"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/runner"
@@ -25,6 +26,8 @@ type Options struct {
 	PackageRevision packagerevision.Options
 	// PackageVariant tunes the PackageVariant controller.
 	PackageVariant packagevariant.Options
+	// PackageVariantSet tunes the PackageVariantSet controller.
+	PackageVariantSet packagevariantset.Options
 	// Reconcilers are the optional reconcilers to run, by name (see
 	// OptionalReconcilers); the Repository and PackageRevision ones always
 	// run.
@@ -50,7 +53,7 @@ type Options struct {
 // DefaultOptions are the reconcilers' defaults.
 func DefaultOptions() Options {
 	return Options{Repository: repository.DefaultOptions, PackageRevision: packagerevision.DefaultOptions,
-		PackageVariant: packagevariant.DefaultOptions, Reconcilers: OptionalReconcilers}
+		PackageVariant: packagevariant.DefaultOptions, PackageVariantSet: packagevariantset.DefaultOptions, Reconcilers: OptionalReconcilers}
 }
 
 // OptionalReconcilers name the reconcilers a manager may leave out, as
@@ -116,6 +119,16 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 			APIReader: mgr.GetAPIReader(),
 			Recorder:  mgr.GetEventRecorder("packagevariant-controller"),
 			Options:   opts.PackageVariant,
+		}).SetupWithManager(mgr); err != nil {
+			return err
+		}
+	}
+	if slices.Contains(opts.Reconcilers, "packagevariantsets") {
+		if err := (&packagevariantset.Reconciler{
+			Client:    mgr.GetClient(),
+			APIReader: mgr.GetAPIReader(),
+			Recorder:  mgr.GetEventRecorder("packagevariantset-controller"),
+			Options:   opts.PackageVariantSet,
 		}).SetupWithManager(mgr); err != nil {
 			return err
 		}

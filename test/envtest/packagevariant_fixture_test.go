@@ -86,3 +86,53 @@ func injectionPoint(kind, name, mode string) string {
 }
 
 func randomSuffix() string { return fmt.Sprintf("%04x", rand.IntN(1<<16)) }
+
+func ptr[T any](v T) *T { return &v }
+
+func repositoryNamed(ns, name string) *configv1alpha1.Repository {
+	repo := &configv1alpha1.Repository{}
+	Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, repo)).To(Succeed())
+	return repo
+}
+
+func setOf(pvs *configv1alpha1.PackageVariantSet) *configv1alpha1.PackageVariantSet {
+	got := &configv1alpha1.PackageVariantSet{}
+	Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pvs), got)).To(Succeed())
+	return got
+}
+
+// setReady says whether pvs is Ready for its current generation.
+func setReady(pvs *configv1alpha1.PackageVariantSet) func() bool {
+	return func() bool {
+		got := setOf(pvs)
+		c := meta.FindStatusCondition(got.Status.Conditions, configv1alpha1.ConditionReady)
+		return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == got.Generation
+	}
+}
+
+// setStalled is the reason pvs is Stalled for, or "" when it is not.
+func setStalled(pvs *configv1alpha1.PackageVariantSet) func() string {
+	return func() string {
+		c := meta.FindStatusCondition(setOf(pvs).Status.Conditions, configv1alpha1.ConditionStalled)
+		if c == nil || c.Status != metav1.ConditionTrue {
+			return ""
+		}
+		return c.Reason
+	}
+}
+
+// variantsOfSet are the names of the PackageVariants pvs made.
+func variantsOfSet(pvs *configv1alpha1.PackageVariantSet) func() []string {
+	return func() []string {
+		list := &configv1alpha1.PackageVariantList{}
+		Expect(k8s.List(ctx, list, client.InNamespace(pvs.Namespace),
+			client.MatchingLabels{configv1alpha1.PackageVariantSetLabel: string(setOf(pvs).UID)})).To(Succeed())
+		names := []string{}
+		for _, pv := range list.Items {
+			if pv.DeletionTimestamp.IsZero() {
+				names = append(names, pv.Name)
+			}
+		}
+		return names
+	}
+}

@@ -97,6 +97,7 @@ func startManager() {
 	opts.Repository.RetryInterval = time.Second
 	opts.PackageRevision.RetryInterval = time.Second
 	opts.PackageVariant.RetryInterval = time.Second
+	opts.PackageVariantSet.RetryInterval, opts.PackageVariantSet.ResyncInterval = time.Second, 2*time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests

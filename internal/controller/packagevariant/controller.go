@@ -56,7 +56,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	err = r.steps(ctx, s)
-	if isConflict(err) {
+	if reconcileutil.LostRace(err) {
 		// Someone wrote first: start again from what they wrote, with
 		// backoff, and say nothing of it in the conditions.
 		return ctrl.Result{Requeue: true}, nil

@@ -76,7 +76,7 @@ func (r *Reconciler) createDraft(ctx context.Context, s *scope, task porchv1alph
 		},
 	}
 	if err := r.Create(ctx, pr, FieldOwner); err != nil {
-		return asConflict(err)
+		return err
 	}
 	r.event(s, "Created", "created %s by %s of %s", pr.Name, task.Type, s.upstream.Name)
 	s.targets = []*porchv1alpha1.PackageRevision{pr}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -71,9 +70,4 @@ func setCondition(s *scope, typ string, status metav1.ConditionStatus, reason, m
 	meta.SetStatusCondition(&s.pv.Status.Conditions, metav1.Condition{
 		Type: typ, Status: status, Reason: reason, Message: message, ObservedGeneration: s.pv.Generation,
 	})
-}
-
-// isConflict says whether the steps lost a race with another writer.
-func isConflict(err error) bool {
-	return apierrors.IsConflict(err)
 }

@@ -2,52 +2,29 @@ package packagevariant
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	variant "github.com/porch-dev/porch/internal/packagevariant"
 )
 
-// resolveUpstream finds the published revision spec.upstream names: by
-// revision number, by workspace, or else the latest. The branch
-// placeholder (revision -1) is never an upstream. When there is none yet,
-// the variant is Stalled and tried again later.
+// resolveUpstream finds the published revision spec.upstream names. When
+// there is none yet, the variant is Stalled and tried again later.
 func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
 	up := s.pv.Spec.Upstream
 	revisions, err := r.revisionsOf(ctx, s.pv.Namespace, up.Repo, up.Package)
 	if err != nil {
 		return err
 	}
-	s.upstream, s.upstreamRevisions = nil, revisions
-	for _, pr := range revisions {
-		if !pr.Spec.Lifecycle.IsPublished() || pr.Spec.Revision < 1 || !pr.DeletionTimestamp.IsZero() {
-			continue
-		}
-		switch {
-		case up.Revision > 0 && pr.Spec.Revision != up.Revision:
-		case up.WorkspaceName != "" && pr.Spec.WorkspaceName != up.WorkspaceName:
-		case s.upstream == nil || pr.Spec.Revision > s.upstream.Spec.Revision:
-			s.upstream = pr
-		}
-	}
-	if s.upstream == nil {
+	s.upstreamRevisions = revisions
+	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
 		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),
-			Message: fmt.Sprintf("spec.upstream: no published revision %sof package %q in repository %q", which(up), up.Package, up.Repo)}
+			Message: variant.UpstreamNotFound(up)}
 	}
 	return nil
-}
-
-func which(up *configv1alpha1.Upstream) string {
-	switch {
-	case up.Revision > 0:
-		return fmt.Sprintf("%d ", up.Revision)
-	case up.WorkspaceName != "":
-		return fmt.Sprintf("with workspace %q ", up.WorkspaceName)
-	}
-	return ""
 }
 
 // upstreamOf is the name of the upstream revision pr was cloned from or

@@ -1,0 +1,66 @@
+package packagevariantset
+
+import (
+	"context"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+)
+
+// scope is what one reconcile of a set reads and decides.
+type scope struct {
+	pvs    *configv1alpha1.PackageVariantSet
+	status *reconcileutil.StatusPatcher
+
+	// templates are the compiled templates, one per target entry.
+	templates []*variantset.Template
+	upstream  *porchv1alpha1.PackageRevision
+	// targets are what the target entries select, each with the variables
+	// its template is evaluated with.
+	targets []target
+	// variants are the PackageVariants the targets ask for, by name, in
+	// the order of the targets.
+	variants []*configv1alpha1.PackageVariant
+	// selectsObjects says that a target selects objects by label, which
+	// are listed, not watched.
+	selectsObjects bool
+}
+
+// target is one thing a target entry selected.
+type target struct {
+	entry int
+	vars  variantset.Vars
+}
+
+func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope, error) {
+	pvs := &configv1alpha1.PackageVariantSet{}
+	if err := r.Get(ctx, key, pvs); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return &scope{pvs: pvs, status: reconcileutil.NewStatusPatcher(pvs)}, nil
+}
+
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
+	err := s.status.Patch(ctx, r.Client, s.pvs, func(o client.Object) any { return o.(*configv1alpha1.PackageVariantSet).Status })
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// resync is the result of a reconcile that went well: a set selecting
+// objects is looked at again later, as its objects are not watched.
+func (s *scope) resync(every time.Duration) ctrl.Result {
+	if s.selectsObjects {
+		return ctrl.Result{RequeueAfter: reconcileutil.Jitter(every)}
+	}
+	return ctrl.Result{}
+}

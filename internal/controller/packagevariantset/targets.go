@@ -1,0 +1,133 @@
+package packagevariantset
+
+import (
+	"context"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+)
+
+// expandTargets lists what each target entry selects: repositories by
+// name (each package named, or the upstream's), repositories by label, or
+// objects of any kind by label (the object's name is the default
+// repository). The CEL variables expose of the objects only their name,
+// namespace, labels and annotations, as upstream's do.
+func (r *Reconciler) expandTargets(ctx context.Context, s *scope) error {
+	up := metadata(s.upstream)
+	s.targets = nil
+	for i, t := range s.pvs.Spec.Targets {
+		switch {
+		case len(t.Repositories) > 0:
+			for _, rt := range t.Repositories {
+				repo, err := r.repository(ctx, s.pvs.Namespace, rt.Name)
+				if err != nil {
+					return err
+				}
+				packages := rt.PackageNames
+				if len(packages) == 0 {
+					packages = []string{s.pvs.Spec.Upstream.Package}
+				}
+				for _, pkg := range packages {
+					s.targets = append(s.targets, target{entry: i, vars: variantset.Vars{RepoDefault: rt.Name, PackageDefault: pkg,
+						Upstream: up, Target: map[string]any{"repo": rt.Name, "package": pkg}, Repository: repo}})
+				}
+			}
+		case t.RepositorySelector != nil:
+			selector, err := metav1.LabelSelectorAsSelector(t.RepositorySelector)
+			if err != nil {
+				return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
+					Message: fmt.Sprintf("spec.targets[%d].repositorySelector: %v", i, err)}
+			}
+			list := &configv1alpha1.RepositoryList{}
+			if err := r.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingLabelsSelector{Selector: selector}); err != nil {
+				return err
+			}
+			for j := range list.Items {
+				repo := metadata(&list.Items[j])
+				s.targets = append(s.targets, target{entry: i, vars: variantset.Vars{RepoDefault: list.Items[j].Name,
+					PackageDefault: s.pvs.Spec.Upstream.Package, Upstream: up, Target: repo, Repository: repo}})
+			}
+		case t.ObjectSelector != nil:
+			s.selectsObjects = true
+			objects, err := r.selectObjects(ctx, s, i, t.ObjectSelector)
+			if err != nil {
+				return err
+			}
+			for _, obj := range objects {
+				repo, err := r.repository(ctx, s.pvs.Namespace, obj.GetName())
+				if err != nil {
+					return err
+				}
+				s.targets = append(s.targets, target{entry: i, vars: variantset.Vars{RepoDefault: obj.GetName(),
+					PackageDefault: s.pvs.Spec.Upstream.Package, Upstream: up, Target: metadata(&obj), Repository: repo}})
+			}
+		}
+	}
+	return nil
+}
+
+// selectObjects lists the objects of an objectSelector, uncached.
+func (r *Reconciler) selectObjects(ctx context.Context, s *scope, entry int, sel *configv1alpha1.ObjectSelector) ([]unstructured.Unstructured, error) {
+	path := fmt.Sprintf("spec.targets[%d].objectSelector", entry)
+	selector, err := metav1.LabelSelectorAsSelector(&sel.LabelSelector)
+	if err != nil {
+		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf("%s: %v", path, err)}
+	}
+	list := &unstructured.UnstructuredList{}
+	list.SetAPIVersion(sel.APIVersion)
+	list.SetKind(sel.Kind + "List")
+	err = r.APIReader.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingLabelsSelector{Selector: selector})
+	if meta.IsNoMatchError(err) {
+		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
+			Message: fmt.Sprintf("%s: the cluster has no kind %q in %q", path, sel.Kind, sel.APIVersion)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if sel.Name == nil {
+		return list.Items, nil
+	}
+	var named []unstructured.Unstructured
+	for _, obj := range list.Items {
+		if obj.GetName() == *sel.Name {
+			named = append(named, obj)
+		}
+	}
+	return named, nil
+}
+
+// repository is the metadata of a Repository, or an empty map when there
+// is none of that name (yet).
+func (r *Reconciler) repository(ctx context.Context, namespace, name string) (map[string]any, error) {
+	repo := &configv1alpha1.Repository{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, repo)
+	if apierrors.IsNotFound(err) {
+		return map[string]any{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return metadata(repo), nil
+}
+
+// metadata is what the CEL variables show of an object.
+func metadata(obj metav1.Object) map[string]any {
+	return map[string]any{"name": obj.GetName(), "namespace": obj.GetNamespace(),
+		"labels": anyMap(obj.GetLabels()), "annotations": anyMap(obj.GetAnnotations())}
+}
+
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package packagevariantset
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	variant "github.com/porch-dev/porch/internal/packagevariant"
+	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+)
+
+// compile compiles the template of every target entry once, and stalls a
+// set whose upstream is not named or whose expressions do not compile to
+// strings, naming each.
+func compile(s *scope) error {
+	var errs field.ErrorList
+	if up := s.pvs.Spec.Upstream; up == nil || up.Repo == "" || up.Package == "" {
+		errs = append(errs, field.Required(field.NewPath("spec", "upstream"), "repo and package name the upstream package"))
+	}
+	s.templates = make([]*variantset.Template, len(s.pvs.Spec.Targets))
+	for i, t := range s.pvs.Spec.Targets {
+		tmpl, terrs := variantset.Compile(t.Template, field.NewPath("spec", "targets").Index(i).Child("template"))
+		s.templates[i], errs = tmpl, append(errs, terrs...)
+	}
+	if len(errs) > 0 {
+		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: errs.ToAggregate().Error()}
+	}
+	return nil
+}
+
+// resolveUpstream finds the published revision spec.upstream names.
+func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
+	up := s.pvs.Spec.Upstream
+	list := &porchv1alpha1.PackageRevisionList{}
+	if err := r.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingFields{revisionPackageIndex: packageKey(up.Repo, up.Package)}); err != nil {
+		return err
+	}
+	revisions := make([]*porchv1alpha1.PackageRevision, len(list.Items))
+	for i := range list.Items {
+		revisions[i] = &list.Items[i]
+	}
+	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
+		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),
+			Message: variant.UpstreamNotFound(up)}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package packagevariantset
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+// The cache indexes revisions by package, and sets by their upstream
+// package, so that a revision wakes only the sets it is the upstream of.
+const (
+	revisionPackageIndex = "packagevariantset.revision.package"
+	upstreamIndex        = "packagevariantset.upstream"
+)
+
+func packageKey(repo, pkg string) string { return repo + "/" + pkg }
+
+// SetupWithManager registers the controller. A set is reconciled when it
+// or one of its PackageVariants changes, when a revision of its upstream
+// package changes, and when a Repository of its namespace does (targets
+// select repositories by label).
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	indexer := mgr.GetFieldIndexer()
+	if err := indexer.IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, revisionPackageIndex, func(o client.Object) []string {
+		pr := o.(*porchv1alpha1.PackageRevision)
+		return []string{packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)}
+	}); err != nil {
+		return err
+	}
+	if err := indexer.IndexField(context.Background(), &configv1alpha1.PackageVariantSet{}, upstreamIndex, func(o client.Object) []string {
+		if up := o.(*configv1alpha1.PackageVariantSet).Spec.Upstream; up != nil {
+			return []string{packageKey(up.Repo, up.Package)}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&configv1alpha1.PackageVariantSet{}).
+		Owns(&configv1alpha1.PackageVariant{}).
+		Watches(&porchv1alpha1.PackageRevision{}, handler.EnqueueRequestsFromMapFunc(r.setsOfUpstream)).
+		Watches(&configv1alpha1.Repository{}, handler.EnqueueRequestsFromMapFunc(r.setsOfNamespace)).
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
+		Named("packagevariantset").
+		Complete(r)
+}
+
+func (r *Reconciler) setsOfUpstream(ctx context.Context, obj client.Object) []reconcile.Request {
+	pr := obj.(*porchv1alpha1.PackageRevision)
+	return r.sets(ctx, client.InNamespace(pr.Namespace), client.MatchingFields{upstreamIndex: packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)})
+}
+
+func (r *Reconciler) setsOfNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.sets(ctx, client.InNamespace(obj.GetNamespace()))
+}
+
+func (r *Reconciler) sets(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
+	list := &configv1alpha1.PackageVariantSetList{}
+	if err := r.List(ctx, list, opts...); err != nil {
+		return nil // the cache lists from memory; nothing to retry
+	}
+	requests := make([]reconcile.Request, len(list.Items))
+	for i, pvs := range list.Items {
+		requests[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: pvs.Namespace, Name: pvs.Name}}
+	}
+	return requests
+}
+
+// event tells users what the set did to its PackageVariants.
+func (r *Reconciler) event(s *scope, reason, format string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(s.pvs, nil, corev1.EventTypeNormal, reason, reason, format, args...)
+	}
+}
