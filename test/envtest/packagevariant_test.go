@@ -104,10 +104,16 @@ var _ = Describe("PackageVariant", func() {
 		Expect(variantOf(adopting).Status.DownstreamTargets).To(ConsistOf(HaveField("Name", existing.Name)))
 		Expect(revision(ns, existing.Name).OwnerReferences).To(ContainElement(HaveField("UID", adopting.UID)))
 
+		By("letting go of its revisions elsewhere when the downstream moves, as the deletion policy says")
+		Expect(changed(k8s, variantOf(adopting), func(pv *configv1alpha1.PackageVariant) { pv.Spec.Downstream.Package = "web-moved" })).To(Succeed())
+		settled(ns, "deployments.web-moved.packagevariant-1")
+		Eventually(func() []metav1.OwnerReference { return revision(ns, existing.Name).OwnerReferences }).
+			ShouldNot(ContainElement(HaveField("UID", adopting.UID)), "orphaned, not deleted")
+
 		By("orphaning on deletion")
 		Expect(k8s.Delete(ctx, adopting)).To(Succeed())
 		Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, client.ObjectKeyFromObject(adopting), adopting)) }).Should(BeTrue())
-		Expect(revision(ns, existing.Name).OwnerReferences).NotTo(ContainElement(HaveField("UID", adopting.UID)))
+		Expect(revision(ns, "deployments.web-moved.packagevariant-1").OwnerReferences).NotTo(ContainElement(HaveField("UID", adopting.UID)))
 
 		By("deleting a Draft and proposing a Published revision for deletion")
 		deleting := created(k8s, variant(ns, "db", "db", nil))
@@ -135,6 +141,8 @@ var _ = Describe("PackageVariant", func() {
 		Expect(changed(k8s, prr, func(p *porchv1alpha1.PackageRevisionResources) {
 			p.Spec.Resources = withFile(p.Status.Resources, "settings.yaml", injectionPoint("ConfigMap", "settings", "required"))
 			p.Spec.Resources["extra.yaml"] = injectionPoint("Service", "extra", "optional")
+			p.Spec.Resources["tuning.yaml"] = injectionPoint("ConfigMap", "tuning", "optional")
+			p.Spec.Resources["endpoint.yaml"] = injectionPoint("Service", "endpoint", "required")
 		})).To(Succeed())
 		settled(ns, draft.Name)
 		moveTo(k8s, ns, draft.Name, porchv1alpha1.PackageRevisionLifecycleProposed)
@@ -148,18 +156,32 @@ var _ = Describe("PackageVariant", func() {
 		Eventually(ready(pv)).Should(BeTrue())
 		files := resourcesFor(settled(ns, "deployments.injected.packagevariant-1")).Status.Resources
 		Expect(files["settings.yaml"]).To(ContainSubstring("region: eu"))
-		Expect(files["extra.yaml"]).To(ContainSubstring("region: unset"))
 		Expect(files["settings.yaml"]).To(ContainSubstring("kpt.dev/injected-resource: edge-settings"))
+		Expect(files["tuning.yaml"]).To(ContainSubstring("region: eu"), "an optional point is filled when something matches")
+		Expect(files["extra.yaml"]).To(ContainSubstring("region: unset"), "no Service of a selected name")
+		Expect(files["endpoint.yaml"]).To(ContainSubstring("region: unset"))
 		Expect(files["Kptfile"]).To(ContainSubstring("conditionType: config.injection.ConfigMap.settings"))
-		Expect(files["Kptfile"]).NotTo(ContainSubstring("conditionType: config.injection.ConfigMap.extra"), "an optional point has no gate")
+		Expect(files["Kptfile"]).To(ContainSubstring("conditionType: config.injection.Service.endpoint"), "a required point has a gate, met or not")
+		Expect(files["Kptfile"]).NotTo(ContainSubstring("conditionType: config.injection.Service.extra"), "an optional point has no gate")
+		Expect(files["Kptfile"]).NotTo(ContainSubstring("conditionType: config.injection.ConfigMap.tuning"))
+		noneMatched := "no resource matched any injection selector for this injection point"
 		Eventually(func() []porchv1alpha1.PackageCondition {
 			return revision(ns, "deployments.injected.packagevariant-1").Status.PackageConditions
 		}).Should(ContainElements(
 			porchv1alpha1.PackageCondition{Type: "config.injection.ConfigMap.settings", Status: "True", Reason: "ConfigInjected",
 				Message: `injected resource "edge-settings" from cluster`},
-			porchv1alpha1.PackageCondition{Type: "config.injection.Service.extra", Status: "False", Reason: "NoResourceSelected",
-				Message: "no resource matched any injection selector for this injection point"},
+			porchv1alpha1.PackageCondition{Type: "config.injection.ConfigMap.tuning", Status: "True", Reason: "ConfigInjected",
+				Message: `injected resource "edge-settings" from cluster`},
+			porchv1alpha1.PackageCondition{Type: "config.injection.Service.extra", Status: "False", Reason: "NoResourceSelected", Message: noneMatched},
+			porchv1alpha1.PackageCondition{Type: "config.injection.Service.endpoint", Status: "False", Reason: "NoResourceSelected", Message: noneMatched},
 		))
+
+		By("holding the revision's approval to its unmet required point")
+		moveTo(k8s, ns, "deployments.injected.packagevariant-1", porchv1alpha1.PackageRevisionLifecycleProposed)
+		err := changed(k8s, revision(ns, "deployments.injected.packagevariant-1"), func(pr *porchv1alpha1.PackageRevision) {
+			pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecyclePublished
+		})
+		Expect(err).To(MatchError(ContainSubstring("config.injection.Service.endpoint")))
 	})
 
 	It("stalls on bad input, naming the field", func() {

@@ -57,8 +57,36 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		return err
 	}
 	followKptfileConditions(s, result.files)
+	if err := r.followKptfileGates(ctx, s, result.files); err != nil {
+		return err
+	}
 	r.requestSync(s)
 	return r.readState(s)
+}
+
+// followKptfileGates makes the readiness gates of a committed edit's
+// Kptfile the revision's spec.readinessGates, which admission holds an
+// approval to: an edit that adds a gate (a PackageVariant's injection
+// point) gates the revision, as upstream, where the Kptfile is the only
+// place gates are kept. The spec's gates are committed to the Kptfile in
+// turn (recordInKptfile), so the two agree whichever was written last.
+func (r *Reconciler) followKptfileGates(ctx context.Context, s *scope, files cad.Package) error {
+	kf, err := kptfile.Read(files[cad.KptfileName])
+	if err != nil {
+		return nil // the render reports a Kptfile that does not parse
+	}
+	gates := kptfile.ReadinessGates(kf)
+	if slices.Equal(gates, s.pr.Spec.ReadinessGates) || (len(gates) == 0 && len(s.pr.Spec.ReadinessGates) == 0) {
+		return nil
+	}
+	before := s.pr.DeepCopy()
+	s.pr.Spec.ReadinessGates = gates
+	// The patch returns the stored status; what this reconcile found so
+	// far is patched at its end.
+	status := s.pr.Status.DeepCopy()
+	err = r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+	s.pr.Status = *status
+	return err
 }
 
 // followKptfileConditions makes the conditions of a committed edit's
