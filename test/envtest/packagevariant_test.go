@@ -40,7 +40,8 @@ var _ = Describe("PackageVariant", func() {
 		Expect(draft.Spec.Lifecycle).To(Equal(porchv1alpha1.PackageRevisionLifecycleDraft))
 		Expect(draft.Spec.Tasks[0].Clone.Upstream.UpstreamRef.Name).To(Equal(v1.Name))
 		Expect(draft.Labels).To(HaveKeyWithValue("team", "edge"))
-		Expect(draft.OwnerReferences).To(ContainElement(HaveField("UID", pv.UID)))
+		Expect(metav1.GetControllerOf(draft)).To(HaveField("UID", pv.UID), "the variant controls its revisions")
+		Expect(draft.OwnerReferences).To(ContainElement(HaveField("Kind", "Repository")), "their Repository owns them too")
 		files := resourcesFor(draft).Status.Resources
 		Expect(files["package-context.yaml"]).To(ContainSubstring("env: prod"))
 		Expect(files["Kptfile"]).To(ContainSubstring("name: PackageVariant.app-edge.labels.0"))
@@ -102,13 +103,14 @@ var _ = Describe("PackageVariant", func() {
 		}))
 		Eventually(ready(adopting)).Should(BeTrue())
 		Expect(variantOf(adopting).Status.DownstreamTargets).To(ConsistOf(HaveField("Name", existing.Name)))
-		Expect(revision(ns, existing.Name).OwnerReferences).To(ContainElement(HaveField("UID", adopting.UID)))
+		Expect(metav1.GetControllerOf(revision(ns, existing.Name))).To(HaveField("UID", adopting.UID))
 
 		By("letting go of its revisions elsewhere when the downstream moves, as the deletion policy says")
 		Expect(changed(k8s, variantOf(adopting), func(pv *configv1alpha1.PackageVariant) { pv.Spec.Downstream.Package = "web-moved" })).To(Succeed())
 		settled(ns, "deployments.web-moved.packagevariant-1")
 		Eventually(func() []metav1.OwnerReference { return revision(ns, existing.Name).OwnerReferences }).
 			ShouldNot(ContainElement(HaveField("UID", adopting.UID)), "orphaned, not deleted")
+		Expect(metav1.GetControllerOf(revision(ns, existing.Name))).To(HaveField("Kind", "Repository"), "its Repository controls it again")
 
 		By("orphaning on deletion")
 		Expect(k8s.Delete(ctx, adopting)).To(Succeed())

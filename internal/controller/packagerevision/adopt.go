@@ -44,14 +44,23 @@ func (r *Reconciler) adopt(ctx context.Context, s *scope, gates ...porchv1alpha1
 	return r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
 }
 
-// ownBy makes repo the controller owner of obj, as the sync does, in place
-// of any other controller.
+// ownBy makes repo an owner of obj, as the sync is of what it mirrors:
+// its controller, unless something else controls obj already (the
+// PackageVariant that made it), which stays its controller. The reference
+// of another Repository (an earlier one of the same name) goes.
 func ownBy(obj metav1.Object, repo *configv1alpha1.Repository) {
-	refs := []metav1.OwnerReference{repo.ControllerReference()}
+	owner := repo.ControllerReference()
+	var refs []metav1.OwnerReference
 	for _, ref := range obj.GetOwnerReferences() {
-		if ref.Controller == nil || !*ref.Controller {
+		switch {
+		case ref.UID == repo.UID || ref.Kind == "Repository" && ref.APIVersion == configv1alpha1.GroupVersion.String():
+		case ref.Controller != nil && *ref.Controller:
+			no := false
+			owner.Controller = &no
+			refs = append(refs, ref)
+		default:
 			refs = append(refs, ref)
 		}
 	}
-	obj.SetOwnerReferences(refs)
+	obj.SetOwnerReferences(append([]metav1.OwnerReference{owner}, refs...))
 }

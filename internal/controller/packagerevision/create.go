@@ -74,6 +74,8 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	// adopted before its resources are made, so that a sync never sees
 	// resources of the repository's whose revision is not.
 	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
+	// A clone or copy starts with its package's conditions, as its gates.
+	followKptfileConditions(s, result.files)
 	if err := r.patchStatus(ctx, s); err != nil {
 		return err
 	}

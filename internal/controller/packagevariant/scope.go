@@ -66,14 +66,24 @@ func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
 	return nil
 }
 
-// ownerReference marks a revision as this variant's. It is no controller
-// reference: a revision's controller is the Repository it lives in, which
-// mirrors it, so a variant is one more owner, as upstream finds its
-// revisions by the owner's UID.
+// ownerReference makes the variant the controller of a revision. The
+// Repository the revision lives in, which mirrors it, is one more owner.
 func ownerReference(pv *configv1alpha1.PackageVariant) metav1.OwnerReference {
-	no := false
+	yes, no := true, false
 	return metav1.OwnerReference{APIVersion: configv1alpha1.GroupVersion.String(), Kind: "PackageVariant",
-		Name: pv.Name, UID: pv.UID, Controller: &no, BlockOwnerDeletion: &no}
+		Name: pv.Name, UID: pv.UID, Controller: &yes, BlockOwnerDeletion: &no}
+}
+
+// control makes the variant the controller of a revision it adopts: the
+// Repository's reference stays, as an owner only.
+func control(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageVariant) {
+	for i := range pr.OwnerReferences {
+		if ref := &pr.OwnerReferences[i]; ref.Controller != nil && *ref.Controller {
+			no := false
+			ref.Controller = &no
+		}
+	}
+	pr.OwnerReferences = append(pr.OwnerReferences, ownerReference(pv))
 }
 
 // ownedBy says whether the revision is the variant's.

@@ -85,7 +85,7 @@ func ownedByAVariant(pr *porchv1alpha1.PackageRevision) bool {
 // annotations the variant gives its revisions.
 func (r *Reconciler) adopt(ctx context.Context, s *scope, pr *porchv1alpha1.PackageRevision) error {
 	before := pr.DeepCopy()
-	pr.OwnerReferences = append(pr.OwnerReferences, ownerReference(s.pv))
+	control(pr, s.pv)
 	withMetadata(pr, s.pv)
 	if err := r.Patch(ctx, pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
 		return err
@@ -117,8 +117,17 @@ func (r *Reconciler) release(ctx context.Context, s *scope, pr *porchv1alpha1.Pa
 	return r.Patch(ctx, pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
 }
 
+// disown removes the variant's reference; the Repository's becomes the
+// controller again.
 func disown(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageVariant) {
 	pr.OwnerReferences = slices.DeleteFunc(pr.OwnerReferences, func(ref metav1.OwnerReference) bool { return ref.UID == pv.UID })
+	for i := range pr.OwnerReferences {
+		if ref := &pr.OwnerReferences[i]; ref.Kind == "Repository" && ref.APIVersion == configv1alpha1.GroupVersion.String() {
+			yes := true
+			ref.Controller = &yes
+			return
+		}
+	}
 }
 
 // withMetadata sets the labels and annotations the variant gives its

@@ -326,9 +326,11 @@ func (a *applier) delete(ctx context.Context, obj client.Object) error {
 
 // owns says whether the object was mirrored from this Repository (and not,
 // say, from an earlier Repository of the same name, or created by a user).
+// The Repository is its controller, or one more owner of a revision that
+// a PackageVariant made and controls.
 func (a *applier) owns(obj client.Object) bool {
 	for _, ref := range obj.GetOwnerReferences() {
-		if ref.UID == a.owner && ref.Controller != nil && *ref.Controller {
+		if ref.UID == a.owner {
 			return true
 		}
 	}
