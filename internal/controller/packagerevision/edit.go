@@ -53,13 +53,15 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
 	}
+	// The gates before the resources are saved: should the patch fail,
+	// the edit is still pending and is carried out again.
+	if err := r.followKptfileGates(ctx, s, result.files); err != nil {
+		return err
+	}
 	if err := r.saveResources(ctx, s, result, commit.String()); err != nil {
 		return err
 	}
 	followKptfileConditions(s, result.files)
-	if err := r.followKptfileGates(ctx, s, result.files); err != nil {
-		return err
-	}
 	r.requestSync(s)
 	return r.readState(s)
 }
@@ -81,10 +83,12 @@ func (r *Reconciler) followKptfileGates(ctx context.Context, s *scope, files cad
 	}
 	before := s.pr.DeepCopy()
 	s.pr.Spec.ReadinessGates = gates
-	// The patch returns the stored status; what this reconcile found so
-	// far is patched at its end.
+	// The patch sets the gates alone, so it needs no lock: a user's
+	// change of anything else since the cache was read stays. It returns
+	// the stored status; what this reconcile found so far is patched at
+	// its end.
 	status := s.pr.Status.DeepCopy()
-	err = r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+	err = r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner)
 	s.pr.Status = *status
 	return err
 }

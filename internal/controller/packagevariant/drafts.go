@@ -48,7 +48,7 @@ func (r *Reconciler) labelRevision(ctx context.Context, s *scope, pr *porchv1alp
 // ran and no edit of it is being carried out.
 func (r *Reconciler) mutateResources(ctx context.Context, s *scope, pr *porchv1alpha1.PackageRevision) error {
 	if !done(pr) {
-		s.pending = fmt.Sprintf("%s is being made", pr.Name)
+		s.pending = notDone(pr)
 		return nil
 	}
 	prr, err := r.resourcesOf(ctx, s, pr)
@@ -117,4 +117,14 @@ func (r *Reconciler) mutated(ctx context.Context, s *scope, base cad.Package) (c
 func done(pr *porchv1alpha1.PackageRevision) bool {
 	ready := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionReady)
 	return pr.Status.ObservedGeneration == pr.Generation && ready != nil && ready.Status == metav1.ConditionTrue
+}
+
+// notDone says why a revision is not done: still being made, or what its
+// Ready condition says stopped it (a render that failed, say).
+func notDone(pr *porchv1alpha1.PackageRevision) string {
+	ready := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionReady)
+	if ready == nil || ready.Status == metav1.ConditionTrue || ready.ObservedGeneration != pr.Generation {
+		return fmt.Sprintf("%s is being made", pr.Name)
+	}
+	return fmt.Sprintf("%s is not Ready (%s): %s", pr.Name, ready.Reason, ready.Message)
 }
