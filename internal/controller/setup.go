@@ -2,6 +2,7 @@
 package controller
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/porch-dev/porch/internal/controller/packagerevision"
 	"github.com/porch-dev/porch/internal/controller/packagevariant"
 	"github.com/porch-dev/porch/internal/controller/packagevariantset"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/runner"
@@ -112,6 +114,12 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Options:   authoring,
 	}).SetupWithManager(mgr); err != nil {
 		return err
+	}
+	if len(opts.Reconcilers) > 0 {
+		// Both optional reconcilers read the revisions of one package.
+		if err := reconcileutil.IndexRevisionsByPackage(context.Background(), mgr.GetFieldIndexer()); err != nil {
+			return err
+		}
 	}
 	if slices.Contains(opts.Reconcilers, "packagevariants") {
 		if err := (&packagevariant.Reconciler{

@@ -9,21 +9,22 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 )
 
-// The cache indexes revisions by package and by the variants owning them,
-// and variants by the packages they read and write, so that a reconcile
-// reads only the revisions it concerns, and a revision's change wakes only
-// the variants it concerns (upstream wakes every variant of the namespace).
+// The cache indexes revisions by package (reconcile.RevisionPackageIndex)
+// and by the variants owning them, and variants by the packages they read
+// and write, so that a reconcile reads only the revisions it concerns, and
+// a revision's change wakes only the variants it concerns (upstream wakes
+// every variant of the namespace).
 const (
-	revisionPackageIndex = "packagevariant.revision.package"
-	revisionOwnerIndex   = "packagevariant.revision.owner"
-	upstreamIndex        = "packagevariant.upstream"
-	downstreamIndex      = "packagevariant.downstream"
+	revisionOwnerIndex = "packagevariant.revision.owner"
+	upstreamIndex      = "packagevariant.upstream"
+	downstreamIndex    = "packagevariant.downstream"
 )
 
 // packageKey names a package of a repository in the indexes.
-func packageKey(repo, pkg string) string { return repo + "/" + pkg }
+var packageKey = reconcileutil.PackageKey
 
 func key(namespace, name string) types.NamespacedName {
 	return types.NamespacedName{Namespace: namespace, Name: name}
@@ -31,12 +32,6 @@ func key(namespace, name string) types.NamespacedName {
 
 func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	indexer := mgr.GetFieldIndexer()
-	if err := indexer.IndexField(ctx, &porchv1alpha1.PackageRevision{}, revisionPackageIndex, func(o client.Object) []string {
-		pr := o.(*porchv1alpha1.PackageRevision)
-		return []string{packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)}
-	}); err != nil {
-		return err
-	}
 	if err := indexer.IndexField(ctx, &porchv1alpha1.PackageRevision{}, revisionOwnerIndex, func(o client.Object) []string {
 		var uids []string
 		for _, ref := range o.GetOwnerReferences() {
@@ -66,7 +61,7 @@ func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
 
 // revisionsOf lists the revisions of a package, from the cache.
 func (r *Reconciler) revisionsOf(ctx context.Context, namespace, repo, pkg string) ([]*porchv1alpha1.PackageRevision, error) {
-	return r.listRevisions(ctx, client.InNamespace(namespace), client.MatchingFields{revisionPackageIndex: packageKey(repo, pkg)})
+	return reconcileutil.RevisionsOf(ctx, r.Client, namespace, repo, pkg)
 }
 
 // ownedRevisions lists the revisions the variant owns, wherever they are.

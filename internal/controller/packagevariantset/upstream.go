@@ -4,10 +4,8 @@ import (
 	"context"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 	variant "github.com/porch-dev/porch/internal/packagevariant"
 	variantset "github.com/porch-dev/porch/internal/packagevariantset"
@@ -35,13 +33,9 @@ func compile(s *scope) error {
 // resolveUpstream finds the published revision spec.upstream names.
 func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
 	up := s.pvs.Spec.Upstream
-	list := &porchv1alpha1.PackageRevisionList{}
-	if err := r.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingFields{revisionPackageIndex: packageKey(up.Repo, up.Package)}); err != nil {
+	revisions, err := reconcileutil.RevisionsOf(ctx, r.Client, s.pvs.Namespace, up.Repo, up.Package)
+	if err != nil {
 		return err
-	}
-	revisions := make([]*porchv1alpha1.PackageRevision, len(list.Items))
-	for i := range list.Items {
-		revisions[i] = &list.Items[i]
 	}
 	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
 		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),

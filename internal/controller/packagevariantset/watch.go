@@ -13,16 +13,14 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 )
 
-// The cache indexes revisions by package, and sets by their upstream
-// package, so that a revision wakes only the sets it is the upstream of.
-const (
-	revisionPackageIndex = "packagevariantset.revision.package"
-	upstreamIndex        = "packagevariantset.upstream"
-)
+// The cache indexes sets by their upstream package, so that a revision
+// wakes only the sets it is the upstream of.
+const upstreamIndex = "packagevariantset.upstream"
 
-func packageKey(repo, pkg string) string { return repo + "/" + pkg }
+var packageKey = reconcileutil.PackageKey
 
 // SetupWithManager registers the controller. A set is reconciled when it
 // or one of its PackageVariants changes, when a revision of its upstream
@@ -30,12 +28,6 @@ func packageKey(repo, pkg string) string { return repo + "/" + pkg }
 // select repositories by label).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	indexer := mgr.GetFieldIndexer()
-	if err := indexer.IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, revisionPackageIndex, func(o client.Object) []string {
-		pr := o.(*porchv1alpha1.PackageRevision)
-		return []string{packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)}
-	}); err != nil {
-		return err
-	}
 	if err := indexer.IndexField(context.Background(), &configv1alpha1.PackageVariantSet{}, upstreamIndex, func(o client.Object) []string {
 		if up := o.(*configv1alpha1.PackageVariantSet).Spec.Upstream; up != nil {
 			return []string{packageKey(up.Repo, up.Package)}
