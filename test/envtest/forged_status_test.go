@@ -106,6 +106,28 @@ var _ = Describe("Forged status", func() {
 		settled(ns, edit.Name)
 		Expect(filesAt("u", "refs/heads/drafts/base/v2", "base")).NotTo(ContainElement("forged.yaml"))
 		Expect(resourcesOf(ns, edit.Name)).NotTo(HaveKey("forged.yaml"))
+
+		By("an upgrade reads its three revisions from git")
+		for _, name := range []string{edit.Name, clone.Name} {
+			moveTo(k8s, ns, name, porchv1alpha1.PackageRevisionLifecycleProposed)
+			moveTo(k8s, ns, name, porchv1alpha1.PackageRevisionLifecyclePublished)
+		}
+		settledSync("u")
+		settledSync("d")
+		for _, name := range []string{upstream.Name, edit.Name, clone.Name} {
+			forgeResources(name, plant)
+		}
+		upgrade := created(k8s, newRevision(ns, "d", "app", "v2", func(pr *porchv1alpha1.PackageRevision) {
+			pr.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeUpgrade, Upgrade: &porchv1alpha1.PackageUpgradeTaskSpec{
+				OldUpstream: porchv1alpha1.PackageRevisionRef{Name: upstream.Name}, NewUpstream: porchv1alpha1.PackageRevisionRef{Name: edit.Name},
+				LocalPackageRevisionRef: porchv1alpha1.PackageRevisionRef{Name: clone.Name}}}}
+		}))
+		settled(ns, upgrade.Name)
+		Expect(resourcesOf(ns, edit.Name)).To(HaveKey("forged.yaml"), "the forged status was still there when the upgrade read its new upstream")
+		Expect(filesAt("d", "refs/heads/drafts/app/v2", "app")).To(And(ContainElement("Kptfile"), Not(ContainElement("forged.yaml"))))
+		Expect(resourcesOf(ns, upgrade.Name)).NotTo(HaveKey("forged.yaml"))
+		v2Commit := fetched("u", "refs/tags/base/v2").git("rev-parse", "FETCH_HEAD^{commit}")
+		Expect(fetched("d", "refs/heads/drafts/app/v2").git("show", "FETCH_HEAD:app/Kptfile")).To(ContainSubstring("commit: " + v2Commit))
 	})
 
 	It("refuses a user's write of the status of either kind, naming the field, and lets the manager write it", func() {
