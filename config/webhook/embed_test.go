@@ -30,6 +30,8 @@ func TestLoadHasTheWebhooks(t *testing.T) {
 		"vrepository-v1alpha1.config.porch.kpt.dev",
 		"vpackagerevision-v1alpha1.porch.kpt.dev",
 		"vpackagerevisionresources-v1alpha1.porch.kpt.dev",
+		"vpackagerevision-status-v1alpha1.porch.kpt.dev",
+		"vpackagerevisionresources-status-v1alpha1.porch.kpt.dev",
 		"mpackagerevision-v1alpha1.porch.kpt.dev",
 	} {
 		if p, ok := paths[name]; !ok || p == nil {

@@ -9,7 +9,8 @@
 //
 // Files: repository_* (Repository overlap), lifecycle.go, render.go and
 // paths.go (the pure rules), packagerevision_webhook.go and
-// packagerevisionresources_webhook.go (the validators), approval.go (the
+// packagerevisionresources_webhook.go (the validators), status_webhook.go
+// (who may write the status subresources, and what), approval.go (the
 // permission and the approved-by annotation), lookup.go (reads and cache
 // indexes), identity.go (system users, and forUsers, which lets their
 // requests through every validator of users' rules).

@@ -34,8 +34,8 @@ var (
 // a published revision or of one that another revision's task names.
 // The system's own requests (Options.SystemUsers) pass unchecked (see
 // forUsers): the repository sync mirrors what git holds, whatever its
-// lifecycle. Only the main resource is registered: status writes (the status
-// subresource) are never seen here, and only controllers hold RBAC for them.
+// lifecycle. Only the main resource is registered here: writes of the
+// status subresource go to the status validators (status_webhook.go).
 type PackageRevisionValidator struct {
 	objects *lookup
 	// client creates SubjectAccessReviews.

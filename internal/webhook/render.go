@@ -22,6 +22,14 @@ import (
 //     status.observedGeneration to its metadata.generation once the
 //     spec.resources of that generation were rendered and committed.
 //
+// Only the system can say a revision is rendered: the fields this reads
+// (the observed generations and the Ready condition) are written through
+// the status subresources, whose writes by users are refused
+// (status_webhook.go), and users cannot set a status through the main
+// resource either. Git could not say it instead: it shows what was
+// committed, not whether the spec.resources a user wrote last were
+// rendered and committed, which only the controller that did it knows.
+//
 // The rule reads the stored (old) objects: the status of an update through
 // the main resource is the apiserver's copy anyway. For these CRDs, which
 // have a status subresource, metadata.generation moves with the spec alone,

@@ -36,7 +36,26 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Complete(); err != nil {
 		return err
 	}
-	return ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
+	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
 		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects}, system: system}).
+		Complete(); err != nil {
+		return err
+	}
+	return setupStatusWebhooks(mgr, system)
+}
+
+// setupStatusWebhooks registers the validators of status writes (see
+// status_webhook.go), each on a path of its own: the apiserver sends the
+// status subresources there, apart from the main resources.
+func setupStatusWebhooks(mgr ctrl.Manager, system systemUsers) error {
+	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevision{}).
+		WithValidator(&forUsers[*porchv1alpha1.PackageRevision]{rules: revisionStatusRules{}, system: system}).
+		WithValidatorCustomPath(revisionStatusPath).
+		Complete(); err != nil {
+		return err
+	}
+	return ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
+		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: resourcesStatusRules{}, system: system}).
+		WithValidatorCustomPath(resourcesStatusPath).
 		Complete()
 }

@@ -45,7 +45,8 @@ type Options struct {
 	RetryInterval time.Duration
 	// GitTimeout bounds the git work of one reconcile.
 	GitTimeout time.Duration
-	// MaxPackageBytes bounds a package read from a git URL for a clone.
+	// MaxPackageBytes bounds a package a task reads from git: a clone's
+	// from a git URL, and the published revisions tasks build on.
 	MaxPackageBytes int64
 	// CacheDir holds the local git mirrors, shared with the sync.
 	CacheDir string
@@ -64,8 +65,8 @@ type SyncRequester interface {
 // Reconciler reconciles PackageRevisions and their resources.
 type Reconciler struct {
 	client.Client
-	// APIReader reads uncached: Secrets, and the resources of upstream
-	// revisions, whose content the manager does not cache.
+	// APIReader reads uncached: Secrets, and the revisions' resources,
+	// whose content the manager does not cache.
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	// Functions runs the functions of the packages' pipelines.

@@ -2,6 +2,7 @@ package packagerevision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/repository"
 )
 
 // source is a published revision a task reads: its files and where they
@@ -25,7 +28,11 @@ type source struct {
 }
 
 // publishedSource reads the published revision name, which field of the
-// task names, with its content.
+// task names, with its content as its repository holds it: the package
+// folder at the commit of the revision's tag, read from the repository's
+// mirror. Its PackageRevisionResources are not read: their status is a
+// cache of the same content that someone with the right to write status
+// could change, and what a task builds on is committed to git in turn.
 func (r *Reconciler) publishedSource(ctx context.Context, namespace, name, field string) (*source, error) {
 	pr := &porchv1alpha1.PackageRevision{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, pr); err != nil {
@@ -37,21 +44,60 @@ func (r *Reconciler) publishedSource(ctx context.Context, namespace, name, field
 	if !pr.Spec.Lifecycle.IsPublished() || pr.Spec.Revision < 1 {
 		return nil, taskFailed("%s: PackageRevision %q is %s; only a published revision can be used", field, name, pr.Spec.Lifecycle)
 	}
-	prr := &porchv1alpha1.PackageRevisionResources{}
-	if err := r.APIReader.Get(ctx, types.NamespacedName{Namespace: namespace, Name: name}, prr); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, r.waiting(fmt.Sprintf("%s: the resources of PackageRevision %q are not mirrored yet", field, name))
-		}
-		return nil, err
-	}
-	if prr.Status.Resources == nil {
-		return nil, taskFailed("%s: PackageRevision %q has no content here (too large to mirror?)", field, name)
-	}
 	repo := &configv1alpha1.Repository{}
 	if err := r.Get(ctx, types.NamespacedName{Namespace: namespace, Name: pr.Spec.RepositoryName}, repo); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, r.waiting(fmt.Sprintf("%s: the Repository %q of PackageRevision %q is not found", field, pr.Spec.RepositoryName, name))
+		}
 		return nil, fmt.Errorf("%s: the Repository of PackageRevision %q: %w", field, name, err)
 	}
-	return &source{pr: pr, files: cad.Package(prr.Status.Resources), lock: upstreamLock(repo, pr, prr.Status.Commit)}, nil
+	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
+		return nil, taskFailed("%s: PackageRevision %q is in Repository %q of type %s; a task builds on revisions in git repositories only",
+			field, name, repo.Name, repo.Spec.Type)
+	}
+	pkg, err := r.readPublished(ctx, repo, pr, field)
+	if err != nil {
+		return nil, err
+	}
+	return &source{pr: pr, files: cad.Package(pkg.Files), lock: upstreamLock(repo, pr, pkg.Commit)}, nil
+}
+
+// readPublished reads a published revision's package from the mirror of
+// its repository (shared with the sync), under the content limit. A mirror
+// that lacks the revision's tag is fetched once: the revision may have been
+// published since, by another process or outside the product.
+func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevision, field string) (*git.PublishedPackage, error) {
+	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	if err != nil {
+		return nil, r.gitError(err)
+	}
+	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, repo), git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
+	if err != nil {
+		return nil, err
+	}
+	if err := mirror.FetchOnce(ctx); err != nil {
+		return nil, r.gitError(err)
+	}
+	read := func() (*git.PublishedPackage, error) {
+		return mirror.ReadPublished(repo.Spec.Git.Directory, pr.Spec.PackageName, pr.Spec.Revision, r.Options.MaxPackageBytes)
+	}
+	pkg, err := read()
+	if errors.Is(err, repository.ErrRefNotFound) {
+		if err := mirror.Fetch(ctx); err != nil {
+			return nil, r.gitError(err)
+		}
+		pkg, err = read()
+	}
+	switch {
+	case err == nil:
+		return pkg, nil
+	case errors.Is(err, repository.ErrRefNotFound):
+		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is not in its repository: %v", field, pr.Name, err))
+	case errors.Is(err, repository.ErrPackageNotFound), errors.Is(err, repository.ErrInvalidPackage):
+		return nil, taskFailed("%s: PackageRevision %q: %v", field, pr.Name, err)
+	default:
+		return nil, r.gitError(err)
+	}
 }
 
 // upstreamLock is where a published revision lives in git, as a clone

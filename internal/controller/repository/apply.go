@@ -329,12 +329,7 @@ func (a *applier) delete(ctx context.Context, obj client.Object) error {
 // The Repository is its controller, or one more owner of a revision that
 // a PackageVariant made and controls.
 func (a *applier) owns(obj client.Object) bool {
-	for _, ref := range obj.GetOwnerReferences() {
-		if ref.UID == a.owner {
-			return true
-		}
-	}
-	return false
+	return ownedBy(obj, a.owner)
 }
 
 // removeRevisionFinalizer removes the authoring controller's finalizer

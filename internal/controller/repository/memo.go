@@ -43,6 +43,15 @@ func (m *syncMemo) of(uid types.UID) (memo *repoMemo, warm bool) {
 	return memo, warm
 }
 
+// peek returns the memo of the Repository uid, if an earlier sync of this
+// process filled it, without making one.
+func (m *syncMemo) peek(uid types.UID) (memo *repoMemo, warm bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	memo, warm = m.repos[uid]
+	return memo, warm
+}
+
 // drop forgets a Repository, whose objects are going away.
 func (m *syncMemo) drop(uid types.UID) {
 	m.mu.Lock()
@@ -85,6 +94,35 @@ func (rm *repoMemo) remember(key memoKey, obj client.Object, want, note string) 
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	rm.entries[key] = memoEntry{resourceVersion: obj.GetResourceVersion(), want: want, note: note}
+}
+
+// differs says whether listed, the resourceVersion of each object of the
+// repository now, differs from what the memo holds: an object written
+// since it was remembered, one gone, or one the memo does not know.
+func (rm *repoMemo) differs(listed map[memoKey]string) bool {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	if len(listed) != len(rm.entries) {
+		return true
+	}
+	for key, resourceVersion := range listed {
+		if e, ok := rm.entries[key]; !ok || e.resourceVersion != resourceVersion {
+			return true
+		}
+	}
+	return false
+}
+
+// retain forgets the objects that are not wanted any more: gone from git,
+// and deleted by the sync or by someone else.
+func (rm *repoMemo) retain(wanted map[memoKey]string) {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	for key := range rm.entries {
+		if _, ok := wanted[key]; !ok {
+			delete(rm.entries, key)
+		}
+	}
 }
 
 func (rm *repoMemo) forget(key memoKey) {

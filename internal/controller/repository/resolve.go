@@ -10,7 +10,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 // fullReadLimit is how many objects a sync reads one by one; beyond it,
@@ -35,22 +34,11 @@ func (r *Reconciler) listObjects(ctx context.Context, repo *configv1alpha1.Repos
 		full, err := r.listMirrored(ctx, repo)
 		return &listing{full: full}, err
 	}
-	// Only the resourceVersions are read, and nothing is changed: the
-	// cache's objects are listed without copying them.
-	opts := []client.ListOption{client.InNamespace(repo.Namespace), client.MatchingLabels{porchv1alpha1.RepositoryLabel: repo.Name},
-		client.UnsafeDisableDeepCopy}
 	meta := map[memoKey]string{} // resourceVersions
-	for _, kind := range []string{packageKind.name, revisionKind.name, resourcesKind.name} {
-		list := &metav1.PartialObjectMetadataList{}
-		list.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind(kind + "List"))
-		if err := r.List(ctx, list, opts...); err != nil {
-			return nil, fmt.Errorf("listing the objects of the repository: %w", err)
-		}
-		for i := range list.Items {
-			meta[memoKey{kind, list.Items[i].Name}] = list.Items[i].ResourceVersion
-		}
-	}
-	return &listing{meta: meta}, nil
+	err := r.cachedMetadata(ctx, repo, func(kind string, obj *metav1.PartialObjectMetadata) {
+		meta[memoKey{kind, obj.Name}] = obj.ResourceVersion
+	})
+	return &listing{meta: meta}, err
 }
 
 // resolve returns the listed objects the sync must compare with what is

@@ -40,9 +40,16 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	s.syncKey = r.syncKey(s)
 	full := r.SyncRequests.takeFull(client.ObjectKeyFromObject(s.repo))
 	if !s.plan.runOnceNow && !full && s.syncKey == s.repo.Status.SyncedRefsHash {
-		s.outcome = syncUnchanged
-		syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
-		return nil
+		changed, err := r.mirroredChanged(ctx, s.repo)
+		if err != nil {
+			return err
+		}
+		if !changed {
+			s.outcome = syncUnchanged
+			syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+			return nil
+		}
+		log.FromContext(ctx).V(1).Info("Mirrored objects were written since the last sync; mirroring them again")
 	}
 	release, err := r.Syncs.Acquire(ctx)
 	if err != nil {
@@ -97,6 +104,9 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		return err
 	}
 	err = r.write(ctx, a, existing, want)
+	if err == nil {
+		memo.retain(a.digests)
+	}
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
 		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
@@ -163,10 +173,12 @@ func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredOb
 		}
 	}
 	var wantResources []*porchv1alpha1.PackageRevisionResources
+	drafts := map[string]bool{}
 	for i, prr := range want.resources {
 		if !a.isForeign(want.revisions[i]) && !pending[prr.Name] {
 			wantResources = append(wantResources, prr)
 		}
+		drafts[prr.Name] = want.revisions[i].Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDraft
 	}
 	var existingResources []*porchv1alpha1.PackageRevisionResources
 	for _, prr := range existing.resources {
@@ -177,8 +189,21 @@ func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredOb
 			existingResources = append(existingResources, prr)
 		}
 	}
-	apply(ctx, a, resourcesKind, existingResources, wantResources)
+	apply(ctx, a, draftEdits(resourcesKind, drafts), existingResources, wantResources)
 	return a.wait()
+}
+
+// draftEdits is k with an edit pending only for the resources of a
+// revision that git holds as a Draft: users write the files of a Draft
+// alone, so resources of any other whose status does not show their
+// generation observed hold no edit but a status someone else wrote, which
+// the sync puts back rather than leave alone forever.
+func draftEdits(k mirrorKind[*porchv1alpha1.PackageRevisionResources], drafts map[string]bool) mirrorKind[*porchv1alpha1.PackageRevisionResources] {
+	pending := k.pending
+	k.pending = func(prr *porchv1alpha1.PackageRevisionResources) bool {
+		return drafts[prr.Name] && pending(prr)
+	}
+	return k
 }
 
 // removeMirror deletes the local mirror of a repository that is going away,
