@@ -14,6 +14,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/git"
 )
 
 // source is a published revision a task reads: its files and where they
@@ -60,7 +61,8 @@ func upstreamLock(repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevi
 	dir := ""
 	url := ""
 	if repo.Spec.Git != nil {
-		dir, url = strings.Trim(repo.Spec.Git.Directory, "/"), repo.Spec.Git.Repo
+		// The lock is committed: it never carries credentials.
+		dir, url = strings.Trim(repo.Spec.Git.Directory, "/"), git.SafeURL(repo.Spec.Git.Repo)
 	}
 	pkgPath := path.Join(dir, pr.Spec.PackageName)
 	return cad.GitLock{Repo: url, Directory: "/" + pkgPath, Ref: pkgPath + "/v" + strconv.Itoa(pr.Spec.Revision), Commit: commit}
