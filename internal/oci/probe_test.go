@@ -58,6 +58,10 @@ func TestProbe(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "wrong-pass-99") {
 				t.Fatalf("message leaks the password: %v", err)
 			}
+			// A failure before any answer says what the client met.
+			if tt.name == "nothing listening" && !strings.Contains(err.Error(), "connection refused") {
+				t.Fatalf("the message of an unreachable registry does not say why: %v", err)
+			}
 		})
 	}
 }
