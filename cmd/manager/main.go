@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
@@ -29,6 +30,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/localmode"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 	"github.com/porch-dev/porch/runner"
@@ -86,6 +88,18 @@ func parseFlags() flags {
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
 	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
 	flag.StringVar(&repo.CacheDir, "cache-dir", "", "Folder of the local git mirrors; <local-dir>/cache in local mode, else porch-cache in the temporary folder.")
+	remotes := &repo.Remotes
+	flag.Func("allow-remote-schemes", "Comma-separated schemes users may name in remotes besides http and https, of "+strings.Join(git.WidenableSchemes, ", ")+
+		" (file also allows bare paths: the manager's own disk, other namespaces' mirrors included).", func(v string) error {
+		remotes.Schemes = splitList(v)
+		return nil
+	})
+	flag.Func("allowed-remote-prefixes", "Comma-separated remote URLs users may name, with what lies under them, whatever --allow-remote-schemes "+
+		"and --deny-private-remotes say; the local mode adds its own git server.", func(v string) error {
+		remotes.Prefixes = splitList(v)
+		return nil
+	})
+	flag.BoolVar(&remotes.DenyPrivate, "deny-private-remotes", false, "Refuse remotes whose host is, or resolves to, a loopback, private or link-local address.")
 	authoring := &f.controllers.PackageRevision
 	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
 	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
@@ -130,6 +144,11 @@ func run(f flags) (retErr error) {
 	}()
 
 	t.cfg.QPS, t.cfg.Burst = float32(f.qps), f.burst
+	remotes := &f.controllers.Repository.Remotes
+	remotes.Prefixes = append(remotes.Prefixes, t.remotePrefixes...)
+	if err := remotes.Validate(); err != nil {
+		return err
+	}
 	if f.controllers.Repository.CacheDir == "" {
 		f.controllers.Repository.CacheDir = filepath.Join(os.TempDir(), "porch-cache")
 		if f.localDir != "" {
@@ -170,7 +189,7 @@ func run(f flags) (retErr error) {
 		if len(t.systemUsers) == 0 {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
-		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers}); err != nil {
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers, Remotes: *remotes}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()
@@ -195,6 +214,9 @@ type target struct {
 	webhook webhook.Options
 	// systemUsers are the identities the webhooks count as the system's.
 	systemUsers []string
+	// remotePrefixes are remotes users may always name: the local mode's
+	// own git server, on loopback.
+	remotePrefixes []string
 	// ready is printed once the manager is ready; empty for a cluster.
 	ready string
 	// beforeReady runs once the webhooks serve, before ready is printed;
@@ -222,9 +244,12 @@ func connect(f flags) (target, error) {
 		cfg:         env.Manager.Config,
 		webhook:     env.Plane.WebhookServerOptions(),
 		systemUsers: append(porchwebhook.ParseUsers(f.systemUsers), env.Manager.Name),
-		ready:       "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
-		beforeReady: env.RegisterBlueprints,
-		stop:        env.Stop,
+		// Its own server is the one loopback remote the local mode needs;
+		// local paths stay refused unless the flags say otherwise.
+		remotePrefixes: []string{env.Git.URL()},
+		ready:          "Porch is ready: export KUBECONFIG=" + env.KubeconfigPath,
+		beforeReady:    env.RegisterBlueprints,
+		stop:           env.Stop,
 	}, nil
 }
 
@@ -250,6 +275,11 @@ func metricsOptions(f flags) metricsserver.Options {
 // disableHTTP2 guards the HTTPS servers against the HTTP/2 stream
 // cancellation and rapid reset vulnerabilities.
 func disableHTTP2(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }
+
+// splitList splits a flag's list at commas and spaces.
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
 
 func isFlagSet(name string) bool {
 	set := false

@@ -23,8 +23,8 @@ import (
 // Options configure the reconcilers.
 type Options struct {
 	Repository repository.Options
-	// PackageRevision tunes the authoring controller; its cache folder and
-	// content limit are the Repository controller's.
+	// PackageRevision tunes the authoring controller; its cache folder,
+	// content limit and remote policy are the Repository controller's.
 	PackageRevision packagerevision.Options
 	// PackageVariant tunes the PackageVariant controller.
 	PackageVariant packagevariant.Options
@@ -104,6 +104,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	authoring := opts.PackageRevision
 	authoring.CacheDir, authoring.MaxPackageBytes = opts.Repository.CacheDir, opts.Repository.MaxPackageBytes
+	authoring.Remotes = opts.Repository.Remotes
 	if err := (&packagerevision.Reconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),

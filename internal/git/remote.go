@@ -77,9 +77,17 @@ func classify(ep Endpoint, doing string, err error) error {
 	where := SafeURL(ep.URL)
 	var kind error
 	var hint string
+	// go-git appends the body of a 401, 403 or 404 answer to these errors:
+	// what the remote said, which may echo the credentials sent. Only the
+	// kind of answer is reported.
+	what := err.Error()
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
 		kind = repository.ErrAuthentication
+		what = transport.ErrAuthorizationFailed.Error()
+		if errors.Is(err, transport.ErrAuthenticationRequired) {
+			what = transport.ErrAuthenticationRequired.Error()
+		}
 		if ep.Credentials.IsZero() {
 			hint = "the repository needs credentials: set secretRef to a Secret with them"
 		} else {
@@ -87,6 +95,7 @@ func classify(ep Endpoint, doing string, err error) error {
 		}
 	case errors.Is(err, transport.ErrRepositoryNotFound):
 		kind = repository.ErrUnreachable
+		what = transport.ErrRepositoryNotFound.Error()
 		hint = "no repository at this address: check spec.git.repo"
 	case errors.Is(err, context.DeadlineExceeded), isNetError(err):
 		kind = repository.ErrUnreachable
@@ -95,7 +104,7 @@ func classify(ep Endpoint, doing string, err error) error {
 		kind = repository.ErrUnreachable
 		hint = "check the address and that it serves git"
 	}
-	msg := fmt.Sprintf("%s %s failed: %v; %s", doing, where, err, hint)
+	msg := fmt.Sprintf("%s %s failed: %s; %s", doing, where, what, hint)
 	return fmt.Errorf("%w: %s", kind, ep.Credentials.Redact(stripUserinfo(msg, ep.URL)))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -48,6 +49,9 @@ func authenticator(c repository.Credentials) authn.Authenticator {
 	}
 }
 
+// classify sorts a probe's failure. A registry's answer is reported by its
+// status code and a fixed explanation, never by its body: the body is the
+// remote's text, which may echo what it was sent or say anything at all.
 func classify(registry string, creds repository.Credentials, err error) error {
 	if err == nil {
 		return nil
@@ -63,8 +67,22 @@ func classify(registry string, creds repository.Credentials, err error) error {
 				hint = "the registry needs credentials: set spec.oci.secretRef"
 			}
 			return fmt.Errorf("%w: registry %s refused access (HTTP %d); %s", repository.ErrAuthentication, registry, terr.StatusCode, hint)
+		default:
+			return fmt.Errorf("%w: registry %s answered HTTP %d %s; check the address and that it serves the OCI distribution API",
+				repository.ErrUnreachable, registry, terr.StatusCode, http.StatusText(terr.StatusCode))
 		}
+	}
+	if !isConnectionError(err) {
+		return fmt.Errorf("%w: registry %s gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
+			repository.ErrUnreachable, registry)
 	}
 	return fmt.Errorf("%w: registry %s did not answer: %s; check the address and that the registry is up",
 		repository.ErrUnreachable, registry, creds.Redact(err.Error()))
+}
+
+// isConnectionError says whether err failed before any answer came: the
+// message is then the client's own (refused, timed out, bad certificate).
+func isConnectionError(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }

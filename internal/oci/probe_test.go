@@ -58,6 +58,53 @@ func TestProbe(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), "wrong-pass-99") {
 				t.Fatalf("message leaks the password: %v", err)
 			}
+			// A failure before any answer says what the client met.
+			if tt.name == "nothing listening" && !strings.Contains(err.Error(), "connection refused") {
+				t.Fatalf("the message of an unreachable registry does not say why: %v", err)
+			}
+		})
+	}
+}
+
+// The attack: a registry whose answers carry a sentinel and echo the
+// credentials sent. The message reports the status, never the body.
+func TestProbeReportsNoBody(t *testing.T) {
+	const sentinel = "SENTINEL-REGISTRY-BODY"
+	answer := func(status int, body string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body + " " + r.Header.Get("Authorization")))
+		}))
+		t.Cleanup(srv.Close)
+		return strings.TrimPrefix(srv.URL, "http://")
+	}
+	tests := []struct {
+		name     string
+		registry string
+		wantKind error
+		wantMsg  string
+	}{
+		{"server error", answer(http.StatusInternalServerError, sentinel), repository.ErrUnreachable, "answered HTTP 500 Internal Server Error"},
+		{"teapot with JSON errors", answer(http.StatusTeapot, `{"errors":[{"code":"DENIED","message":"`+sentinel+`"}]}`), repository.ErrUnreachable, "answered HTTP 418"},
+		{"unauthorized", answer(http.StatusUnauthorized, sentinel), repository.ErrAuthentication, "HTTP 401"},
+		{"not a registry's answer", answer(http.StatusOK, sentinel), repository.ErrUnreachable, "not an OCI registry's"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			for _, registry := range []string{tt.registry, tt.registry + "/packages"} {
+				err := Probe(ctx, registry, repository.Credentials{Username: "u", Password: "§"})
+				if !errors.Is(err, tt.wantKind) || !strings.Contains(err.Error(), tt.wantMsg) {
+					t.Fatalf("Probe(%q) = %v, want %v saying %q", registry, err, tt.wantKind, tt.wantMsg)
+				}
+				for _, leak := range []string{sentinel, "§", "Basic "} {
+					if strings.Contains(err.Error(), leak) {
+						t.Fatalf("Probe(%q): the message holds %q: %v", registry, leak, err)
+					}
+				}
+			}
 		})
 	}
 }

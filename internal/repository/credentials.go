@@ -1,7 +1,9 @@
 package repository
 
 import (
+	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -48,13 +50,48 @@ func CredentialsFromSecret(s *corev1.Secret) (Credentials, error) {
 	}
 }
 
-// Redact removes the secret parts of the credentials from a message, so that
-// no password or token reaches a log, an event or a condition.
+// minRedactAnywhere is the shortest secret value replaced wherever it
+// appears in a message. A shorter one would take every such letter or
+// pair of letters with it ("a" out of every word), so it is replaced only
+// where a credential stands.
+const minRedactAnywhere = 4
+
+const redacted = "<redacted>"
+
+// urlUserinfo is the user info of any URL in a message, known or not.
+var urlUserinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@`)
+
+// Redact removes the secret parts of the credentials from a message, so
+// that no password or token reaches a log, an event or a condition,
+// whatever its length: a value of minRedactAnywhere bytes or more wherever
+// it appears, as is the base64 form a basic-auth header carries; a shorter
+// one where a credential stands, after a marker such as "password",
+// "token" or "Bearer". The user info of every URL is removed too, known or
+// not. Better still, messages are built so that
+// they hold no secret at all: the adapters report a remote's failure by its
+// status and a fixed explanation, never by what the remote answered.
 func (c Credentials) Redact(msg string) string {
-	for _, secret := range []string{c.Password, c.BearerToken} {
-		if len(secret) >= 4 {
-			msg = strings.ReplaceAll(msg, secret, "<redacted>")
+	msg = urlUserinfo.ReplaceAllString(msg, "$1")
+	secrets := []string{c.Password, c.BearerToken}
+	if c.Username != "" || c.Password != "" {
+		secrets = append(secrets, base64.StdEncoding.EncodeToString([]byte(c.Username+":"+c.Password)))
+	}
+	for _, secret := range secrets {
+		switch {
+		case secret == "":
+		case len(secret) >= minRedactAnywhere:
+			msg = strings.ReplaceAll(msg, secret, redacted)
+		default:
+			msg = afterMarker(secret).ReplaceAllString(msg, "${1}${2}"+redacted+"${3}")
 		}
 	}
 	return msg
+}
+
+// afterMarker matches a short secret standing as the value of a
+// credential marker ("password: ab", "token=ab", `"password":"ab"`,
+// "Bearer ab"), as a whole value.
+func afterMarker(secret string) *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(password|passwd|pwd|token|secret|bearer)(["']?\s*[:=]?\s*["']?)` +
+		regexp.QuoteMeta(secret) + `($|[\s"',;&)\]}])`)
 }

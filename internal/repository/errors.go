@@ -19,6 +19,10 @@ var (
 	ErrPackageNotFound = errors.New("package not found")
 	// ErrInvalidAddress: the address cannot be used at all.
 	ErrInvalidAddress = errors.New("invalid address")
+	// ErrRemoteRefused: the manager will not reach this remote for a user
+	// (a local path, a scheme or address its flags do not allow, user info
+	// in the URL); the spec must change.
+	ErrRemoteRefused = errors.New("remote not allowed")
 	// ErrConflict: a write expected a ref at one commit and found it
 	// elsewhere (moved, created or deleted by another writer), so nothing
 	// was written; re-read the repository and try again.

@@ -15,8 +15,6 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
-// +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
-
 // The apiserver calls the mutating webhook for approvals only (matchConditions),
 // sparing every other update a round trip.
 // +kubebuilder:webhook:path=/mutate-porch-kpt-dev-v1alpha1-packagerevision,mutating=true,failurePolicy=fail,sideEffects=None,groups=porch.kpt.dev,resources=packagerevisions,verbs=update,versions=v1alpha1,name=mpackagerevision-v1alpha1.porch.kpt.dev,admissionReviewVersions=v1,patch=`{"matchConditions":[{"name":"approval","expression":"has(oldObject.spec.lifecycle) && oldObject.spec.lifecycle == 'Proposed' && has(object.spec.lifecycle) && object.spec.lifecycle == 'Published'"}]}`
@@ -37,22 +35,11 @@ var approvalResource = authorizationv1.ResourceAttributes{
 func mayApprove(ctx context.Context, c client.Client, who caller, pr *porchv1alpha1.PackageRevision) error {
 	attrs := approvalResource
 	attrs.Namespace, attrs.Name = pr.Namespace, pr.Name
-	review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
-		ResourceAttributes: &attrs,
-		User:               who.Username,
-		Groups:             who.Groups,
-		UID:                who.UID,
-	}}
-	if len(who.Extra) > 0 {
-		review.Spec.Extra = make(map[string]authorizationv1.ExtraValue, len(who.Extra))
-		for k, v := range who.Extra {
-			review.Spec.Extra[k] = authorizationv1.ExtraValue(v)
-		}
-	}
-	if err := c.Create(ctx, review); err != nil {
+	allowed, err := mayDo(ctx, c, who, attrs)
+	if err != nil {
 		return fmt.Errorf("asking whether %q may approve: %w", who.Username, err)
 	}
-	if review.Status.Allowed {
+	if allowed {
 		return nil
 	}
 	return apierrors.NewForbidden(revisionResource, pr.Name, fmt.Errorf(

@@ -39,21 +39,28 @@ var (
 type PackageRevisionValidator struct {
 	objects *lookup
 	// client creates SubjectAccessReviews.
-	client client.Client
+	client  client.Client
+	remotes remoteRules
 }
 
 var _ userRules[*porchv1alpha1.PackageRevision] = &PackageRevisionValidator{}
 
 // create lets a user create only a Draft, named after its repository,
 // package and workspace, whose task fits what exists: init and clone make a
-// new package, edit and upgrade start from published revisions.
-func (v *PackageRevisionValidator) create(ctx context.Context, _ caller, pr *porchv1alpha1.PackageRevision) error {
-	errs := validateNewRevision(pr)
+// new package, edit and upgrade start from published revisions; a clone
+// from a git URL names a remote the manager reaches for users and a Secret
+// the user may read. The task is immutable (CEL), so updates need no such
+// check.
+func (v *PackageRevisionValidator) create(ctx context.Context, who caller, pr *porchv1alpha1.PackageRevision) error {
+	errs := append(validateNewRevision(pr), v.remotes.clone(ctx, pr)...)
 	taskErrs, err := v.validateTask(ctx, pr)
 	if err != nil {
 		return err
 	}
-	return invalid(revisionKind, pr.Name, append(errs, taskErrs...))
+	if err := invalid(revisionKind, pr.Name, append(errs, taskErrs...)); err != nil {
+		return err
+	}
+	return maySecrets(ctx, v.client, who, revisionResource, pr.Name, pr.Namespace, changedSecrets(nil, cloneSecrets(pr)))
 }
 
 // update checks a user's update: the pure rules first (422), then the

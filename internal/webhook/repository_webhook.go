@@ -6,6 +6,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -16,25 +17,35 @@ import (
 // +kubebuilder:webhook:path=/validate-config-porch-kpt-dev-v1alpha1-repository,mutating=false,failurePolicy=fail,sideEffects=None,groups=config.porch.kpt.dev,resources=repositories,verbs=create;update,versions=v1alpha1,name=vrepository-v1alpha1.config.porch.kpt.dev,admissionReviewVersions=v1
 
 // RepositoryValidator refuses what CEL cannot see because it needs the other
-// Repositories of the namespace: two Repositories over the same packages.
+// Repositories of the namespace (two Repositories over the same packages),
+// the manager's settings (a remote it does not reach for users) or the
+// caller's permissions (a Secret the user may not read).
 type RepositoryValidator struct {
 	// Reader lists Repositories; the manager's cache, so that admission costs
 	// no apiserver round trip. Two creates within the cache's delay can both
 	// pass; no webhook can close that race, it only keeps mistakes out.
 	Reader client.Reader
+	// reviews creates SubjectAccessReviews.
+	reviews client.Client
+	// system are the manager's users, whose Repositories (the local mode's
+	// example) are held to the overlap rule only.
+	system  systemUsers
+	remotes remoteRules
 }
 
 var _ admission.Validator[*configv1alpha1.Repository] = &RepositoryValidator{}
 
-func setupRepositoryWebhook(mgr ctrl.Manager) error {
+func setupRepositoryWebhook(mgr ctrl.Manager, system systemUsers, remotes remoteRules) error {
 	return ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.Repository{}).
-		WithValidator(&RepositoryValidator{Reader: mgr.GetClient()}).
+		WithValidator(&RepositoryValidator{Reader: mgr.GetClient(), reviews: mgr.GetClient(), system: system, remotes: remotes}).
 		Complete()
 }
 
-// ValidateCreate refuses a Repository overlapping another of its namespace.
+// ValidateCreate refuses a Repository overlapping another of its namespace,
+// a remote the manager does not reach for users, and a Secret the user may
+// not read.
 func (v *RepositoryValidator) ValidateCreate(ctx context.Context, repo *configv1alpha1.Repository) (admission.Warnings, error) {
-	return nil, v.validate(ctx, repo)
+	return nil, v.validate(ctx, nil, repo)
 }
 
 // ValidateUpdate checks a changed spec as a create would. An update that
@@ -45,7 +56,7 @@ func (v *RepositoryValidator) ValidateUpdate(ctx context.Context, oldRepo, repo 
 	if repo.DeletionTimestamp != nil || equality.Semantic.DeepEqual(oldRepo.Spec, repo.Spec) {
 		return nil, nil
 	}
-	return nil, v.validate(ctx, repo)
+	return nil, v.validate(ctx, oldRepo, repo)
 }
 
 // ValidateDelete allows every deletion; the webhook is not registered for it.
@@ -53,13 +64,30 @@ func (v *RepositoryValidator) ValidateDelete(context.Context, *configv1alpha1.Re
 	return nil, nil
 }
 
-func (v *RepositoryValidator) validate(ctx context.Context, repo *configv1alpha1.Repository) error {
+// validate checks a new Repository, or a changed one against old: the
+// spec first (422), then the caller's permission on the Secrets it names
+// anew (403).
+func (v *RepositoryValidator) validate(ctx context.Context, old, repo *configv1alpha1.Repository) error {
+	who, err := v.system.callerOf(ctx)
+	if err != nil {
+		return err
+	}
+	var errs field.ErrorList
+	if !who.system {
+		errs = v.remotes.repository(ctx, old, repo)
+	}
 	others := &configv1alpha1.RepositoryList{}
 	if err := v.Reader.List(ctx, others, client.InNamespace(repo.Namespace)); err != nil {
 		return fmt.Errorf("listing the Repositories of namespace %s: %w", repo.Namespace, err)
 	}
-	if errs := validateNoOverlap(repo, others.Items); len(errs) > 0 {
+	if errs = append(errs, validateNoOverlap(repo, others.Items)...); len(errs) > 0 {
 		return apierrors.NewInvalid(configv1alpha1.GroupVersion.WithKind("Repository").GroupKind(), repo.Name, errs)
 	}
-	return nil
+	if who.system {
+		return nil
+	}
+	return maySecrets(ctx, v.reviews, who, repositoryResource, repo.Name, repo.Namespace,
+		changedSecrets(repositorySecrets(old), repositorySecrets(repo)))
 }
+
+var repositoryResource = configv1alpha1.GroupVersion.WithResource("repositories").GroupResource()

@@ -1,7 +1,6 @@
 package webhook
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -31,7 +30,7 @@ func validatorWith(t *testing.T, existing ...configv1alpha1.Repository) *Reposit
 func TestRepositoryValidatorCreate(t *testing.T) {
 	const url = "http://host/repo.git"
 	v := validatorWith(t, gitRepo("blueprints", url, "", "a"), inNamespace(gitRepo("far", url, "", ""), "elsewhere"))
-	ctx := context.Background()
+	ctx := as("alice")
 
 	repo := gitRepo("new", url, "", "a/b")
 	_, err := v.ValidateCreate(ctx, &repo)
@@ -49,7 +48,7 @@ func TestRepositoryValidatorUpdate(t *testing.T) {
 	// Two Repositories that overlap already, say registered before the webhook existed.
 	first, second := gitRepo("first", url, "", ""), gitRepo("second", url, "", "")
 	v := validatorWith(t, first, second)
-	ctx := context.Background()
+	ctx := as("alice")
 
 	changed := first.DeepCopy()
 	changed.Spec.Description = "edited"

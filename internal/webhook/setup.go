@@ -6,6 +6,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/git"
 )
 
 // Options configure the webhooks.
@@ -16,22 +17,26 @@ type Options struct {
 	// mirrors published revisions from git; the authoring controller sets
 	// spec.revision and the latest label), so its requests pass them.
 	SystemUsers []string
+	// Remotes says which remotes users may name in Repositories and clone
+	// tasks; the controllers hold them to the same policy.
+	Remotes git.RemotePolicy
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
 // webhook server, which the manager then starts with its other runnables,
 // and the cache indexes the PackageRevision rules list by.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
-	if err := setupRepositoryWebhook(mgr); err != nil {
+	system := newSystemUsers(opts.SystemUsers)
+	remotes := remoteRules{policy: opts.Remotes}
+	if err := setupRepositoryWebhook(mgr, system, remotes); err != nil {
 		return err
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {
 		return err
 	}
 	objects := &lookup{cache: mgr.GetClient(), api: mgr.GetAPIReader()}
-	system := newSystemUsers(opts.SystemUsers)
 	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevision{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevision]{rules: &PackageRevisionValidator{objects: objects, client: mgr.GetClient()}, system: system}).
+		WithValidator(&forUsers[*porchv1alpha1.PackageRevision]{rules: &PackageRevisionValidator{objects: objects, client: mgr.GetClient(), remotes: remotes}, system: system}).
 		WithDefaulter(&approverRecorder{system: system}).
 		Complete(); err != nil {
 		return err

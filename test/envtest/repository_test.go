@@ -133,12 +133,6 @@ var _ = Describe("Repository controller", func() {
 		Expect(readyOf(repo, configv1alpha1.ReasonAuthenticationFailed).Message).To(ContainSubstring("set secretRef"))
 	})
 
-	It("never shows a password embedded in the URL", func() {
-		url := strings.Replace(git.RepoURL("embedded"), "http://", "http://porch:wrong-password@", 1)
-		repo := gitRepository("embedded", url, "")
-		readyOf(repo, configv1alpha1.ReasonAuthenticationFailed)
-	})
-
 	It("reports SecretNotFound when the secretRef names no Secret", func() {
 		repo := gitRepository("nosecret", git.RepoURL("nosecret"), "missing")
 		Expect(readyOf(repo, configv1alpha1.ReasonSecretNotFound).Message).To(ContainSubstring(`Secret "missing" not found`))

@@ -50,6 +50,9 @@ type Options struct {
 	MaxPackageBytes int64
 	// CacheDir holds the local git mirrors, shared with the sync.
 	CacheDir string
+	// Remotes says which remotes the manager reaches for users: a clone's
+	// git URL and the Repository's remote are checked before any fetch.
+	Remotes git.RemotePolicy
 }
 
 // DefaultOptions are the controller's defaults.

@@ -52,6 +52,9 @@ func (r *Reconciler) getRepository(ctx context.Context, s *scope) error {
 // with the sync) and reads where the revision stands in it.
 func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	repo := s.repo
+	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, "spec.repository: Repository "+repo.Name+" spec.git.repo", reasonRepositoryNotReady); err != nil {
+		return err
+	}
 	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return r.gitError(err)
@@ -79,6 +82,22 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 func (r *Reconciler) readState(s *scope) (err error) {
 	s.state, err = s.writer.State(s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)
 	return err
+}
+
+// checkRemote refuses a remote the manager does not reach for users
+// (Options.Remotes), which field names: for good, with reason, when the
+// address is refused; later when its host does not resolve. It holds even
+// for what admission never saw.
+func (r *Reconciler) checkRemote(ctx context.Context, url, field, reason string) error {
+	err := r.Options.Remotes.Check(ctx, url)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, repository.ErrUnreachable):
+		return r.waiting(field + ": " + err.Error())
+	default:
+		return &reconcile.Stalling{Reason: reason, Message: field + ": " + err.Error()}
+	}
 }
 
 // waiting is a Waiting error for something outside the revision's spec.

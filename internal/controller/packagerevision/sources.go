@@ -106,7 +106,8 @@ func upstreamLock(repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevi
 	dir := ""
 	url := ""
 	if repo.Spec.Git != nil {
-		dir, url = strings.Trim(repo.Spec.Git.Directory, "/"), repo.Spec.Git.Repo
+		// The lock is committed: it never carries credentials.
+		dir, url = strings.Trim(repo.Spec.Git.Directory, "/"), git.SafeURL(repo.Spec.Git.Repo)
 	}
 	pkgPath := path.Join(dir, pr.Spec.PackageName)
 	return cad.GitLock{Repo: url, Directory: "/" + pkgPath, Ref: pkgPath + "/v" + strconv.Itoa(pr.Spec.Revision), Commit: commit}

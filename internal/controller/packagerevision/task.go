@@ -70,12 +70,16 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 		}
 		upstream, lock = src.files, src.lock
 	case u.Git != nil:
+		if err := r.checkRemote(ctx, u.Git.Repo, field+".git.repo", porchv1alpha1.ReasonTaskFailed); err != nil {
+			return nil, err
+		}
 		files, commit, err := r.readGitUpstream(ctx, s.pr.Namespace, u.Git, field+".git")
 		if err != nil {
 			return nil, err
 		}
 		upstream = files
-		lock = cad.GitLock{Repo: u.Git.Repo, Directory: "/" + strings.Trim(u.Git.Directory, "/"), Ref: u.Git.Ref, Commit: commit}
+		// The lock is committed: it never carries credentials.
+		lock = cad.GitLock{Repo: git.SafeURL(u.Git.Repo), Directory: "/" + strings.Trim(u.Git.Directory, "/"), Ref: u.Git.Ref, Commit: commit}
 	default:
 		return nil, taskFailed("%s: cloning from an OCI image is not supported; clone from a git repository or a PackageRevision", field)
 	}

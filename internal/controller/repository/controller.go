@@ -47,6 +47,10 @@ type Options struct {
 	MaxPackageBytes int64
 	// CacheDir holds the local git mirrors.
 	CacheDir string
+	// Remotes says which remotes the manager reaches for users; checked
+	// before every probe, so that a Repository the webhook never saw (it
+	// was down, or the flags narrowed since) reaches nothing it may not.
+	Remotes git.RemotePolicy
 }
 
 // DefaultOptions are the controller's defaults.

@@ -43,20 +43,27 @@ func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds re
 	return oci.Probe(ctx, registry, creds)
 }
 
-// probe reads the credentials and checks the remote, creating the branch
-// when the spec asks for it.
+// probe checks that the manager may reach the remote for users, reads the
+// credentials and checks the remote, creating the branch when the spec
+// asks for it.
 func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 	ctx, cancel := context.WithTimeout(ctx, r.Options.ProbeTimeout)
 	defer cancel()
 	repo := s.repo
 	switch {
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeGit && repo.Spec.Git != nil:
+		if err := r.Options.Remotes.Check(ctx, repo.Spec.Git.Repo); err != nil {
+			return r.wrap(fmt.Errorf("spec.git.repo: %w", err))
+		}
 		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef")
 		if err != nil {
 			return err
 		}
 		return r.probeGit(ctx, s, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil:
+		if err := r.Options.Remotes.CheckRegistry(ctx, repo.Spec.Oci.Registry); err != nil {
+			return r.wrap(fmt.Errorf("spec.oci.registry: %w", err))
+		}
 		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef")
 		if err != nil {
 			return err
@@ -133,7 +140,7 @@ func (r *Reconciler) wrap(err error) error {
 		err = fmt.Errorf("%w; create the branch or set spec.git.createBranch: true", err)
 	case errors.Is(err, repository.ErrUnreachable):
 		reason = configv1alpha1.ReasonUnreachable
-	case errors.Is(err, repository.ErrInvalidAddress):
+	case errors.Is(err, repository.ErrInvalidAddress), errors.Is(err, repository.ErrRemoteRefused):
 		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec, Message: err.Error()}
 	}
 	return &reconcile.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
