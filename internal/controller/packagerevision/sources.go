@@ -67,6 +67,9 @@ func (r *Reconciler) publishedSource(ctx context.Context, namespace, name, field
 // that lacks the revision's tag is fetched once: the revision may have been
 // published since, by another process or outside the product.
 func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevision, field string) (*git.PublishedPackage, error) {
+	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, field+": spec.git.repo of Repository "+repo.Name, porchv1alpha1.ReasonTaskFailed); err != nil {
+		return nil, err
+	}
 	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return nil, r.gitError(err)
