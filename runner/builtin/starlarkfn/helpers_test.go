@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 

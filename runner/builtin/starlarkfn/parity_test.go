@@ -63,9 +63,9 @@ n = fact(n) + len(set([1, 1, 2]))
 ctx.resource_list["items"][0]["spec"]["replicas"] = n
 `), items: []string{deployment}},
 		"script fails": {config: starlarkRunConfig(`fail("no: " + ctx.resource_list["items"][0]["metadata"]["name"])`), items: []string{deployment}},
-		"syntax error":  {config: starlarkRunConfig("for x in\n"), items: []string{deployment}},
-		"no source":     {config: configMap("  other: x\n"), items: []string{deployment}},
-		"wrong kind":    {config: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", items: []string{deployment}},
+		"syntax error": {config: starlarkRunConfig("for x in\n"), items: []string{deployment}},
+		"no source":    {config: configMap("  other: x\n"), items: []string{deployment}},
+		"wrong kind":   {config: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n", items: []string{deployment}},
 	}
 	ours := func(rl *fn.ResourceList) (bool, error) {
 		_, ok, err := Process(context.Background(), rl, Options{})
