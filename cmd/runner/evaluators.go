@@ -12,7 +12,7 @@ import (
 // which know every image. The pod evaluator, when enabled, is also
 // returned on its own, for the caller to start and close.
 func buildEvaluators(f flags) ([]runner.Evaluator, *pod.Evaluator, error) {
-	evaluators := []runner.Evaluator{builtin.New()}
+	evaluators := []runner.Evaluator{builtin.New(builtin.WithStarlarkMaxSteps(f.starlarkMaxSteps))}
 	if f.execConfig != "" {
 		c, err := exec.LoadConfig(f.execConfig)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/builtin/starlarkfn"
 	"github.com/porch-dev/porch/runner/exec"
 	"github.com/porch-dev/porch/runner/pod"
 )
@@ -12,6 +13,8 @@ import (
 type flags struct {
 	port               int
 	maxMessageBytes    int
+	functionTimeout    time.Duration
+	starlarkMaxSteps   uint64
 	execConfig         string
 	execTimeout        time.Duration
 	execMaxOutputBytes int
@@ -34,6 +37,8 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	var f flags
 	fs.IntVar(&f.port, "port", 9445, "Port of the gRPC service.")
 	fs.IntVar(&f.maxMessageBytes, "max-message-bytes", runner.DefaultMaxMessageBytes, "Largest request or response of the gRPC service, in bytes.")
+	fs.DurationVar(&f.functionTimeout, "function-timeout", runner.DefaultCallTimeout, "Time one call may take: its function is cancelled then, and the call fails with DeadlineExceeded.")
+	fs.Uint64Var(&f.starlarkMaxSteps, "starlark-max-steps", starlarkfn.DefaultMaxSteps, "Step budget of one run of the builtin starlark function; a script that spends it fails.")
 	fs.StringVar(&f.execConfig, "exec-config", "", "YAML file mapping images to executables (functions: {IMAGE: PATH}); none runs no executables.")
 	fs.DurationVar(&f.execTimeout, "exec-timeout", exec.DefaultTimeout, "Time an executable function may run before it is killed.")
 	fs.IntVar(&f.execMaxOutputBytes, "exec-max-output-bytes", exec.DefaultMaxOutputBytes, "Largest stdout, and stderr, of an executable function, in bytes.")

@@ -39,7 +39,7 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes))
+	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout))
 	go func() {
 		<-ctx.Done()
 		srv.GracefulStop()
