@@ -89,6 +89,8 @@ func parseFlags() flags {
 	authoring := &f.controllers.PackageRevision
 	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
 	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
+	flag.DurationVar(&authoring.FunctionTimeout, "function-timeout", authoring.FunctionTimeout, "Time limit of one function's run in a render; the function is cancelled then and the render fails naming it.")
+	flag.DurationVar(&authoring.PipelineTimeout, "pipeline-timeout", authoring.PipelineTimeout, "Time limit of one render, every function of a package's pipelines.")
 	flag.Func("reconcilers", "Comma-separated optional reconcilers to run, of "+strings.Join(controller.OptionalReconcilers, ", ")+
 		", or * for all (the default); the Repository and PackageRevision ones always run.", func(v string) error {
 		names, err := controller.ParseReconcilers(v)
