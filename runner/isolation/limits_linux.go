@@ -1,0 +1,50 @@
+package isolation
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+)
+
+// limitMemory bounds what this process may map from now on to n bytes: its
+// address space is capped at its size now plus n, so that an allocation
+// past it fails (the Go runtime then stops the process with "out of
+// memory"), and the garbage collector works to stay under n. The process
+// also offers itself first to the kernel's OOM killer, before its parent.
+func limitMemory(n int64) error {
+	size, err := addressSpace()
+	if err != nil {
+		return err
+	}
+	limit := size + uint64(n)
+	if err := unix.Setrlimit(unix.RLIMIT_AS, &unix.Rlimit{Cur: limit, Max: limit}); err != nil {
+		return fmt.Errorf("limiting the address space: %w", err)
+	}
+	debug.SetMemoryLimit(n)
+	// Best effort: a process may raise its own score.
+	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
+	return nil
+}
+
+// addressSpace is the size of this process's address space, in bytes
+// (VmSize): the Go runtime reserves much of it at start without using it.
+func addressSpace() (uint64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	s := bufio.NewScanner(bytes.NewReader(status))
+	for s.Scan() {
+		fields := bytes.Fields(s.Bytes())
+		if len(fields) == 3 && string(fields[0]) == "VmSize:" && string(fields[2]) == "kB" {
+			kb, err := strconv.ParseUint(string(fields[1]), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmSize in /proc/self/status")
+}
