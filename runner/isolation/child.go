@@ -65,7 +65,7 @@ func serveChild(args []string, stdin io.Reader, stdout io.Writer) error {
 		return errors.New("--image and --memory-bytes are required")
 	}
 	// First, before anything of the user's is read.
-	if err := limitMemory(f.memoryBytes); err != nil {
+	if err := limitChild(f.memoryBytes); err != nil {
 		return err
 	}
 	in, err := io.ReadAll(stdin)

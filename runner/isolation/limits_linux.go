@@ -11,12 +11,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// limitMemory bounds what this process may map from now on to n bytes: its
+// limitChild bounds what this process may map from now on to n bytes: its
 // address space is capped at its size now plus n, so that an allocation
 // past it fails (the Go runtime then stops the process with "out of
 // memory"), and the garbage collector works to stay under n. The process
-// also offers itself first to the kernel's OOM killer, before its parent.
-func limitMemory(n int64) error {
+// also offers itself first to the kernel's OOM killer, before its parent,
+// and yields the CPU to its parent: a script spinning to its budget does
+// not slow the renders of others.
+func limitChild(n int64) error {
 	size, err := addressSpace()
 	if err != nil {
 		return err
@@ -26,9 +28,24 @@ func limitMemory(n int64) error {
 		return fmt.Errorf("limiting the address space: %w", err)
 	}
 	debug.SetMemoryLimit(n)
-	// Best effort: a process may raise its own score.
+	// Best effort: a process may raise its own score and its niceness.
 	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
+	yieldCPU()
 	return nil
+}
+
+// yieldCPU makes every thread of this process nicer: on Linux the
+// niceness is a thread's, and a thread started later takes its starter's.
+func yieldCPU() {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return
+	}
+	for _, t := range tasks {
+		if tid, err := strconv.Atoi(t.Name()); err == nil {
+			_ = unix.Setpriority(unix.PRIO_PROCESS, tid, 10)
+		}
+	}
 }
 
 // addressSpace is the size of this process's address space, in bytes

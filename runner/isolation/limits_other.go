@@ -4,9 +4,9 @@ package isolation
 
 import "runtime/debug"
 
-// limitMemory can only ask the garbage collector to keep under n outside
+// limitChild can only ask the garbage collector to keep under n outside
 // Linux: the limit is soft there (see the README's design notes).
-func limitMemory(n int64) error {
+func limitChild(n int64) error {
 	debug.SetMemoryLimit(n)
 	return nil
 }
