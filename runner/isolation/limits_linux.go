@@ -34,6 +34,16 @@ func limitChild(n int64) error {
 	return nil
 }
 
+// childNice is the niceness of a child: a share of the CPU a tenth of its
+// parent's when both want it.
+const childNice = 10
+
+// yieldCPUOf makes the process pid nicer. Just after its start it has one
+// thread, whose niceness the threads it starts take.
+func yieldCPUOf(pid int) {
+	_ = unix.Setpriority(unix.PRIO_PROCESS, pid, childNice)
+}
+
 // yieldCPU makes every thread of this process nicer: on Linux the
 // niceness is a thread's, and a thread started later takes its starter's.
 func yieldCPU() {
@@ -43,7 +53,7 @@ func yieldCPU() {
 	}
 	for _, t := range tasks {
 		if tid, err := strconv.Atoi(t.Name()); err == nil {
-			_ = unix.Setpriority(unix.PRIO_PROCESS, tid, 10)
+			_ = unix.Setpriority(unix.PRIO_PROCESS, tid, childNice)
 		}
 	}
 }

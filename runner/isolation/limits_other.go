@@ -10,3 +10,5 @@ func limitChild(n int64) error {
 	debug.SetMemoryLimit(n)
 	return nil
 }
+
+func yieldCPUOf(int) {}

@@ -110,7 +110,14 @@ func (r *Runner) Evaluate(ctx context.Context, image string, resourceList []byte
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.SysProcAttr = childAttributes()
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		// The child yields the CPU from its first instruction, before the
+		// runtime's start-up work; it makes all its threads nicer itself
+		// too, should this come late.
+		yieldCPUOf(cmd.Process.Pid)
+		err = cmd.Wait()
+	}
 	switch {
 	case ctx.Err() != nil:
 		return nil, nil, &runner.StoppedError{Image: image, Cause: context.Cause(ctx)}
