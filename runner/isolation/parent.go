@@ -143,11 +143,17 @@ func (r *Runner) Evaluate(ctx context.Context, image string, resourceList []byte
 }
 
 // outOfMemory reports whether a child's last words are the Go runtime's
-// on a failed allocation: with its address space capped, that is how a
-// child over its limit dies.
+// when the kernel refuses it memory: with its address space capped, that
+// is how a child over its limit dies, on a heap allocation, a thread's
+// creation (ENOMEM, errno 12), or, in a binary built with the race
+// detector, its shadow memory's.
 func outOfMemory(stderr []byte) bool {
-	return bytes.Contains(stderr, []byte("fatal error: out of memory")) ||
-		bytes.Contains(stderr, []byte("runtime: out of memory"))
+	for _, words := range []string{"fatal error: out of memory", "runtime: out of memory", "errno=12", "too many address space collisions"} {
+		if bytes.Contains(stderr, []byte(words)) {
+			return true
+		}
+	}
+	return false
 }
 
 // lastLine is the last line of a child's standard error, for a message.
