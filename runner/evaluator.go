@@ -86,23 +86,72 @@ func (c Chain) Evaluate(ctx context.Context, image string, resourceList []byte) 
 	return nil, nil, &NotFoundError{Image: image}
 }
 
-// evaluateNodesSafely is evaluateSafely for parsed resources.
-func evaluateNodesSafely(ctx context.Context, e NodeEvaluator, image string, rl *cad.ResourceList) (log []byte, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			log, err = nil, &PanicError{Image: image, Value: v}
-		}
-	}()
-	return e.EvaluateNodes(ctx, image, rl)
+// evaluateNodesSafely is evaluateSafely for parsed resources. When ctx
+// ends first, rl belongs to the abandoned call: the caller must not read it.
+func evaluateNodesSafely(ctx context.Context, e NodeEvaluator, image string, rl *cad.ResourceList) ([]byte, error) {
+	r := untilDone(ctx, image, func() (out result) {
+		out.log, out.err = e.EvaluateNodes(ctx, image, rl)
+		return out
+	})
+	return r.log, r.err
 }
 
-// evaluateSafely recovers a panic of the function, which runs on the
-// caller's goroutine, so that one bad function cannot stop the server.
+// evaluateSafely calls the evaluator so that neither a panic of the
+// function nor a function that ignores ctx can take the caller down with
+// it (see untilDone).
 func evaluateSafely(ctx context.Context, e Evaluator, image string, in []byte) (out, log []byte, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			out, log, err = nil, nil, &PanicError{Image: image, Value: v}
-		}
-	}()
-	return e.Evaluate(ctx, image, in)
+	r := untilDone(ctx, image, func() (out result) {
+		out.out, out.log, out.err = e.Evaluate(ctx, image, in)
+		return out
+	})
+	return r.out, r.log, r.err
 }
+
+// result is what one evaluation gave.
+type result struct {
+	out, log []byte
+	err      error
+}
+
+// untilDone runs call on a goroutine of its own and returns what it gave,
+// or, as soon as ctx ends, an error saying so: a function that does not
+// watch its context (a builtin's Go code, a library) cannot hold the
+// caller, a worker of the manager or a call of the server, past its
+// deadline. The abandoned call runs on until it returns; the functions
+// whose work their input does not bound (starlark) watch ctx and stop by
+// themselves. A panic of the function becomes a PanicError.
+func untilDone(ctx context.Context, image string, call func() result) result {
+	if err := ctx.Err(); err != nil {
+		return result{err: &StoppedError{Image: image, Cause: context.Cause(ctx)}}
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{err: &PanicError{Image: image, Value: v}}
+			}
+		}()
+		done <- call()
+	}()
+	select {
+	case r := <-done:
+		return r
+	case <-ctx.Done():
+		return result{err: &StoppedError{Image: image, Cause: context.Cause(ctx)}}
+	}
+}
+
+// StoppedError is a function whose caller's context ended before it did.
+type StoppedError struct {
+	Image string
+	// Cause is the context's cause: context.DeadlineExceeded, or
+	// context.Canceled, or what the context was given.
+	Cause error
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("function %q stopped: %v", e.Image, e.Cause)
+}
+
+// Unwrap lets errors.Is see the cause, e.g. context.DeadlineExceeded.
+func (e *StoppedError) Unwrap() error { return e.Cause }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -48,6 +49,10 @@ func (r *InProcess) RunNodes(ctx context.Context, fn cad.Function, in cad.Resour
 		// The function works on a copy: the caller keeps its input.
 		rl := copyResourceList(in)
 		log, err := evaluateNodesSafely(ctx, ne, fn.Image, &rl)
+		if stopped := (*StoppedError)(nil); errors.As(err, &stopped) {
+			// The abandoned call may still be changing rl.
+			return cad.ResourceList{}, nil, true, err
+		}
 		return rl, log, true, err
 	}
 	return cad.ResourceList{}, nil, true, &NotFoundError{Image: fn.Image}

@@ -1,5 +1,7 @@
 package runner
 
+import "time"
+
 // DefaultMaxMessageBytes bounds a request or response of the gRPC service:
 // packages are inline up to a few MiB, and a ResourceList grows with results.
 const DefaultMaxMessageBytes = 32 << 20
@@ -14,10 +16,14 @@ type Option func(*options)
 
 type options struct {
 	maxMessageBytes int
+	callTimeout     time.Duration
 }
 
+// DefaultCallTimeout bounds one call of the server: one function's run.
+const DefaultCallTimeout = 30 * time.Second
+
 func buildOptions(opts []Option) options {
-	o := options{maxMessageBytes: DefaultMaxMessageBytes}
+	o := options{maxMessageBytes: DefaultMaxMessageBytes, callTimeout: DefaultCallTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -30,6 +36,17 @@ func WithMaxMessageBytes(n int) Option {
 	return func(o *options) {
 		if n > 0 {
 			o.maxMessageBytes = n
+		}
+	}
+}
+
+// WithCallTimeout bounds each call of the server, whatever deadline the
+// client gave: a call still running then fails with DeadlineExceeded and
+// its function is cancelled. For a server only.
+func WithCallTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.callTimeout = d
 		}
 	}
 }

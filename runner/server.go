@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
@@ -13,12 +14,16 @@ import (
 // service serves evaluator.FunctionEvaluator over its evaluators.
 type service struct {
 	evaluatorpb.UnimplementedFunctionEvaluatorServer
-	chain Chain
+	chain   Chain
+	timeout time.Duration
 }
 
-// EvaluateFunction runs the request's function and maps a failure to a gRPC
-// status that carries the function's output (see statusFromError).
+// EvaluateFunction runs the request's function, within the server's call
+// timeout, and maps a failure to a gRPC status that carries the function's
+// output (see statusFromError).
 func (s *service) EvaluateFunction(ctx context.Context, req *evaluatorpb.EvaluateFunctionRequest) (*evaluatorpb.EvaluateFunctionResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	out, log, err := s.chain.Evaluate(ctx, req.GetImage(), req.GetResourceList())
 	if err != nil {
 		return nil, statusFromError(req.GetImage(), out, log, err)
@@ -35,7 +40,7 @@ func NewServer(evaluators []Evaluator, opts ...Option) *grpc.Server {
 		grpc.MaxRecvMsgSize(o.maxMessageBytes),
 		grpc.MaxSendMsgSize(o.maxMessageBytes),
 	)
-	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators)})
+	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators), timeout: o.callTimeout})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(evaluatorpb.FunctionEvaluator_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -34,6 +34,9 @@ import (
 	"github.com/porch-dev/porch/internal/localmode"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/builtin"
+	"github.com/porch-dev/porch/runner/builtin/starlarkfn"
+	"github.com/porch-dev/porch/runner/isolation"
 )
 
 var (
@@ -58,6 +61,7 @@ type flags struct {
 	enableWebhooks                   bool
 	systemUsers                      string
 	functionRunner                   string
+	starlark                         isolation.Options
 	controllers                      controller.Options
 }
 
@@ -103,6 +107,8 @@ func parseFlags() flags {
 	authoring := &f.controllers.PackageRevision
 	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
 	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
+	flag.DurationVar(&authoring.FunctionTimeout, "function-timeout", authoring.FunctionTimeout, "Time limit of one function's run in a render; the function is cancelled then and the render fails naming it.")
+	flag.DurationVar(&authoring.PipelineTimeout, "pipeline-timeout", authoring.PipelineTimeout, "Time limit of one render, every function of a package's pipelines.")
 	flag.Func("reconcilers", "Comma-separated optional reconcilers to run, of "+strings.Join(controller.OptionalReconcilers, ", ")+
 		", or * for all (the default); the Repository and PackageRevision ones always run.", func(v string) error {
 		names, err := controller.ParseReconcilers(v)
@@ -110,7 +116,10 @@ func parseFlags() flags {
 		return err
 	})
 	flag.IntVar(&f.controllers.PackageVariant.Workers, "packagevariant-workers", f.controllers.PackageVariant.Workers, "How many PackageVariants are reconciled at once.")
-	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager.")
+	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager, starlark's each in a child process of it.")
+	flag.Uint64Var(&f.starlark.StarlarkMaxSteps, "starlark-max-steps", starlarkfn.DefaultMaxSteps, "Step budget of one run of the builtin starlark function, without --function-runner; a script that spends it fails.")
+	flag.Int64Var(&f.starlark.MemoryBytes, "starlark-memory-limit", isolation.DefaultMemoryBytes, "Memory, in bytes, one run of the builtin starlark function may take, without --function-runner: each runs in a child process that dies past it.")
+	flag.IntVar(&f.starlark.Processes, "starlark-processes", isolation.DefaultProcesses, "Most starlark runs at once, without --function-runner, each in its own child process; keep it times --starlark-memory-limit well under the manager's memory limit.")
 	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
 	flag.IntVar(&f.burst, "kube-api-burst", 400, "Burst of requests the manager may send to the apiserver.")
 	opts := zap.Options{Development: true}
@@ -121,6 +130,8 @@ func parseFlags() flags {
 }
 
 func main() {
+	// A child running one isolated function serves it and exits here.
+	isolation.Main(os.Args)
 	if err := run(parseFlags()); err != nil {
 		setupLog.Error(err, "Manager stopped")
 		os.Exit(1)
@@ -178,6 +189,12 @@ func run(f flags) (retErr error) {
 		}
 		defer func() { _ = client.Close() }()
 		f.controllers.Functions = client
+	} else {
+		functions, err := inProcessFunctions(f.starlark)
+		if err != nil {
+			return err
+		}
+		f.controllers.Functions = functions
 	}
 	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)
@@ -318,4 +335,16 @@ func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, t target) mana
 		<-ctx.Done()
 		return nil
 	})
+}
+
+// inProcessFunctions are the builtin functions run in the manager, but
+// starlark, which runs user code: each run of it goes to a child process of
+// this binary, under a memory limit (see runner/isolation).
+func inProcessFunctions(o isolation.Options) (*runner.InProcess, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this binary to run starlark in: %w", err)
+	}
+	builtins := builtin.New(builtin.WithStarlarkMaxSteps(o.StarlarkMaxSteps), builtin.WithIsolator(isolation.New(exe, o)))
+	return runner.NewInProcess(builtins), nil
 }

@@ -16,6 +16,7 @@ import (
 type renderFlags struct {
 	timeout    time.Duration
 	resultsDir string
+	allowExec  bool
 }
 
 func newRenderCommand() *cobra.Command {
@@ -25,7 +26,7 @@ func newRenderCommand() *cobra.Command {
 		Short: "Render a package in place: run its Kptfile pipeline and its subpackages'",
 		Long: "Render runs the Kptfile pipeline of the package in DIR and of its subpackages, " +
 			"as kpt fn render does, and writes the result back to DIR. exec: functions run " +
-			"from their executables; image: functions of the catalog that the function runner " +
+			"from their executables, with --allow-exec only; image: functions of the catalog that the function runner " +
 			"has built in (set-namespace, set-labels, apply-setters and more) run in-process, " +
 			"with no container engine.",
 		Args: cobra.ExactArgs(1),
@@ -35,6 +36,7 @@ func newRenderCommand() *cobra.Command {
 	}
 	cmd.Flags().DurationVar(&flags.timeout, "timeout", time.Minute, "how long one function may run")
 	cmd.Flags().StringVar(&flags.resultsDir, "results-dir", "", "a folder to write the functions' results to, as results.yaml")
+	cmd.Flags().BoolVar(&flags.allowExec, "allow-exec", false, "allow binary executables (exec: functions) to be run during pipeline execution")
 	return cmd
 }
 
@@ -46,6 +48,11 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 	pkg, err := readPackage(abs)
 	if err != nil {
 		return err
+	}
+	if !flags.allowExec {
+		if err := refuseExec(pkg); err != nil {
+			return err
+		}
 	}
 	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs), Path: filepath.ToSlash(abs)}
 	out, result, renderErr := render.Render(ctx, pkg, newLocalFunctions(render.ExecRunner{Timeout: flags.timeout}), opts)

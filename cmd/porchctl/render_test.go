@@ -76,7 +76,7 @@ func TestFnRender(t *testing.T) {
 			"README.md":   "# mypkg\n",
 			"sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\n",
 		})
-		out, err := runPorchctl(t, bin, "fn", "render", dir, "--results-dir", filepath.Join(dir, "..", "results"))
+		out, err := runPorchctl(t, bin, "fn", "render", dir, "--allow-exec", "--results-dir", filepath.Join(dir, "..", "results"))
 		if err != nil {
 			t.Fatalf("porchctl failed: %v\n%s", err, out)
 		}
@@ -108,7 +108,7 @@ func TestFnRender(t *testing.T) {
 		kptfile := "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n" +
 			"  - exec: " + fnLabels + "\n    configMap:\n      team: blue\n  - exec: " + filepath.Join(bin, "missing-fn") + "\n"
 		writeFiles(t, dir, map[string]string{"Kptfile": kptfile, "a.yaml": cm("a")})
-		out, err := runPorchctl(t, bin, "fn", "render", dir)
+		out, err := runPorchctl(t, bin, "fn", "render", dir, "--allow-exec")
 		if err == nil {
 			t.Fatalf("porchctl succeeded:\n%s", out)
 		}
@@ -117,6 +117,28 @@ func TestFnRender(t *testing.T) {
 		}
 		if got := readFile(t, filepath.Join(dir, "a.yaml")); got != cm("a") {
 			t.Errorf("a.yaml changed:\n%s", got)
+		}
+	})
+
+	// The attack: a package someone else wrote, whose pipeline runs a
+	// binary of this machine. Without --allow-exec nothing runs, and the
+	// message names the function and the flag, as kpt's does.
+	t.Run("exec functions run with --allow-exec only", func(t *testing.T) {
+		dir := t.TempDir()
+		marker := filepath.Join(t.TempDir(), "ran")
+		writeFiles(t, dir, map[string]string{
+			"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\n",
+			"sub/Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\npipeline:\n  validators:\n" +
+				"  - exec: touch " + marker + "\n",
+			"a.yaml": cm("a"),
+		})
+		out, err := runPorchctl(t, bin, "fn", "render", dir)
+		want := `Error: package "sub": function "touch ` + marker + `": must run with ` + "`--allow-exec`" + ` option to allow running function binaries`
+		if err == nil || !strings.Contains(out, want) {
+			t.Fatalf("want %q, got err=%v output:\n%s", want, err, out)
+		}
+		if _, err := os.Stat(marker); !os.IsNotExist(err) {
+			t.Fatalf("the exec function ran: %v", err)
 		}
 	})
 

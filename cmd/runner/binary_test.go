@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
 
 	"github.com/porch-dev/porch/runner/evaluatorpb"
 )
@@ -32,7 +34,7 @@ func TestBinary(t *testing.T) {
 	port := lis.Addr().(*net.TCPAddr).Port
 	_ = lis.Close()
 
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port))
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--starlark-memory-limit", fmt.Sprint(128<<20))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -62,6 +64,24 @@ func TestBinary(t *testing.T) {
 	})
 	if err != nil || !strings.Contains(string(out.GetResourceList()), "namespace: new") {
 		t.Fatalf("set-namespace: %v, %v", out, err)
+	}
+
+	// Starlark runs in a child of the binary: a script runs, and one that
+	// asks for 512 MiB in one step is stopped at the child's limit, the
+	// runner serving on.
+	starlark := func(source string) (*evaluatorpb.EvaluateFunctionResponse, error) {
+		return evaluatorpb.NewFunctionEvaluatorClient(conn).EvaluateFunction(ctx, &evaluatorpb.EvaluateFunctionRequest{
+			Image: "ghcr.io/kptdev/krm-functions-catalog/starlark:v0.5",
+			ResourceList: []byte("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n" +
+				"functionConfig:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n  data:\n    source: " + source + "\n"),
+		})
+	}
+	if _, err := starlark(`'s = "x" * (1 << 29)'`); status.Code(err) != codes.ResourceExhausted || !strings.Contains(err.Error(), "memory limit of 128 MiB") {
+		t.Fatalf("want the memory limit, got %v", err)
+	}
+	out, err = starlark(`'ctx.resource_list["items"][0]["metadata"]["name"] = "b"'`)
+	if err != nil || !strings.Contains(string(out.GetResourceList()), "name: b") {
+		t.Fatalf("starlark after the limit was hit: %v, %v", out, err)
 	}
 
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {

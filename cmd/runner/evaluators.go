@@ -1,9 +1,13 @@
 package main
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
 	"github.com/porch-dev/porch/runner/exec"
+	"github.com/porch-dev/porch/runner/isolation"
 	"github.com/porch-dev/porch/runner/pod"
 )
 
@@ -12,7 +16,11 @@ import (
 // which know every image. The pod evaluator, when enabled, is also
 // returned on its own, for the caller to start and close.
 func buildEvaluators(f flags) ([]runner.Evaluator, *pod.Evaluator, error) {
-	evaluators := []runner.Evaluator{builtin.New()}
+	builtins, err := newBuiltins(f.starlark)
+	if err != nil {
+		return nil, nil, err
+	}
+	evaluators := []runner.Evaluator{builtins}
 	if f.execConfig != "" {
 		c, err := exec.LoadConfig(f.execConfig)
 		if err != nil {
@@ -28,4 +36,15 @@ func buildEvaluators(f flags) ([]runner.Evaluator, *pod.Evaluator, error) {
 		return nil, nil, err
 	}
 	return append(evaluators, pods), pods, nil
+}
+
+// newBuiltins returns the builtin functions, starlark's runs each in a
+// child process of this binary (which main serves with isolation.Main).
+func newBuiltins(s starlarkFlags) (*builtin.Evaluator, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this binary to run starlark in: %w", err)
+	}
+	iso := isolation.New(exe, isolation.Options{MemoryBytes: s.memoryBytes, Processes: s.processes, StarlarkMaxSteps: s.maxSteps})
+	return builtin.New(builtin.WithStarlarkMaxSteps(s.maxSteps), builtin.WithIsolator(iso)), nil
 }

@@ -5,17 +5,29 @@ import (
 	"time"
 
 	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/builtin/starlarkfn"
 	"github.com/porch-dev/porch/runner/exec"
+	"github.com/porch-dev/porch/runner/isolation"
 	"github.com/porch-dev/porch/runner/pod"
 )
 
 type flags struct {
 	port               int
 	maxMessageBytes    int
+	functionTimeout    time.Duration
+	starlark           starlarkFlags
 	execConfig         string
 	execTimeout        time.Duration
 	execMaxOutputBytes int
 	pods               podFlags
+}
+
+// starlarkFlags bound the builtin starlark function, which runs user code:
+// each run in a child process of the binary (see runner/isolation).
+type starlarkFlags struct {
+	maxSteps    uint64
+	memoryBytes int64
+	processes   int
 }
 
 // podFlags configure the pod evaluator, which runs only with a namespace.
@@ -34,6 +46,8 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	var f flags
 	fs.IntVar(&f.port, "port", 9445, "Port of the gRPC service.")
 	fs.IntVar(&f.maxMessageBytes, "max-message-bytes", runner.DefaultMaxMessageBytes, "Largest request or response of the gRPC service, in bytes.")
+	fs.DurationVar(&f.functionTimeout, "function-timeout", runner.DefaultCallTimeout, "Time one call may take: its function is cancelled then, and the call fails with DeadlineExceeded.")
+	addStarlarkFlags(fs, &f.starlark)
 	fs.StringVar(&f.execConfig, "exec-config", "", "YAML file mapping images to executables (functions: {IMAGE: PATH}); none runs no executables.")
 	fs.DurationVar(&f.execTimeout, "exec-timeout", exec.DefaultTimeout, "Time an executable function may run before it is killed.")
 	fs.IntVar(&f.execMaxOutputBytes, "exec-max-output-bytes", exec.DefaultMaxOutputBytes, "Largest stdout, and stderr, of an executable function, in bytes.")
@@ -48,4 +62,10 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	fs.BoolVar(&p.registryInsecure, "registry-insecure", false, "Read function images' entrypoints from their registries over plain HTTP.")
 	_ = fs.Parse(args)
 	return f
+}
+
+func addStarlarkFlags(fs *flag.FlagSet, s *starlarkFlags) {
+	fs.Uint64Var(&s.maxSteps, "starlark-max-steps", starlarkfn.DefaultMaxSteps, "Step budget of one run of the builtin starlark function; a script that spends it fails.")
+	fs.Int64Var(&s.memoryBytes, "starlark-memory-limit", isolation.DefaultMemoryBytes, "Memory, in bytes, one run of the builtin starlark function may take; each runs in a child process that dies past it.")
+	fs.IntVar(&s.processes, "starlark-processes", isolation.DefaultProcesses, "Most starlark runs at once, each in its own child process; keep it times --starlark-memory-limit well under the runner's memory limit.")
 }

@@ -12,9 +12,12 @@ import (
 	"syscall"
 
 	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/isolation"
 )
 
 func main() {
+	// A child running one isolated function serves it and exits here.
+	isolation.Main(os.Args)
 	f := parseFlags(flag.CommandLine, os.Args[1:])
 	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "runner:", err)
@@ -39,7 +42,7 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes))
+	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout))
 	go func() {
 		<-ctx.Done()
 		srv.GracefulStop()

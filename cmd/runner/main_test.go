@@ -11,7 +11,8 @@ import (
 
 func TestFlagDefaults(t *testing.T) {
 	f := parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), nil)
-	if f.port != 9445 || f.execTimeout != 30*time.Second || f.execMaxOutputBytes != 4<<20 || f.execConfig != "" {
+	if f.port != 9445 || f.execTimeout != 30*time.Second || f.execMaxOutputBytes != 4<<20 || f.execConfig != "" ||
+		f.functionTimeout != 30*time.Second || f.starlark != (starlarkFlags{maxSteps: 100_000_000, memoryBytes: 256 << 20, processes: 2}) {
 		t.Fatalf("defaults: %+v", f)
 	}
 	p := f.pods

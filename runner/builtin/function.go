@@ -2,8 +2,8 @@ package builtin
 
 import (
 	"bytes"
+	"context"
 	"errors"
-	"sync"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/fn/framework"
@@ -15,21 +15,51 @@ import (
 
 // Func is one builtin function, run on a ResourceList in YAML (for the gRPC
 // service) or on parsed resources (for the engine in this process). Both
-// give the same output; a failing function may return output with an error.
+// give the same output and log; a failing function may return output with
+// an error.
 type Func struct {
-	bytes func(resourceList []byte) ([]byte, error)
+	bytes func(ctx context.Context, resourceList []byte) (out, log []byte, err error)
 	// nodes runs the function on rl in place and sets rl.Results.
-	nodes func(rl *cad.ResourceList) error
+	nodes func(ctx context.Context, rl *cad.ResourceList) (log []byte, err error)
 }
 
-// fromSDK adapts a function written with the catalog's SDK.
+// fromSDK adapts a function written with the catalog's SDK. Its work is
+// bounded by its input, so it does not watch the context.
 func fromSDK(p fn.ResourceListProcessorFunc) Func {
 	return Func{
-		bytes: func(in []byte) ([]byte, error) {
-			return fn.Run(p, in)
+		bytes: func(_ context.Context, in []byte) ([]byte, []byte, error) {
+			out, err := fn.Run(p, in)
+			return out, nil, err
 		},
-		nodes: func(rl *cad.ResourceList) error {
-			return runSDK(p, rl)
+		nodes: func(_ context.Context, rl *cad.ResourceList) ([]byte, error) {
+			return nil, runSDK(p, rl)
+		},
+	}
+}
+
+// sdkRun is a function written with the catalog's SDK that takes a context
+// and logs.
+type sdkRun func(ctx context.Context, rl *fn.ResourceList) (log []byte, ok bool, err error)
+
+// fromContextSDK adapts an sdkRun.
+func fromContextSDK(run sdkRun) Func {
+	processor := func(ctx context.Context, log *[]byte) fn.ResourceListProcessorFunc {
+		return func(rl *fn.ResourceList) (bool, error) {
+			l, ok, err := run(ctx, rl)
+			*log = l
+			return ok, err
+		}
+	}
+	return Func{
+		bytes: func(ctx context.Context, in []byte) ([]byte, []byte, error) {
+			var log []byte
+			out, err := fn.Run(processor(ctx, &log), in)
+			return out, log, err
+		},
+		nodes: func(ctx context.Context, rl *cad.ResourceList) ([]byte, error) {
+			var log []byte
+			err := runSDK(processor(ctx, &log), rl)
+			return log, err
 		},
 	}
 }
@@ -61,10 +91,11 @@ func runSDK(p fn.ResourceListProcessorFunc, rl *cad.ResourceList) error {
 	return rerr
 }
 
-// fromFramework adapts a function written with kyaml's framework.
+// fromFramework adapts a function written with kyaml's framework. Its work
+// is bounded by its input, so it does not watch the context.
 func fromFramework(p framework.ResourceListProcessorFunc) Func {
 	return Func{
-		bytes: func(in []byte) ([]byte, error) {
+		bytes: func(_ context.Context, in []byte) ([]byte, []byte, error) {
 			var out bytes.Buffer
 			err := framework.Execute(p, &kio.ByteReadWriter{
 				Reader: bytes.NewReader(in),
@@ -74,10 +105,10 @@ func fromFramework(p framework.ResourceListProcessorFunc) Func {
 				OmitReaderAnnotations: true,
 				KeepReaderAnnotations: true,
 			})
-			return out.Bytes(), err
+			return out.Bytes(), nil, err
 		},
-		nodes: func(rl *cad.ResourceList) error {
-			return runFramework(p, rl)
+		nodes: func(_ context.Context, rl *cad.ResourceList) ([]byte, error) {
+			return nil, runFramework(p, rl)
 		},
 	}
 }
@@ -113,22 +144,4 @@ func convertResults[T any](results []T) ([]cad.ResultItem, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// serialized runs f for one caller at a time, for a function that is not
-// safe to run concurrently.
-func serialized(f Func) Func {
-	var mu sync.Mutex
-	return Func{
-		bytes: func(in []byte) ([]byte, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			return f.bytes(in)
-		},
-		nodes: func(rl *cad.ResourceList) error {
-			mu.Lock()
-			defer mu.Unlock()
-			return f.nodes(rl)
-		},
-	}
 }

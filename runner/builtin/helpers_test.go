@@ -79,9 +79,9 @@ type fnCase struct {
 // runCases runs every case both ways a builtin runs: on a ResourceList in
 // YAML, as the gRPC service does, and on parsed resources, as the engine
 // does in-process. Both must give the expected items or error.
-func runCases(t *testing.T, cases []fnCase) {
+func runCases(t *testing.T, cases []fnCase, opts ...Option) {
 	t.Helper()
-	e := New()
+	e := New(opts...)
 	for _, tc := range cases {
 		in := resourceList(tc.functionConfig, tc.in...)
 		t.Run(tc.name, func(t *testing.T) {

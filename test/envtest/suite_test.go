@@ -4,6 +4,7 @@ package envtest
 
 import (
 	"context"
+	"math"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ import (
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/controlplane"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
+	"github.com/porch-dev/porch/runner"
+	"github.com/porch-dev/porch/runner/builtin"
 )
 
 var (
@@ -96,6 +99,11 @@ func startManager() {
 	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second
 	opts.PackageRevision.RetryInterval = time.Second
+	// A function that never ends is stopped soon; starlark has no step
+	// budget to stop it sooner, so that another namespace's render is seen
+	// to finish beside it (function_limits_test.go).
+	opts.PackageRevision.FunctionTimeout = 5 * time.Second
+	opts.Functions = runner.NewInProcess(builtin.New(builtin.WithStarlarkMaxSteps(math.MaxUint64)))
 	opts.PackageVariant.RetryInterval = time.Second
 	opts.PackageVariantSet.RetryInterval, opts.PackageVariantSet.ResyncInterval = time.Second, 2*time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
@@ -14,15 +15,19 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// call runs fn over input through runner and returns the resources the
-// function wrote and kpt's record of the run. On failure the record still
-// holds the exit code, stderr and whatever results the function reported.
-func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function, input []*yaml.RNode, config *yaml.RNode) ([]*yaml.RNode, fnresultv1.Result, error) {
+// call runs fn over input through runner, within timeout when it is set,
+// and returns the resources the function wrote and kpt's record of the run.
+// On failure the record still holds the exit code, stderr and whatever
+// results the function reported; a function stopped by a deadline fails
+// with a TimeoutError.
+func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function, input []*yaml.RNode, config *yaml.RNode, timeout time.Duration) ([]*yaml.RNode, fnresultv1.Result, error) {
+	ctx, cancel := withTimeout(ctx, timeout, "function")
+	defer cancel()
 	record := fnresultv1.Result{Image: fn.Image, ExecPath: fn.Exec}
 	if nr, ok := runner.(cad.NodeRunner); ok {
 		out, log, handled, err := nr.RunNodes(ctx, cad.Function{Image: fn.Image, Exec: fn.Exec}, cad.ResourceList{Items: input, FunctionConfig: config})
 		if handled {
-			return nodesOutput(fn, record, out, log, err)
+			return nodesOutput(ctx, fn, record, out, log, err)
 		}
 	}
 	var in bytes.Buffer
@@ -42,6 +47,9 @@ func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function,
 	record.Results = results
 	if runErr != nil {
 		record.ExitCode = exitCode(runErr)
+		if cause := stopped(ctx, &record, runErr); cause != nil {
+			return nil, record, fmt.Errorf("function %q stopped: %w", fnName(fn), cause)
+		}
 		return nil, record, fmt.Errorf("function %q failed: %w", fnName(fn), runErr)
 	}
 	if parseErr != nil {
@@ -54,11 +62,14 @@ func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function,
 // nodesOutput is call's outcome for a function run on parsed resources.
 // The items are left as a ResourceList's writer would leave them, so that
 // both ways give the same resources.
-func nodesOutput(fn kptfilev1.Function, record fnresultv1.Result, out cad.ResourceList, log []byte, runErr error) ([]*yaml.RNode, fnresultv1.Result, error) {
+func nodesOutput(ctx context.Context, fn kptfilev1.Function, record fnresultv1.Result, out cad.ResourceList, log []byte, runErr error) ([]*yaml.RNode, fnresultv1.Result, error) {
 	record.Stderr = string(log)
 	record.Results = out.Results
 	if runErr != nil {
 		record.ExitCode = exitCode(runErr)
+		if cause := stopped(ctx, &record, runErr); cause != nil {
+			return nil, record, fmt.Errorf("function %q stopped: %w", fnName(fn), cause)
+		}
 		return nil, record, fmt.Errorf("function %q failed: %w", fnName(fn), runErr)
 	}
 	for _, item := range out.Items {

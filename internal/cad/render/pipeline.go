@@ -101,8 +101,9 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 // run calls one function on the resources it selects and returns all the
 // package's resources afterwards.
 func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode, mutator bool) (_ []*yaml.RNode, err error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	if ctx.Err() != nil {
+		// The pipeline's deadline ran out, or the caller stopped it.
+		return nil, fmt.Errorf("package %q: function %q did not run: %w", displayDir(dir), fnName(fn), context.Cause(ctx))
 	}
 	config, err := functionConfig(r.readFile, dir, fn)
 	if err != nil {
@@ -149,7 +150,7 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
-	out, record, err := call(ctx, r.runner, fn, in, config)
+	out, record, err := call(ctx, r.runner, fn, in, config, r.opts.FunctionTimeout)
 	r.result.Items = append(r.result.Items, record)
 	r.progressDone(fn, record, err, time.Since(start))
 	if err != nil {

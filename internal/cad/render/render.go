@@ -18,11 +18,17 @@ import (
 // can also fail before any function runs (invalid Kptfile, resources or
 // function config), with no result for it.
 //
+// Every function runs within opts.FunctionTimeout, and the whole render
+// within opts.PipelineTimeout: a function still running at either deadline
+// fails the render with a TimeoutError naming the function.
+//
 // When a function fails, Render returns the error and the results so far,
 // and pkg unchanged, unless the root Kptfile carries the annotation
 // kpt.dev/save-on-render-failure: "true": then it returns the package as
 // the functions that succeeded left it.
 func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opts Options) (cad.Package, *Result, error) {
+	ctx, cancel := withTimeout(ctx, opts.PipelineTimeout, "pipeline")
+	defer cancel()
 	result := newResult()
 	tree := packageTree(pkg)
 	if tree == nil {

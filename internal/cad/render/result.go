@@ -2,6 +2,7 @@ package render
 
 import (
 	"io"
+	"time"
 
 	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
 )
@@ -25,6 +26,11 @@ type Options struct {
 	// internal.config.kubernetes.io/package-path annotation, as in kpt.
 	// Empty means "/".
 	Path string
+	// FunctionTimeout bounds each function's run; 0 means no bound.
+	FunctionTimeout time.Duration
+	// PipelineTimeout bounds the whole render, every package's pipeline;
+	// 0 means no bound.
+	PipelineTimeout time.Duration
 }
 
 func newResult() *Result {

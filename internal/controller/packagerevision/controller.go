@@ -43,8 +43,14 @@ type Options struct {
 	// its spec (a repository that is not ready, an unreachable remote) is
 	// tried again.
 	RetryInterval time.Duration
-	// GitTimeout bounds the git work of one reconcile.
+	// GitTimeout bounds the git work of one reconcile; a reconcile that
+	// renders has PipelineTimeout more.
 	GitTimeout time.Duration
+	// FunctionTimeout bounds one function's run in a render.
+	FunctionTimeout time.Duration
+	// PipelineTimeout bounds one render, every function of the package's
+	// pipelines.
+	PipelineTimeout time.Duration
 	// MaxPackageBytes bounds a package a task reads from git: a clone's
 	// from a git URL, and the published revisions tasks build on.
 	MaxPackageBytes int64
@@ -56,7 +62,8 @@ type Options struct {
 }
 
 // DefaultOptions are the controller's defaults.
-var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20}
+var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20,
+	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,
 // in full, after adopting a revision, which no ref change shows.
@@ -91,7 +98,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil || s == nil {
 		return ctrl.Result{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout)
+	// A render's deadline is its own, so that the git work after it keeps
+	// its time.
+	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout+r.Options.PipelineTimeout)
 	defer cancel()
 	err = r.steps(ctx, s)
 	recordError(s, err)

@@ -23,10 +23,13 @@ func (o rendering) commit(s *scope) bool {
 	return o.err == nil || s.pr.Annotations[porchv1alpha1.PushOnRenderFailureAnnotation] == "true"
 }
 
-// render runs the package's Kptfile pipeline. A failed render gives the
-// files as they were given, with the failure and the results so far.
+// render runs the package's Kptfile pipeline, each function and the whole
+// within their timeouts. A failed render gives the files as they were
+// given, with the failure and the results so far.
 func (r *Reconciler) render(ctx context.Context, s *scope, files cad.Package) rendering {
-	out, result, err := render.Render(ctx, files, r.Functions, render.Options{Name: path.Base(s.pr.Spec.PackageName)})
+	out, result, err := render.Render(ctx, files, r.Functions, render.Options{
+		Name: path.Base(s.pr.Spec.PackageName), FunctionTimeout: r.Options.FunctionTimeout, PipelineTimeout: r.Options.PipelineTimeout,
+	})
 	if err != nil {
 		out = files
 	}
