@@ -47,12 +47,18 @@ type Options struct {
 	GitTimeout time.Duration
 	// MaxPackageBytes bounds a package read from a git URL for a clone.
 	MaxPackageBytes int64
-	// CacheDir holds the local git mirrors, shared with the sync.
+	// CacheDir holds the local git mirrors, shared with the sync, and
+	// the temporary folders of clones from a git URL.
 	CacheDir string
+	// MaxCloneFetchBytes bounds what a clone from a git URL fetches: the
+	// bytes received, counted as they arrive, and what they unpack to. A
+	// clone over it fails for good with SourceTooLarge.
+	MaxCloneFetchBytes int64
 }
 
 // DefaultOptions are the controller's defaults.
-var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20}
+var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20,
+	MaxCloneFetchBytes: 64 << 20}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,
 // in full, after adopting a revision, which no ref change shows.
