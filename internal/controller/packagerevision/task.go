@@ -111,7 +111,7 @@ func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *p
 		return files, commit, nil
 	case errors.Is(err, repository.ErrSourceTooLarge):
 		return nil, "", &reconcile.Stalling{Reason: porchv1alpha1.ReasonSourceTooLarge, Message: fmt.Sprintf(
-			"%s: %v; the limit is the manager's --max-clone-fetch-bytes (%d bytes): clone a smaller repository, "+
+			"%s: %v; the limit is the manager's --max-clone-fetch-bytes=%d: clone a smaller repository, "+
 				"a branch or tag rather than a commit no ref points at, or raise the limit and create the revision again",
 			field, err, r.Options.MaxCloneFetchBytes)}
 	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication):
