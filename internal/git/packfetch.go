@@ -32,7 +32,12 @@ import (
 // Remote.Fetch refuses unless the server advertises it may, although git
 // serving smart HTTP allows any commit reachable from its refs.
 type packSource struct {
-	ep      Endpoint
+	ep Endpoint
+	// transport and endpoint open the sessions. A session serves one
+	// fetch: git's upload-pack ends after refusing a want, over a pipe.
+	transport transport.Transport
+	endpoint  *transport.Endpoint
+	// session is the session that listed the refs, until a fetch uses it.
 	session transport.UploadPackSession
 	adv     *packp.AdvRefs
 	// refs are the remote's branches and tags.
@@ -52,36 +57,31 @@ func openPackSource(ctx context.Context, ep Endpoint, dir string, limit int64) (
 		return nil, err
 	}
 	s := &packSource{ep: ep, dir: dir, limit: limit, wire: &byteBudget{limit: limit}, disk: &byteBudget{limit: limit}}
-	endpoint, err := transport.NewEndpoint(ep.URL)
-	if err != nil {
+	var err error
+	if s.endpoint, err = transport.NewEndpoint(ep.URL); err != nil {
 		return nil, fmt.Errorf("%w: %q is not a git address: %s", repository.ErrInvalidAddress, SafeURL(ep.URL),
 			ep.Credentials.Redact(stripUserinfo(err.Error(), ep.URL)))
 	}
-	var t transport.Transport
-	switch endpoint.Protocol {
+	switch s.endpoint.Protocol {
 	case "http", "https":
-		t = githttp.NewClient(&http.Client{Transport: &budgetTransport{base: http.DefaultTransport, budget: s.wire}})
+		s.transport = githttp.NewClient(&http.Client{Transport: &budgetTransport{base: http.DefaultTransport, budget: s.wire}})
 	default:
 		// Other transports are go-git's own; what they bring is still
 		// bounded on disk.
-		if t, err = client.NewClient(endpoint); err != nil {
+		if s.transport, err = client.NewClient(s.endpoint); err != nil {
 			return nil, classify(ep, "listing the refs of", err)
 		}
 	}
-	if s.session, err = t.NewUploadPackSession(endpoint, authMethod(ep.Credentials)); err != nil {
-		return nil, s.failure("listing the refs of", err)
-	}
-	s.adv, err = s.session.AdvertisedReferencesContext(ctx)
+	s.session, s.adv, err = s.open(ctx)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		return s, nil
 	}
 	if err != nil {
-		_ = s.session.Close()
 		return nil, s.failure("listing the refs of", err)
 	}
 	all, err := s.adv.AllReferences()
 	if err != nil {
-		_ = s.session.Close()
+		_ = s.Close()
 		return nil, s.failure("listing the refs of", err)
 	}
 	var refs []*plumbing.Reference
@@ -92,8 +92,29 @@ func openPackSource(ctx context.Context, ep Endpoint, dir string, limit int64) (
 	return s, nil
 }
 
-// Close ends the session.
-func (s *packSource) Close() error { return s.session.Close() }
+// open starts a session and reads the refs the remote advertises.
+func (s *packSource) open(ctx context.Context) (transport.UploadPackSession, *packp.AdvRefs, error) {
+	session, err := s.transport.NewUploadPackSession(s.endpoint, authMethod(s.ep.Credentials))
+	if err != nil {
+		return nil, nil, err
+	}
+	adv, err := session.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		_ = session.Close()
+		return nil, nil, err
+	}
+	return session, adv, nil
+}
+
+// Close ends the session that listed the refs, unless a fetch used it.
+func (s *packSource) Close() error {
+	if s.session == nil {
+		return nil
+	}
+	err := s.session.Close()
+	s.session = nil
+	return err
+}
 
 // fetch asks the remote for wants, with only the last depth commits of
 // their history when depth > 0, and stores the objects received in st.
@@ -102,7 +123,16 @@ func (s *packSource) fetch(ctx context.Context, st *filesystem.Storage, depth in
 	if s.adv == nil {
 		return fmt.Errorf("%w: %s is empty", repository.ErrRefNotFound, SafeURL(s.ep.URL))
 	}
-	req := packp.NewUploadPackRequestFromCapabilities(s.adv.Capabilities)
+	session, adv := s.session, s.adv
+	s.session = nil
+	if session == nil {
+		var err error
+		if session, adv, err = s.open(ctx); err != nil {
+			return s.failure("fetching", err)
+		}
+	}
+	defer func() { _ = session.Close() }()
+	req := packp.NewUploadPackRequestFromCapabilities(adv.Capabilities)
 	req.Wants = wants
 	if depth > 0 {
 		req.Depth = packp.DepthCommits(depth)
@@ -110,12 +140,12 @@ func (s *packSource) fetch(ctx context.Context, st *filesystem.Storage, depth in
 			return err
 		}
 	}
-	if s.adv.Capabilities.Supports(capability.NoProgress) {
+	if adv.Capabilities.Supports(capability.NoProgress) {
 		if err := req.Capabilities.Set(capability.NoProgress); err != nil {
 			return err
 		}
 	}
-	res, err := s.session.UploadPack(ctx, req)
+	res, err := session.UploadPack(ctx, req)
 	if err != nil {
 		return s.failure("fetching", err)
 	}
