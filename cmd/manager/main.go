@@ -109,6 +109,8 @@ func parseFlags() flags {
 	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
 	flag.DurationVar(&authoring.FunctionTimeout, "function-timeout", authoring.FunctionTimeout, "Time limit of one function's run in a render; the function is cancelled then and the render fails naming it.")
 	flag.DurationVar(&authoring.PipelineTimeout, "pipeline-timeout", authoring.PipelineTimeout, "Time limit of one render, every function of a package's pipelines.")
+	flag.Int64Var(&authoring.MaxCloneFetchBytes, "max-clone-fetch-bytes", authoring.MaxCloneFetchBytes, "Limit of what a clone from a git URL fetches into "+
+		"a temporary folder under --cache-dir: the bytes received, counted as they arrive, and what they unpack to. A clone over it fails for good with SourceTooLarge.")
 	flag.Func("reconcilers", "Comma-separated optional reconcilers to run, of "+strings.Join(controller.OptionalReconcilers, ", ")+
 		", or * for all (the default); the Repository and PackageRevision ones always run.", func(v string) error {
 		names, err := controller.ParseReconcilers(v)
@@ -139,6 +141,9 @@ func main() {
 }
 
 func run(f flags) (retErr error) {
+	if f.controllers.PackageRevision.MaxCloneFetchBytes <= 0 {
+		return fmt.Errorf("--max-clone-fetch-bytes must be positive: every clone from a git URL is fetched within it")
+	}
 	if f.localDir != "" && !f.enableWebhooks {
 		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +
 			"so the apiserver would refuse every write they cover unless the manager serves them")

@@ -32,7 +32,7 @@ func TestReadPackage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files, commit, err := ReadPackage(ctx, ep, tt.ref, tt.dir, maxBytesInTest)
+			files, commit, err := ReadPackage(ctx, ep, tt.ref, tt.dir, ReadOptions{TempDir: t.TempDir(), MaxFetchBytes: 1 << 20, MaxPackageBytes: maxBytesInTest})
 			if err != nil {
 				t.Fatalf("ReadPackage: %v", err)
 			}
@@ -81,7 +81,7 @@ func TestReadPackageFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			files, commit, err := ReadPackage(ctx, tt.ep, tt.ref, tt.dir, tt.maxBytes)
+			files, commit, err := ReadPackage(ctx, tt.ep, tt.ref, tt.dir, ReadOptions{TempDir: t.TempDir(), MaxPackageBytes: tt.maxBytes})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("ReadPackage = %d files, %q, %v; want an error wrapping %v", len(files), commit, err, tt.want)
 			}

@@ -30,4 +30,8 @@ var (
 	// ErrInvalidPackage: a package path, workspace name or file path cannot
 	// be written to a repository; the request must change, not be retried.
 	ErrInvalidPackage = errors.New("invalid package")
+	// ErrSourceTooLarge: reading a package from a remote would take more
+	// than the fetch limit (bytes received, or objects to unpack), so it
+	// was stopped; it fails again until the source or the limit changes.
+	ErrSourceTooLarge = errors.New("source too large")
 )

@@ -95,6 +95,7 @@ func startManager() {
 	// is not Ready is retried, never by surprise in the middle of a test.
 	opts.Repository.SyncInterval = time.Hour
 	opts.Repository.MaxPackageBytes = 64 << 10
+	opts.PackageRevision.MaxCloneFetchBytes = cloneFetchLimit
 	cacheDir = GinkgoT().TempDir()
 	opts.Repository.CacheDir = cacheDir
 	opts.Repository.RetryInterval = time.Second

@@ -18,6 +18,11 @@ const (
 	ReasonPending = "Pending"
 	// ReasonTaskFailed: the revision's task failed; the message says why.
 	ReasonTaskFailed = "TaskFailed"
+	// ReasonSourceTooLarge: the clone task's git upstream
+	// (spec.tasks[0].clone.upstreamRef.git) would fetch more than the
+	// manager's --max-clone-fetch-bytes, so the fetch was stopped and the
+	// task failed for good: it is not tried again for this generation.
+	ReasonSourceTooLarge = "SourceTooLarge"
 	// ReasonRenderSucceeded: the pipeline ran and every function passed.
 	ReasonRenderSucceeded = "RenderSucceeded"
 	// ReasonRenderFailed: a function of the pipeline failed; see the render status.

@@ -54,16 +54,21 @@ type Options struct {
 	// MaxPackageBytes bounds a package a task reads from git: a clone's
 	// from a git URL, and the published revisions tasks build on.
 	MaxPackageBytes int64
-	// CacheDir holds the local git mirrors, shared with the sync.
+	// CacheDir holds the local git mirrors, shared with the sync, and
+	// the temporary folders of clones from a git URL.
 	CacheDir string
 	// Remotes says which remotes the manager reaches for users: a clone's
 	// git URL and the Repository's remote are checked before any fetch.
 	Remotes git.RemotePolicy
+	// MaxCloneFetchBytes bounds what a clone from a git URL fetches: the
+	// bytes received, counted as they arrive, and what they unpack to. A
+	// clone over it fails for good with SourceTooLarge.
+	MaxCloneFetchBytes int64
 }
 
 // DefaultOptions are the controller's defaults.
 var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20,
-	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute}
+	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute, MaxCloneFetchBytes: 64 << 20}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,
 // in full, after adopting a revision, which no ref change shows.

@@ -3,15 +3,19 @@ package packagerevision
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/upgrade"
+	"github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/repository"
 )
@@ -73,6 +77,9 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 		if err := r.checkRemote(ctx, u.Git.Repo, field+".git.repo", porchv1alpha1.ReasonTaskFailed); err != nil {
 			return nil, err
 		}
+		if err := stoppedAtFetchLimit(s); err != nil {
+			return nil, err
+		}
 		files, commit, err := r.readGitUpstream(ctx, s.pr.Namespace, u.Git, field+".git")
 		if err != nil {
 			return nil, err
@@ -100,15 +107,44 @@ func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *p
 	if err != nil {
 		return nil, "", r.gitError(err)
 	}
-	files, commit, err := git.ReadPackage(ctx, git.Endpoint{URL: g.Repo, Credentials: creds}, g.Ref, g.Directory, r.Options.MaxPackageBytes)
+	files, commit, err := git.ReadPackage(ctx, git.Endpoint{URL: g.Repo, Credentials: creds}, g.Ref, g.Directory, git.ReadOptions{
+		TempDir: r.cloneFetchDir(), MaxFetchBytes: r.Options.MaxCloneFetchBytes, MaxPackageBytes: r.Options.MaxPackageBytes,
+	})
 	switch {
 	case err == nil:
 		return files, commit, nil
+	case errors.Is(err, repository.ErrSourceTooLarge):
+		return nil, "", &reconcile.Stalling{Reason: porchv1alpha1.ReasonSourceTooLarge, Message: fmt.Sprintf(
+			"%s: %v; the limit is the manager's --max-clone-fetch-bytes=%d: clone a smaller repository, "+
+				"a branch or tag rather than a commit no ref points at, or raise the limit and create the revision again",
+			field, err, r.Options.MaxCloneFetchBytes)}
 	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication):
 		return nil, "", r.waiting(field + ": " + err.Error())
 	default:
 		return nil, "", taskFailed("%s: %v", field, err)
 	}
+}
+
+// stoppedAtFetchLimit is the SourceTooLarge failure the revision's Ready
+// condition records for its current generation, or nil. A fetch stopped
+// at the limit would stop there again: it is not tried again, not after a
+// status change and not after a restart, until the generation changes.
+func stoppedAtFetchLimit(s *scope) error {
+	c := meta.FindStatusCondition(s.pr.Status.Conditions, porchv1alpha1.ConditionReady)
+	if c == nil || c.Reason != porchv1alpha1.ReasonSourceTooLarge || c.ObservedGeneration != s.pr.Generation {
+		return nil
+	}
+	return &reconcile.Stalling{Reason: c.Reason, Message: c.Message}
+}
+
+// cloneFetchDir holds the folders that clones from a git URL fetch into,
+// beside the mirrors in the cache folder; the system's temporary folder
+// when there is no cache folder.
+func (r *Reconciler) cloneFetchDir() string {
+	if r.Options.CacheDir == "" {
+		return ""
+	}
+	return filepath.Join(r.Options.CacheDir, "clones")
 }
 
 func (r *Reconciler) editTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageEditTaskSpec) (*taskOutput, error) {
