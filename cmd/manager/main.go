@@ -78,6 +78,7 @@ func parseFlags() flags {
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
 	repo := &f.controllers.Repository
 	flag.DurationVar(&repo.SyncInterval, "repository-sync-interval", repo.SyncInterval, "How often a repository without spec.sync.schedule is synced (jittered by ±10%); a sync that finds the remote's refs unchanged lists them and writes nothing.")
+	flag.DurationVar(&repo.MinSyncInterval, "min-sync-interval", repo.MinSyncInterval, "Shortest time a Repository's spec.sync.schedule may leave between two syncs: admission refuses a schedule firing more often, and the controller never syncs one sooner.")
 	flag.DurationVar(&repo.RetryInterval, "repository-retry-interval", repo.RetryInterval, "How soon a repository that is not Ready is tried again.")
 	flag.DurationVar(&repo.ProbeTimeout, "repository-probe-timeout", repo.ProbeTimeout, "Time limit of one listing of a remote's refs.")
 	flag.DurationVar(&repo.SyncTimeout, "repository-sync-timeout", repo.SyncTimeout, "Time limit of one fetch of a repository and the writes that follow.")
@@ -170,7 +171,7 @@ func run(f flags) (retErr error) {
 		if len(t.systemUsers) == 0 {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
-		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers}); err != nil {
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers, MinSyncInterval: f.controllers.Repository.MinSyncInterval}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()

@@ -1,8 +1,10 @@
 package webhook
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -11,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
 // +kubebuilder:webhook:path=/validate-config-porch-kpt-dev-v1alpha1-repository,mutating=false,failurePolicy=fail,sideEffects=None,groups=config.porch.kpt.dev,resources=repositories,verbs=create;update,versions=v1alpha1,name=vrepository-v1alpha1.config.porch.kpt.dev,admissionReviewVersions=v1
@@ -22,13 +25,16 @@ type RepositoryValidator struct {
 	// no apiserver round trip. Two creates within the cache's delay can both
 	// pass; no webhook can close that race, it only keeps mistakes out.
 	Reader client.Reader
+	// MinSyncInterval is the shortest time allowed between two firings of
+	// spec.sync.schedule; syncschedule.DefaultMinInterval when zero.
+	MinSyncInterval time.Duration
 }
 
 var _ admission.Validator[*configv1alpha1.Repository] = &RepositoryValidator{}
 
-func setupRepositoryWebhook(mgr ctrl.Manager) error {
+func setupRepositoryWebhook(mgr ctrl.Manager, opts Options) error {
 	return ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.Repository{}).
-		WithValidator(&RepositoryValidator{Reader: mgr.GetClient()}).
+		WithValidator(&RepositoryValidator{Reader: mgr.GetClient(), MinSyncInterval: opts.MinSyncInterval}).
 		Complete()
 }
 
@@ -58,7 +64,7 @@ func (v *RepositoryValidator) validate(ctx context.Context, repo *configv1alpha1
 	if err := v.Reader.List(ctx, others, client.InNamespace(repo.Namespace)); err != nil {
 		return fmt.Errorf("listing the Repositories of namespace %s: %w", repo.Namespace, err)
 	}
-	if errs := validateNoOverlap(repo, others.Items); len(errs) > 0 {
+	if errs := append(validateNoOverlap(repo, others.Items), validateSchedule(repo, cmp.Or(v.MinSyncInterval, syncschedule.DefaultMinInterval))...); len(errs) > 0 {
 		return apierrors.NewInvalid(configv1alpha1.GroupVersion.WithKind("Repository").GroupKind(), repo.Name, errs)
 	}
 	return nil

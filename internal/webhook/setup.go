@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
@@ -16,13 +17,17 @@ type Options struct {
 	// mirrors published revisions from git; the authoring controller sets
 	// spec.revision and the latest label), so its requests pass them.
 	SystemUsers []string
+	// MinSyncInterval is the shortest time a Repository's spec.sync.schedule
+	// may leave between two syncs (--min-sync-interval);
+	// syncschedule.DefaultMinInterval when zero.
+	MinSyncInterval time.Duration
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
 // webhook server, which the manager then starts with its other runnables,
 // and the cache indexes the PackageRevision rules list by.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
-	if err := setupRepositoryWebhook(mgr); err != nil {
+	if err := setupRepositoryWebhook(mgr, opts); err != nil {
 		return err
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {

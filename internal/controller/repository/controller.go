@@ -23,6 +23,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
 // Options tune the Repository controller.
@@ -30,6 +31,11 @@ type Options struct {
 	// SyncInterval is how often a repository without spec.sync.schedule is
 	// synced (jittered by ±10%).
 	SyncInterval time.Duration
+	// MinSyncInterval is the shortest time a spec.sync.schedule may leave
+	// between two syncs: admission refuses a faster schedule, and the
+	// controller never syncs one sooner, in case it was admitted while the
+	// webhook was not serving.
+	MinSyncInterval time.Duration
 	// RetryInterval is how soon a repository that is not Ready is tried again.
 	RetryInterval time.Duration
 	// ProbeTimeout bounds one listing of a remote's refs.
@@ -51,7 +57,7 @@ type Options struct {
 
 // DefaultOptions are the controller's defaults.
 var DefaultOptions = Options{
-	SyncInterval: 10 * time.Minute, RetryInterval: 30 * time.Second,
+	SyncInterval: 10 * time.Minute, MinSyncInterval: syncschedule.DefaultMinInterval, RetryInterval: 30 * time.Second,
 	ProbeTimeout: 30 * time.Second, SyncTimeout: 10 * time.Minute,
 	MaxConcurrentSyncs: 4, Workers: 8, WriteWorkers: 8,
 	MaxPackageBytes: 1 << 20,
@@ -144,7 +150,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 
 // steps are the reconcile's work in order; each stops the rest on error.
 func (r *Reconciler) steps(ctx context.Context, s *scope) (err error) {
-	if s.plan, err = planSync(s.repo, s.now, r.Options.SyncInterval); err != nil {
+	if s.plan, err = planSync(s.repo, s.now, r.Options.SyncInterval, r.Options.MinSyncInterval); err != nil {
 		return err
 	}
 	if err = r.probe(ctx, s); err != nil {
