@@ -124,7 +124,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	err = r.write(ctx, a, existing, want)
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
-		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
+		"created", a.created.Load(), "updated", a.updated.Load(), "relabelled", a.relabelled.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
