@@ -126,6 +126,12 @@ func (l *SyncLimiter) AcquireOrDefer(ctx context.Context, key types.NamespacedNa
 		l.mu.Unlock()
 		return nil, ErrDeferred
 	}
+	// Back before it was woken (its own requeue): it needs no waking now.
+	if d := slices.DeleteFunc(l.deferred[key.Namespace], func(s deferredSync) bool { return s.key == key }); len(d) > 0 {
+		l.deferred[key.Namespace] = d
+	} else {
+		delete(l.deferred, key.Namespace)
+	}
 	w := l.enqueue(key.Namespace)
 	l.mu.Unlock()
 	return l.wait(ctx, w)

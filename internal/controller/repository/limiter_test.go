@@ -243,3 +243,44 @@ func TestSyncLimiterDefersAllButOneWaiterOfANamespace(t *testing.T) {
 	<-waiting
 	g.Expect(wokenSoFar()).To(Equal([]types.NamespacedName{key("a", "5")}), "the oldest deferred sync, once, and only it")
 }
+
+// A deferred sync that comes back on its own, before its turn, is not
+// woken again afterwards; the others still are, in order.
+func TestSyncLimiterForgetsADeferredSyncThatCameBack(t *testing.T) {
+	g := NewWithT(t)
+	l := NewSyncLimiter(1)
+	key := func(name string) types.NamespacedName { return types.NamespacedName{Namespace: "a", Name: name} }
+	var woken []types.NamespacedName
+	wake := func(k types.NamespacedName) { woken = append(woken, k) } // called with the limiter locked
+
+	holder, err := l.AcquireOrDefer(t.Context(), key("holder"), wake)
+	g.Expect(err).NotTo(HaveOccurred())
+	waiter := make(chan func(), 1)
+	go func() {
+		if release, err := l.AcquireOrDefer(t.Context(), key("waiter"), wake); err == nil {
+			waiter <- release
+		}
+	}()
+	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 1, queued: 1}))
+	for _, name := range []string{"x", "y"} {
+		_, err := l.AcquireOrDefer(t.Context(), key(name), wake)
+		g.Expect(err).To(MatchError(ErrDeferred))
+	}
+
+	holder()
+	(<-waiter)() // serving the waiter woke x, the oldest deferred
+	l.mu.Lock()
+	g.Expect(woken).To(Equal([]types.NamespacedName{key("x")}))
+	l.mu.Unlock()
+	// y comes back on its own before x: it is served, and not woken later.
+	release, err := l.AcquireOrDefer(t.Context(), key("y"), wake)
+	g.Expect(err).NotTo(HaveOccurred())
+	release()
+	release, err = l.AcquireOrDefer(t.Context(), key("x"), wake)
+	g.Expect(err).NotTo(HaveOccurred())
+	release()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g.Expect(woken).To(Equal([]types.NamespacedName{key("x")}))
+	g.Expect(l.deferred).To(BeEmpty())
+}
