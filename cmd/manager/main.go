@@ -84,10 +84,11 @@ func parseFlags() flags {
 	flag.StringVar(&f.localDir, "local-dir", "", "Run locally with no cluster: start a control plane and a git server keeping their state in this folder.")
 	repo := &f.controllers.Repository
 	flag.DurationVar(&repo.SyncInterval, "repository-sync-interval", repo.SyncInterval, "How often a repository without spec.sync.schedule is synced (jittered by ±10%); a sync that finds the remote's refs unchanged lists them and writes nothing.")
+	flag.DurationVar(&repo.MinSyncInterval, "min-sync-interval", repo.MinSyncInterval, "Shortest time a Repository's spec.sync.schedule may leave between two syncs: admission refuses a schedule firing more often, and the controller never syncs one sooner.")
 	flag.DurationVar(&repo.RetryInterval, "repository-retry-interval", repo.RetryInterval, "How soon a repository that is not Ready is tried again.")
 	flag.DurationVar(&repo.ProbeTimeout, "repository-probe-timeout", repo.ProbeTimeout, "Time limit of one listing of a remote's refs.")
-	flag.DurationVar(&repo.SyncTimeout, "repository-sync-timeout", repo.SyncTimeout, "Time limit of one fetch of a repository and the writes that follow.")
-	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager.")
+	flag.DurationVar(&repo.SyncTimeout, "repository-sync-timeout", repo.SyncTimeout, "Time limit of one fetch of a repository and the writes that follow, which is as long as a sync holds one of the --max-concurrent-syncs slots.")
+	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager; while other namespaces wait, one namespace holds at most half of them.")
 	flag.IntVar(&repo.Workers, "repository-workers", repo.Workers, "How many Repositories are reconciled at once.")
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
 	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
@@ -211,7 +212,7 @@ func run(f flags) (retErr error) {
 		if len(t.systemUsers) == 0 {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
-		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers, Remotes: *remotes}); err != nil {
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers, Remotes: *remotes, MinSyncInterval: f.controllers.Repository.MinSyncInterval}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()

@@ -1,8 +1,10 @@
 package webhook
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -12,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
 // +kubebuilder:webhook:path=/validate-config-porch-kpt-dev-v1alpha1-repository,mutating=false,failurePolicy=fail,sideEffects=None,groups=config.porch.kpt.dev,resources=repositories,verbs=create;update,versions=v1alpha1,name=vrepository-v1alpha1.config.porch.kpt.dev,admissionReviewVersions=v1
@@ -31,13 +34,16 @@ type RepositoryValidator struct {
 	// example) are held to the overlap rule only.
 	system  systemUsers
 	remotes remoteRules
+	// MinSyncInterval is the shortest time allowed between two firings of
+	// spec.sync.schedule; syncschedule.DefaultMinInterval when zero.
+	MinSyncInterval time.Duration
 }
 
 var _ admission.Validator[*configv1alpha1.Repository] = &RepositoryValidator{}
 
-func setupRepositoryWebhook(mgr ctrl.Manager, system systemUsers, remotes remoteRules) error {
+func setupRepositoryWebhook(mgr ctrl.Manager, system systemUsers, remotes remoteRules, minSyncInterval time.Duration) error {
 	return ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.Repository{}).
-		WithValidator(&RepositoryValidator{Reader: mgr.GetClient(), reviews: mgr.GetClient(), system: system, remotes: remotes}).
+		WithValidator(&RepositoryValidator{Reader: mgr.GetClient(), reviews: mgr.GetClient(), system: system, remotes: remotes, MinSyncInterval: minSyncInterval}).
 		Complete()
 }
 
@@ -80,7 +86,8 @@ func (v *RepositoryValidator) validate(ctx context.Context, old, repo *configv1a
 	if err := v.Reader.List(ctx, others, client.InNamespace(repo.Namespace)); err != nil {
 		return fmt.Errorf("listing the Repositories of namespace %s: %w", repo.Namespace, err)
 	}
-	if errs = append(errs, validateNoOverlap(repo, others.Items)...); len(errs) > 0 {
+	errs = append(errs, validateNoOverlap(repo, others.Items)...)
+	if errs = append(errs, validateSchedule(repo, cmp.Or(v.MinSyncInterval, syncschedule.DefaultMinInterval))...); len(errs) > 0 {
 		return apierrors.NewInvalid(configv1alpha1.GroupVersion.WithKind("Repository").GroupKind(), repo.Name, errs)
 	}
 	if who.system {

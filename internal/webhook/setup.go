@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"time"
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
@@ -20,6 +21,10 @@ type Options struct {
 	// Remotes says which remotes users may name in Repositories and clone
 	// tasks; the controllers hold them to the same policy.
 	Remotes git.RemotePolicy
+	// MinSyncInterval is the shortest time a Repository's spec.sync.schedule
+	// may leave between two syncs (--min-sync-interval);
+	// syncschedule.DefaultMinInterval when zero.
+	MinSyncInterval time.Duration
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
@@ -28,7 +33,7 @@ type Options struct {
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	system := newSystemUsers(opts.SystemUsers)
 	remotes := remoteRules{policy: opts.Remotes}
-	if err := setupRepositoryWebhook(mgr, system, remotes); err != nil {
+	if err := setupRepositoryWebhook(mgr, system, remotes, opts.MinSyncInterval); err != nil {
 		return err
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {

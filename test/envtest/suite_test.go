@@ -108,10 +108,11 @@ func startManager() {
 	opts.PackageVariant.RetryInterval = time.Second
 	opts.PackageVariantSet.RetryInterval, opts.PackageVariantSet.ResyncInterval = time.Second, 2*time.Second
 	opts.Repository.ProbeTimeout = 10 * time.Second
+	opts.Repository.MinSyncInterval = time.Minute
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
-	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}})).To(Succeed())
+	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}, MinSyncInterval: opts.Repository.MinSyncInterval})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

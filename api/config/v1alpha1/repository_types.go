@@ -63,6 +63,8 @@ type RepositorySpec struct {
 // RepositorySync says when a repository is read again besides the default period.
 type RepositorySync struct {
 	// Schedule is a cron expression, such as "*/10 * * * *" for every ten minutes.
+	// It may not fire more often than the manager's minimum sync interval
+	// (--min-sync-interval, 1 minute by default).
 	// +kubebuilder:validation:MaxLength=128
 	// +optional
 	Schedule string `json:"schedule,omitempty"`

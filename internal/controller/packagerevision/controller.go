@@ -89,6 +89,9 @@ type Reconciler struct {
 	Mirrors   *git.Mirrors
 	Syncs     SyncRequester
 	Options   Options
+
+	// conflicts spaces out the retries of revisions that lose races in git.
+	conflicts *reconcileutil.Backoff
 }
 
 // +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions;packagerevisionresources,verbs=get;list;watch;create;update;patch;delete
@@ -101,6 +104,7 @@ type Reconciler struct {
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	s, err := r.load(ctx, req.NamespacedName)
 	if err != nil || s == nil {
+		r.conflicts.Forget(req.NamespacedName)
 		return ctrl.Result{}, err
 	}
 	// A render's deadline is its own, so that the git work after it keeps
@@ -108,6 +112,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout+r.Options.PipelineTimeout)
 	defer cancel()
 	err = r.steps(ctx, s)
+	r.backOffConflicts(req.NamespacedName, err)
 	recordError(s, err)
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr
@@ -152,6 +157,7 @@ const repositoryIndex = "spec.repository"
 // it changes and when its resources do (both share its name), and a
 // revision waiting for its Repository when that becomes ready.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.conflicts = reconcileutil.NewConflictBackoff()
 	err := mgr.GetFieldIndexer().IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, repositoryIndex,
 		func(obj client.Object) []string {
 			return []string{obj.(*porchv1alpha1.PackageRevision).Spec.RepositoryName}

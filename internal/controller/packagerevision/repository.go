@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
@@ -100,6 +99,18 @@ func (r *Reconciler) checkRemote(ctx context.Context, url, field, reason string)
 	}
 }
 
+// backOffConflicts sets when a revision that lost a race in git is tried
+// again: each race it loses in a row doubles the wait (see
+// reconcile.Backoff); any other outcome starts it over.
+func (r *Reconciler) backOffConflicts(key types.NamespacedName, err error) {
+	var waiting *reconcile.Waiting
+	if errors.As(err, &waiting) && waiting.Reason == reasonConflict {
+		waiting.RequeueAfter = r.conflicts.Retry(key)
+		return
+	}
+	r.conflicts.Forget(key)
+}
+
 // waiting is a Waiting error for something outside the revision's spec.
 func (r *Reconciler) waiting(msg string) error {
 	return &reconcile.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
@@ -121,12 +132,13 @@ func (r *Reconciler) writeFailed(ctx context.Context, s *scope, err error) error
 }
 
 // gitError sorts a failure of the repository: a lost race is retried from
-// a fresh read at once (the mirror is fetched first), a remote or Secret
+// a fresh read (the mirror is fetched first) soon, and later at each race
+// the revision loses again (see backOffConflicts), a remote or Secret
 // problem later, and anything else goes to the rate limiter.
 func (r *Reconciler) gitError(err error) error {
 	switch {
 	case errors.Is(err, repository.ErrConflict):
-		return &reconcile.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: 100 * time.Millisecond}
+		return &reconcile.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: reconcile.ConflictRetryFirst}
 	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication), errors.Is(err, repository.ErrSecret):
 		return r.waiting(err.Error())
 	default:

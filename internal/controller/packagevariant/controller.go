@@ -40,6 +40,9 @@ type Reconciler struct {
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Options   Options
+
+	// lostRaces spaces out the retries of objects whose writes lose races.
+	lostRaces *reconcileutil.Backoff
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariants,verbs=get;list;watch;update;patch
@@ -57,10 +60,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	err = r.steps(ctx, s)
 	if reconcileutil.LostRace(err) {
-		// Someone wrote first: start again from what they wrote, with
-		// backoff, and say nothing of it in the conditions.
-		return ctrl.Result{Requeue: true}, nil
+		// Someone wrote first: start again from what they wrote, later at
+		// each race lost in a row, and say nothing of it in the conditions.
+		return ctrl.Result{RequeueAfter: r.lostRaces.Retry(req.NamespacedName)}, nil
 	}
+	r.lostRaces.Forget(req.NamespacedName)
 	recordOutcome(s, err)
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr

@@ -41,6 +41,9 @@ type Reconciler struct {
 	APIReader client.Reader
 	Recorder  events.EventRecorder
 	Options   Options
+
+	// lostRaces spaces out the retries of objects whose writes lose races.
+	lostRaces *reconcileutil.Backoff
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariantsets,verbs=get;list;watch;update;patch
@@ -58,8 +61,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	err = r.steps(ctx, s)
 	if reconcileutil.LostRace(err) {
-		return ctrl.Result{Requeue: true}, nil
+		return ctrl.Result{RequeueAfter: r.lostRaces.Retry(req.NamespacedName)}, nil
 	}
+	r.lostRaces.Forget(req.NamespacedName)
 	recordOutcome(s, err)
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr

@@ -27,6 +27,7 @@ var packageKey = reconcileutil.PackageKey
 // package changes, and when a Repository of its namespace does (targets
 // select repositories by label).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.lostRaces = reconcileutil.NewConflictBackoff()
 	indexer := mgr.GetFieldIndexer()
 	if err := indexer.IndexField(context.Background(), &configv1alpha1.PackageVariantSet{}, upstreamIndex, func(o client.Object) []string {
 		if up := o.(*configv1alpha1.PackageVariantSet).Spec.Upstream; up != nil {

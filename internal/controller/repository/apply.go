@@ -63,6 +63,9 @@ type applier struct {
 	created atomic.Int64
 	deleted atomic.Int64
 	updated atomic.Int64
+	// relabelled counts objects of the Repository whose labels were
+	// removed, and which the sync labelled again.
+	relabelled atomic.Int64
 	// pending counts objects left to the authoring controller this time.
 	pending atomic.Int64
 	// stale counts writes skipped because the object changed since it was
@@ -80,16 +83,6 @@ type applier struct {
 	// are neither read nor written. moved are objects that changed between
 	// the listing and their reading: they wait for the next sync.
 	settled, moved map[memoKey]bool
-}
-
-// ownedNow says whether the object named like want exists, as the
-// apiserver has it now, and is this repository's.
-func ownedNow[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) bool {
-	if a.reader == nil {
-		return false
-	}
-	obj := k.empty()
-	return a.reader.Get(ctx, client.ObjectKeyFromObject(want), obj) == nil && a.owns(obj)
 }
 
 // remember records obj as the apiserver returned it, now as wanted, with
@@ -213,15 +206,10 @@ func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind
 	obj := k.forCreate(want)
 	err := a.client.Create(ctx, obj, FieldOwner)
 	if apierrors.IsAlreadyExists(err) {
-		// Made since the listing: by the authoring controller, adopting a
-		// revision as this repository's, whose object the next sync
-		// compares; or by someone else, whose it stays.
-		if ownedNow(ctx, a, k, want) {
-			a.stale.Add(1)
-			return nil
-		}
-		a.leaveAlone(want)
-		return nil
+		// Not listed: made since the listing, by the authoring controller
+		// adopting a revision; or this Repository's with its label removed;
+		// or someone else's. See nameTaken.
+		return nameTaken(ctx, a, k, want)
 	}
 	if apierrors.IsInvalid(err) && k.relax != nil && k.relax(obj) {
 		// What was left out is noted by writeChanges, at every sync.

@@ -23,6 +23,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
 // Options tune the Repository controller.
@@ -30,13 +31,24 @@ type Options struct {
 	// SyncInterval is how often a repository without spec.sync.schedule is
 	// synced (jittered by ±10%).
 	SyncInterval time.Duration
+	// MinSyncInterval is the shortest time a spec.sync.schedule may leave
+	// between two syncs: admission refuses a faster schedule, and the
+	// controller never syncs one sooner, in case it was admitted while the
+	// webhook was not serving.
+	MinSyncInterval time.Duration
 	// RetryInterval is how soon a repository that is not Ready is tried again.
 	RetryInterval time.Duration
 	// ProbeTimeout bounds one listing of a remote's refs.
 	ProbeTimeout time.Duration
-	// SyncTimeout bounds one fetch and the writes that follow it.
+	// SyncTimeout bounds one fetch and the writes that follow it, which is
+	// as long as a sync holds its slot: the slot is taken after the ref
+	// listing, only when the refs moved or a full sync is asked, and given
+	// back with the last write. A remote that answers slowly keeps a slot
+	// this long at most, and one namespace holds at most half of the
+	// slots while another waits (see SyncLimiter).
 	SyncTimeout time.Duration
-	// MaxConcurrentSyncs bounds the syncs that fetch and write at once, manager-wide.
+	// MaxConcurrentSyncs bounds the syncs that fetch and write at once,
+	// manager-wide, shared fairly between namespaces.
 	MaxConcurrentSyncs int
 	// Workers is how many repositories are reconciled at once.
 	Workers int
@@ -55,13 +67,14 @@ type Options struct {
 
 // DefaultOptions are the controller's defaults.
 var DefaultOptions = Options{
-	SyncInterval: 10 * time.Minute, RetryInterval: 30 * time.Second,
+	SyncInterval: 10 * time.Minute, MinSyncInterval: syncschedule.DefaultMinInterval, RetryInterval: 30 * time.Second,
 	ProbeTimeout: 30 * time.Second, SyncTimeout: 10 * time.Minute,
 	MaxConcurrentSyncs: 4, Workers: 8, WriteWorkers: 8,
 	MaxPackageBytes: 1 << 20,
 }
 
-// resyncDelay is how soon a sync runs again when objects changed under it.
+// resyncDelay is how soon a sync runs again when objects changed under it,
+// the first time; it doubles each time in a row, up to RetryInterval.
 const resyncDelay = time.Second
 
 // Reconciler reconciles Repository objects.
@@ -83,6 +96,9 @@ type Reconciler struct {
 
 	// memo lets a sync skip the objects left as wanted by the last one.
 	memo syncMemo
+	// resyncs spaces out the syncs run again because objects changed
+	// under the last one.
+	resyncs *reconcile.Backoff
 }
 
 // scope carries what the steps of one reconcile learnt, from which the
@@ -138,8 +154,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	}()
 	s.err = r.steps(ctx, s)
 	next := s.plan.requeueAfter(s.now)
-	if s.resync && (next <= 0 || next > resyncDelay) {
-		next = resyncDelay
+	switch {
+	case s.outcome == syncDeferred:
+		// Woken when its namespace's turn comes; this is in case that
+		// reconcile finds nothing to do and does not pass the turn on.
+		if wait := reconcile.Jitter(r.Options.RetryInterval); next <= 0 || next > wait {
+			next = wait
+		}
+	case s.resync:
+		// Soon, and later each time objects change under it again, so
+		// that a sync that cannot settle never runs every second.
+		if wait := r.resyncs.Retry(req.NamespacedName); next <= 0 || next > wait {
+			next = wait
+		}
+	case s.outcome == syncDone:
+		r.resyncs.Forget(req.NamespacedName)
 	}
 	result, err := reconcile.Result(ctrl.Result{RequeueAfter: next}, s.err)
 	s.requeueAfter = result.RequeueAfter
@@ -148,7 +177,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 
 // steps are the reconcile's work in order; each stops the rest on error.
 func (r *Reconciler) steps(ctx context.Context, s *scope) (err error) {
-	if s.plan, err = planSync(s.repo, s.now, r.Options.SyncInterval); err != nil {
+	if s.plan, err = planSync(s.repo, s.now, r.Options.SyncInterval, r.Options.MinSyncInterval); err != nil {
 		return err
 	}
 	if err = r.probe(ctx, s); err != nil {
@@ -159,6 +188,9 @@ func (r *Reconciler) steps(ctx context.Context, s *scope) (err error) {
 
 // recordStatus computes the status from the scope and emits an event when Ready changed.
 func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
+	if s.outcome == syncDeferred {
+		return // nothing was done yet: the status stays what the last sync made it
+	}
 	st := &s.repo.Status
 	before := meta.FindStatusCondition(st.Conditions, configv1alpha1.ConditionReady)
 	if s.err == nil {
@@ -207,6 +239,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Mirrors == nil {
 		return errors.New("the repository controller needs the process's Mirrors")
 	}
+	r.resyncs = reconcile.NewBackoff(resyncDelay, r.Options.RetryInterval)
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).

@@ -70,6 +70,20 @@ func (s *SyncRequests) RequestFull(namespace, name string) {
 	s.Request(namespace, name)
 }
 
+// wantsFull says whether a full sync was asked for the Repository.
+func (s *SyncRequests) wantsFull(key types.NamespacedName) bool {
+	if s == nil {
+		return false
+	}
+	_, asked := s.full.Load(key)
+	return asked
+}
+
+// wake asks for the Repository key to be reconciled: see SyncLimiter.AcquireOrDefer.
+func (s *SyncRequests) wake(key types.NamespacedName) {
+	s.Request(key.Namespace, key.Name)
+}
+
 // takeFull says whether a full sync was asked for the Repository, and
 // forgets the request.
 func (s *SyncRequests) takeFull(key types.NamespacedName) bool {

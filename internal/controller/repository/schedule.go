@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
 // syncPlan is when a repository is synced: the next regular sync, and
@@ -22,11 +21,16 @@ type syncPlan struct {
 	runOnceAt time.Time
 }
 
-// requeueAfter is how long until the earliest of the next sync and a future runOnceAt.
+// requeueAfter is how long until the earliest of the next sync and a future
+// runOnceAt; zero when neither will come (a schedule such as "0 0 30 2 *"
+// never fires), rather than a retry every second.
 func (p syncPlan) requeueAfter(now time.Time) time.Duration {
 	due := p.next
-	if !p.runOnceAt.IsZero() && p.runOnceAt.Before(due) {
+	if !p.runOnceAt.IsZero() && (due.IsZero() || p.runOnceAt.Before(due)) {
 		due = p.runOnceAt
+	}
+	if due.IsZero() {
+		return 0
 	}
 	if d := due.Sub(now); d > 0 {
 		return d
@@ -35,18 +39,21 @@ func (p syncPlan) requeueAfter(now time.Time) time.Duration {
 }
 
 // planSync works out the sync times of a repository. A schedule that does
-// not parse stalls the repository with a message naming the field.
-func planSync(repo *configv1alpha1.Repository, now time.Time, period time.Duration) (syncPlan, error) {
+// not parse stalls the repository with a message naming the field. A
+// schedule firing more often than minInterval, which admission refuses but
+// which a Repository admitted while the webhook was not serving may hold,
+// syncs no sooner than minInterval from now.
+func planSync(repo *configv1alpha1.Repository, now time.Time, period, minInterval time.Duration) (syncPlan, error) {
 	var plan syncPlan
 	spec := repo.Spec.Sync
 	switch {
 	case spec != nil && spec.Schedule != "":
-		schedule, err := cron.ParseStandard(spec.Schedule)
+		schedule, err := syncschedule.Parse(spec.Schedule)
 		if err != nil {
 			return plan, &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
 				Message: fmt.Sprintf("spec.sync.schedule %q is not a cron expression: %v; use five fields such as \"*/10 * * * *\"", spec.Schedule, err)}
 		}
-		plan.next = schedule.Next(now)
+		plan.next = syncschedule.NextAtLeast(schedule, now, minInterval)
 	default:
 		plan.next = now.Add(reconcile.Jitter(period))
 	}

@@ -26,10 +26,19 @@ func TestPlanSync(t *testing.T) {
 		runOnceNow bool
 		runOnceAt  time.Time
 		requeue    time.Duration // zero: not checked
+		// never: no next sync, and no requeue.
+		never bool
 	}{
 		{name: "default period", repo: repo(nil, nil)},
 		{name: "cron schedule", repo: repo(&configv1alpha1.RepositorySync{Schedule: "*/10 * * * *"}, nil),
 			wantNext: time.Date(2026, 12, 2, 10, 10, 0, 0, time.UTC), requeue: 7 * time.Minute},
+		// Admitted while the webhook was not serving: never sooner than the minimum.
+		{name: "a schedule faster than the minimum waits for it", repo: repo(&configv1alpha1.RepositorySync{Schedule: "@every 1s"}, nil),
+			wantNext: now.Add(time.Minute), requeue: time.Minute},
+		{name: "a cron schedule faster than the minimum waits for it", repo: repo(&configv1alpha1.RepositorySync{Schedule: "* * * * *"}, nil),
+			wantNext: time.Date(2026, 12, 2, 10, 4, 0, 0, time.UTC), requeue: time.Minute},
+		{name: "a schedule that never fires is not requeued", repo: repo(&configv1alpha1.RepositorySync{Schedule: "0 0 30 2 *"}, nil),
+			never: true},
 		{name: "runOnceAt in the future is waited for", repo: repo(&configv1alpha1.RepositorySync{Schedule: "0 * * * *", RunOnceAt: at(time.Minute)}, nil),
 			wantNext: time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC), runOnceAt: now.Add(time.Minute), requeue: time.Minute},
 		{name: "runOnceAt that has come is run now", repo: repo(&configv1alpha1.RepositorySync{Schedule: "0 * * * *", RunOnceAt: at(-time.Second)}, nil),
@@ -39,15 +48,20 @@ func TestPlanSync(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			plan, err := planSync(tt.repo, now, 10*time.Minute)
+			plan, err := planSync(tt.repo, now, 10*time.Minute, time.Minute)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.wantNext.IsZero() {
+			switch {
+			case tt.never:
+				if !plan.next.IsZero() || plan.requeueAfter(now) != 0 {
+					t.Fatalf("next = %v, requeueAfter = %v; want neither", plan.next, plan.requeueAfter(now))
+				}
+			case tt.wantNext.IsZero():
 				if d := plan.next.Sub(now); d < 9*time.Minute || d > 11*time.Minute {
 					t.Fatalf("next sync in %v, want 10m ±10%%", d)
 				}
-			} else if !plan.next.Equal(tt.wantNext) {
+			case !plan.next.Equal(tt.wantNext):
 				t.Fatalf("next = %v, want %v", plan.next, tt.wantNext)
 			}
 			if plan.runOnceNow != tt.runOnceNow || !plan.runOnceAt.Equal(tt.runOnceAt) {
@@ -62,7 +76,7 @@ func TestPlanSync(t *testing.T) {
 
 func TestPlanSyncRefusesABadSchedule(t *testing.T) {
 	repo := &configv1alpha1.Repository{Spec: configv1alpha1.RepositorySpec{Sync: &configv1alpha1.RepositorySync{Schedule: "every tuesday"}}}
-	_, err := planSync(repo, time.Now(), time.Minute)
+	_, err := planSync(repo, time.Now(), time.Minute, time.Minute)
 	var stalling *reconcile.Stalling
 	if !errors.As(err, &stalling) || stalling.Reason != configv1alpha1.ReasonInvalidSpec || !strings.Contains(stalling.Message, `spec.sync.schedule "every tuesday"`) {
 		t.Fatalf("got %v, want a Stalling InvalidSpec error naming spec.sync.schedule", err)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -26,6 +28,9 @@ const (
 	syncUnchanged syncOutcome = "unchanged" // the refs were those of the last sync: nothing fetched or written
 	syncDone      syncOutcome = "synced"
 	syncFailed    syncOutcome = "failed"
+	// syncDeferred: another sync of the namespace waits for a slot; this
+	// one comes back when that one is served. Nothing is recorded of it.
+	syncDeferred syncOutcome = "deferred"
 )
 
 // sync mirrors the repository's package revisions into objects when the
@@ -38,7 +43,8 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	// sync's includes the ref listing, which is all it costs.
 	start := s.now
 	s.syncKey = r.syncKey(s)
-	full := r.SyncRequests.takeFull(client.ObjectKeyFromObject(s.repo))
+	key := client.ObjectKeyFromObject(s.repo)
+	full := r.SyncRequests.wantsFull(key)
 	if !s.plan.runOnceNow && !full && s.syncKey == s.repo.Status.SyncedRefsHash {
 		changed, err := r.mirroredChanged(ctx, s.repo)
 		if err != nil {
@@ -46,16 +52,29 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 		}
 		if !changed {
 			s.outcome = syncUnchanged
-			syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+			observeSync(s, start)
 			return nil
 		}
 		log.FromContext(ctx).V(1).Info("Mirrored objects were written since the last sync; mirroring them again")
 	}
-	release, err := r.Syncs.Acquire(ctx)
+	var wake func(types.NamespacedName)
+	if r.SyncRequests != nil {
+		wake = r.SyncRequests.wake
+	}
+	release, err := r.Syncs.AcquireOrDefer(ctx, key, wake)
+	if errors.Is(err, ErrDeferred) {
+		// Waiting would hold a worker that another namespace's sync may
+		// need to reach its turn: see SyncLimiter. A full sync asked for
+		// stays asked.
+		s.outcome = syncDeferred
+		observeSync(s, start)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	defer release()
+	r.SyncRequests.takeFull(key)
 	ctx, cancel := context.WithTimeout(ctx, r.Options.SyncTimeout)
 	defer cancel()
 
@@ -64,8 +83,14 @@ func (r *Reconciler) sync(ctx context.Context, s *scope) error {
 	if err != nil {
 		s.outcome = syncFailed
 	}
-	syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+	observeSync(s, start)
 	return err
+}
+
+// observeSync records a sync that began at start in the metrics.
+func observeSync(s *scope, start time.Time) {
+	syncDuration.WithLabelValues(string(s.outcome)).Observe(time.Since(start).Seconds())
+	syncsByNamespace.WithLabelValues(s.repo.Namespace, string(s.outcome)).Inc()
 }
 
 func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
@@ -109,7 +134,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	}
 	syncWrites.Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
-		"created", a.created.Load(), "updated", a.updated.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
+		"created", a.created.Load(), "updated", a.updated.Load(), "relabelled", a.relabelled.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
