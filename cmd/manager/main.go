@@ -56,6 +56,7 @@ type flags struct {
 	enableWebhooks                   bool
 	systemUsers                      string
 	functionRunner                   string
+	maxObjectBytes                   int64
 	controllers                      controller.Options
 }
 
@@ -84,7 +85,11 @@ func parseFlags() flags {
 	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager.")
 	flag.IntVar(&repo.Workers, "repository-workers", repo.Workers, "How many Repositories are reconciled at once.")
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
-	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
+	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision: a larger one is mirrored without content, "+
+		"with a condition saying so; a user's spec.resources over it is refused, and a render whose output is over it commits nothing. "+
+		"At most (--max-object-bytes - 512 KiB) / 2, so that a Draft's resources, which hold the package twice, can always be stored.")
+	flag.Int64Var(&f.maxObjectBytes, "max-object-bytes", porchv1alpha1.DefaultMaxObjectBytes, "The largest object the cluster's apiserver can store: "+
+		"etcd's --max-request-bytes (1.5 MiB unless the cluster's etcd was given another); it bounds --max-package-bytes.")
 	flag.StringVar(&repo.CacheDir, "cache-dir", "", "Folder of the local git mirrors; <local-dir>/cache in local mode, else porch-cache in the temporary folder.")
 	authoring := &f.controllers.PackageRevision
 	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
@@ -114,6 +119,9 @@ func main() {
 }
 
 func run(f flags) (retErr error) {
+	if err := porchv1alpha1.CheckPackageLimit(f.controllers.Repository.MaxPackageBytes, f.maxObjectBytes); err != nil {
+		return err
+	}
 	if f.localDir != "" && !f.enableWebhooks {
 		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +
 			"so the apiserver would refuse every write they cover unless the manager serves them")
@@ -170,7 +178,8 @@ func run(f flags) (retErr error) {
 		if len(t.systemUsers) == 0 {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
-		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers}); err != nil {
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers,
+			MaxPackageBytes: f.controllers.Repository.MaxPackageBytes}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()

@@ -16,6 +16,10 @@ type Options struct {
 	// mirrors published revisions from git; the authoring controller sets
 	// spec.revision and the latest label), so its requests pass them.
 	SystemUsers []string
+	// MaxPackageBytes is the content limit (the manager's
+	// --max-package-bytes): a user's spec.resources larger than it, as
+	// porchv1alpha1.ResourcesSize measures, is refused. 0 means no limit.
+	MaxPackageBytes int64
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
@@ -37,6 +41,6 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	return ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects}, system: system}).
+		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects, maxPackageBytes: opts.MaxPackageBytes}, system: system}).
 		Complete()
 }

@@ -102,7 +102,8 @@ func startManager() {
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
-	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}})).To(Succeed())
+	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name},
+		MaxPackageBytes: opts.Repository.MaxPackageBytes})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

@@ -45,14 +45,17 @@ type Options struct {
 	RetryInterval time.Duration
 	// GitTimeout bounds the git work of one reconcile.
 	GitTimeout time.Duration
-	// MaxPackageBytes bounds a package read from a git URL for a clone.
+	// MaxPackageBytes is the content limit: it bounds a package read
+	// from a git URL for a clone, and a package given or rendered is
+	// committed only within it (porchv1alpha1.ResourcesSize), so that its
+	// Draft's resources can always record it. 0 means no limit.
 	MaxPackageBytes int64
 	// CacheDir holds the local git mirrors, shared with the sync.
 	CacheDir string
 }
 
 // DefaultOptions are the controller's defaults.
-var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20}
+var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: porchv1alpha1.DefaultMaxPackageBytes}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,
 // in full, after adopting a revision, which no ref change shows.
