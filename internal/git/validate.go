@@ -73,3 +73,8 @@ func checkDirectory(dir string) error {
 	}
 	return nil
 }
+
+// CheckFilePath says why a package-relative file path cannot be written
+// to a repository, if it cannot: what admission holds users' file names
+// to must never be less than this.
+func CheckFilePath(p string) error { return checkFilePath(p) }
