@@ -100,6 +100,9 @@ func parseFlags() flags {
 		f.controllers.Reconcilers = names
 		return err
 	})
+	flag.BoolVar(&f.controllers.PackageVariantSet.AllowClusterScopedSelectors, "allow-cluster-scoped-selectors", false,
+		"Let a PackageVariantSet's objectSelector name a kind that is not namespaced (Namespaces, say), listed across the cluster; "+
+			"refused at admission and at reconcile when false.")
 	flag.IntVar(&f.controllers.PackageVariant.Workers, "packagevariant-workers", f.controllers.PackageVariant.Workers, "How many PackageVariants are reconciled at once.")
 	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager.")
 	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
@@ -179,7 +182,8 @@ func run(f flags) (retErr error) {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
 		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers,
-			MaxPackageBytes: f.controllers.Repository.MaxPackageBytes}); err != nil {
+			MaxPackageBytes:             f.controllers.Repository.MaxPackageBytes,
+			AllowClusterScopedSelectors: f.controllers.PackageVariantSet.AllowClusterScopedSelectors}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"strings"
 	"time"
 
 	"github.com/porch-dev/porch/runner"
@@ -26,6 +27,8 @@ type podFlags struct {
 	scanInterval     time.Duration
 	readyTimeout     time.Duration
 	maxPerFunction   int
+	maxPods          int
+	imagePrefixes    string
 	wrapperImage     string
 	registryInsecure bool
 }
@@ -44,8 +47,22 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	fs.DurationVar(&p.scanInterval, "pod-scan-interval", pod.DefaultScanInterval, "How often idle function pods are looked for.")
 	fs.DurationVar(&p.readyTimeout, "pod-ready-timeout", pod.DefaultReadyTimeout, "Time a function pod may take to become ready before the call fails and the pod is deleted.")
 	fs.IntVar(&p.maxPerFunction, "max-pods-per-function", pod.DefaultMaxPodsPerFunction, "Most pods of one function image; each runs one call at a time, and further calls wait.")
+	fs.IntVar(&p.maxPods, "max-pods", pod.DefaultMaxPods, "Most function pods in all; a call needing a new pod at the bound takes the place of the pod of another function idle the longest, or waits while every pod is busy. 0 means no bound beyond --max-pods-per-function.")
+	fs.StringVar(&p.imagePrefixes, "pod-image-prefixes", strings.Join(pod.DefaultImagePrefixes, ","), "Comma-separated registry or repository paths whose images may run in a pod (e.g. ghcr.io/kptdev/krm-functions-catalog/); "+
+		"an image under none fails its call, naming this flag. * allows every image; empty allows none.")
 	fs.StringVar(&p.wrapperImage, "wrapper-server-image", "", "Image holding /wrapper-server (the runner's own image), copied into each function pod by an init container; required with --pod-namespace.")
 	fs.BoolVar(&p.registryInsecure, "registry-insecure", false, "Read function images' entrypoints from their registries over plain HTTP.")
 	_ = fs.Parse(args)
 	return f
+}
+
+// prefixes splits --pod-image-prefixes, dropping blanks.
+func (p podFlags) prefixes() []string {
+	var out []string
+	for _, prefix := range strings.Split(p.imagePrefixes, ",") {
+		if prefix = strings.TrimSpace(prefix); prefix != "" {
+			out = append(out, prefix)
+		}
+	}
+	return out
 }

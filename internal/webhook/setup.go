@@ -5,6 +5,7 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
@@ -20,6 +21,9 @@ type Options struct {
 	// --max-package-bytes): a user's spec.resources larger than it, as
 	// porchv1alpha1.ResourcesSize measures, is refused. 0 means no limit.
 	MaxPackageBytes int64
+	// AllowClusterScopedSelectors lets a PackageVariantSet's objectSelector
+	// name a kind that is not namespaced; refused when false.
+	AllowClusterScopedSelectors bool
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
@@ -27,6 +31,13 @@ type Options struct {
 // and the cache indexes the PackageRevision rules list by.
 func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	if err := setupRepositoryWebhook(mgr); err != nil {
+		return err
+	}
+	if err := ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.PackageVariantSet{}).
+		WithValidator(&forUsers[*configv1alpha1.PackageVariantSet]{rules: &PackageVariantSetValidator{
+			mapper: mgr.GetRESTMapper(), client: mgr.GetClient(), allowClusterScoped: opts.AllowClusterScopedSelectors},
+			system: newSystemUsers(opts.SystemUsers)}).
+		Complete(); err != nil {
 		return err
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {
