@@ -1,5 +1,7 @@
 package runner
 
+import "crypto/tls"
+
 // DefaultMaxMessageBytes bounds a request or response of the gRPC service:
 // packages are inline up to a few MiB, and a ResourceList grows with results.
 const DefaultMaxMessageBytes = 32 << 20
@@ -14,6 +16,7 @@ type Option func(*options)
 
 type options struct {
 	maxMessageBytes int
+	tls             *tls.Config
 }
 
 func buildOptions(opts []Option) options {

@@ -56,6 +56,7 @@ type flags struct {
 	enableWebhooks                   bool
 	systemUsers                      string
 	functionRunner                   string
+	runnerCA, runnerCert, runnerKey  string
 	maxObjectBytes                   int64
 	controllers                      controller.Options
 }
@@ -105,6 +106,9 @@ func parseFlags() flags {
 			"refused at admission and at reconcile when false.")
 	flag.IntVar(&f.controllers.PackageVariant.Workers, "packagevariant-workers", f.controllers.PackageVariant.Workers, "How many PackageVariants are reconciled at once.")
 	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager.")
+	flag.StringVar(&f.runnerCA, "function-runner-ca", "", "Authority of the function runner's certificate: with it the runner is called over TLS (its --tls-cert-file), else in plaintext.")
+	flag.StringVar(&f.runnerCert, "function-runner-cert-file", "", "Certificate the manager presents to a runner that asks for one (its --tls-client-ca-file); needs --function-runner-ca.")
+	flag.StringVar(&f.runnerKey, "function-runner-key-file", "", "Key of --function-runner-cert-file.")
 	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
 	flag.IntVar(&f.burst, "kube-api-burst", 400, "Burst of requests the manager may send to the apiserver.")
 	opts := zap.Options{Development: true}
@@ -164,7 +168,11 @@ func run(f flags) (retErr error) {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	if f.functionRunner != "" {
-		client, err := runner.NewClient(f.functionRunner)
+		opts, err := runnerOptions(f)
+		if err != nil {
+			return err
+		}
+		client, err := runner.NewClient(f.functionRunner, opts...)
 		if err != nil {
 			return err
 		}
@@ -239,6 +247,23 @@ func connect(f flags) (target, error) {
 		beforeReady: env.RegisterBlueprints,
 		stop:        env.Stop,
 	}, nil
+}
+
+// runnerOptions are how the manager calls the function runner: over TLS
+// when it knows the runner's authority, with its own certificate when
+// given one.
+func runnerOptions(f flags) ([]runner.Option, error) {
+	if f.runnerCA == "" {
+		if f.runnerCert != "" || f.runnerKey != "" {
+			return nil, fmt.Errorf("--function-runner-cert-file and --function-runner-key-file need --function-runner-ca: the runner is called over TLS only with it")
+		}
+		return nil, nil
+	}
+	cfg, err := runner.ClientTLS(f.runnerCA, f.runnerCert, f.runnerKey)
+	if err != nil {
+		return nil, err
+	}
+	return []runner.Option{runner.WithTLS(cfg)}, nil
 }
 
 // defaultSystemUsers is the manager's own service account when the

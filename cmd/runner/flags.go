@@ -16,7 +16,10 @@ type flags struct {
 	execConfig         string
 	execTimeout        time.Duration
 	execMaxOutputBytes int
-	pods               podFlags
+	// tlsCert and tlsKey serve the gRPC service over TLS; tlsClientCA
+	// then asks callers for a certificate it signed.
+	tlsCert, tlsKey, tlsClientCA string
+	pods                         podFlags
 }
 
 // podFlags configure the pod evaluator, which runs only with a namespace.
@@ -40,6 +43,9 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	fs.StringVar(&f.execConfig, "exec-config", "", "YAML file mapping images to executables (functions: {IMAGE: PATH}); none runs no executables.")
 	fs.DurationVar(&f.execTimeout, "exec-timeout", exec.DefaultTimeout, "Time an executable function may run before it is killed.")
 	fs.IntVar(&f.execMaxOutputBytes, "exec-max-output-bytes", exec.DefaultMaxOutputBytes, "Largest stdout, and stderr, of an executable function, in bytes.")
+	fs.StringVar(&f.tlsCert, "tls-cert-file", "", "Certificate of the gRPC service; with --tls-key-file it is served over TLS (read again at each handshake), else in plaintext.")
+	fs.StringVar(&f.tlsKey, "tls-key-file", "", "Key of --tls-cert-file.")
+	fs.StringVar(&f.tlsClientCA, "tls-client-ca-file", "", "With TLS, only callers with a certificate signed by this authority (the manager's --function-runner-cert-file) may call the service.")
 	p := &f.pods
 	fs.StringVar(&p.namespace, "pod-namespace", "", "Namespace to run function images in, a Pod and Service per image; none runs no pods, and an image that is neither builtin nor in the exec config is unknown.")
 	fs.StringVar(&p.template, "pod-template", "", "YAML file of the Pod that function pods are made from; none uses the built-in template.")
