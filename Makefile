@@ -63,10 +63,10 @@ FUZZERS = \
 	./internal/webhook:FuzzPackageRevisionAdmission \
 	./internal/webhook:FuzzPackageRevisionResourcesAdmission \
 	./internal/packagevariantset:FuzzTemplate
-FUZZTIME ?= 5s
+FUZZTIME ?= 4s
 
 .PHONY: fuzz
-fuzz: ## Run each fuzzer for FUZZTIME (5s); a failing input is written to the package's testdata/fuzz.
+fuzz: ## Run each fuzzer for FUZZTIME (4s); a failing input is written to the package's testdata/fuzz.
 	@for f in $(FUZZERS); do \
 		echo "fuzz: $${f#*:} in $${f%%:*} for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$${f#*:}\$$" -fuzztime $(FUZZTIME) "$${f%%:*}" || exit 1; \
