@@ -48,9 +48,29 @@ vet: ## Run go vet.
 	$(GO) vet ./...
 
 .PHONY: test
-test: manifests generate fmt vet envtest ## Run every test (unit and envtest) with the race detector.
+test: manifests generate fmt vet envtest ## Run every test (unit and envtest) with the race detector, then each fuzzer briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		$(GO) test -race -count=1 -timeout 30m ./...
+	$(MAKE) fuzz
+
+# Each fuzzer as package:Name. Their seed corpora (f.Add, and testdata/fuzz/
+# of each package, where findings are kept) run in every `go test` too.
+FUZZERS = \
+	./internal/cad/kptfile:FuzzRead \
+	./internal/git:FuzzCheckFilePath \
+	./internal/git:FuzzParseAnnotations \
+	./internal/webhook:FuzzPathProblem \
+	./internal/webhook:FuzzPackageRevisionAdmission \
+	./internal/webhook:FuzzPackageRevisionResourcesAdmission \
+	./internal/packagevariantset:FuzzTemplate
+FUZZTIME ?= 4s
+
+.PHONY: fuzz
+fuzz: ## Run each fuzzer for FUZZTIME (4s); a failing input is written to the package's testdata/fuzz.
+	@for f in $(FUZZERS); do \
+		echo "fuzz: $${f#*:} in $${f%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${f#*:}\$$" -fuzztime $(FUZZTIME) "$${f%%:*}" || exit 1; \
+	done
 
 .PHONY: bench
 bench: envtest ## Run the benchmarks: sync at scale (a 1,000-package repository, 100 repositories), webhook latency, render and upgrade against kpt; takes several minutes.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -22,11 +23,15 @@ var _ cad.FunctionRunner = (*Client)(nil)
 
 // NewClient returns a client of the runner at target (host:port). The
 // connection is made lazily, on the first Run; Close releases it.
-// The runner is cluster-internal, so the connection is plaintext.
+// The connection is plaintext unless WithTLS is given.
 func NewClient(target string, opts ...Option) (*Client, error) {
 	o := buildOptions(opts)
+	creds := insecure.NewCredentials()
+	if o.tls != nil {
+		creds = credentials.NewTLS(o.tls)
+	}
 	conn, err := grpc.NewClient(target,
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithTransportCredentials(creds),
 		grpc.WithDefaultCallOptions(
 			grpc.MaxCallRecvMsgSize(o.maxMessageBytes),
 			grpc.MaxCallSendMsgSize(o.maxMessageBytes),

@@ -1,6 +1,9 @@
 package runner
 
-import "time"
+import (
+	"crypto/tls"
+	"time"
+)
 
 // DefaultMaxMessageBytes bounds a request or response of the gRPC service:
 // packages are inline up to a few MiB, and a ResourceList grows with results.
@@ -17,6 +20,7 @@ type Option func(*options)
 type options struct {
 	maxMessageBytes int
 	callTimeout     time.Duration
+	tls             *tls.Config
 }
 
 // DefaultCallTimeout bounds one call of the server: one function's run.

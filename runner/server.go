@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
@@ -36,10 +37,14 @@ func (s *service) EvaluateFunction(ctx context.Context, req *evaluatorpb.Evaluat
 // SERVING. The caller runs it with Serve and stops it with GracefulStop.
 func NewServer(evaluators []Evaluator, opts ...Option) *grpc.Server {
 	o := buildOptions(opts)
-	srv := grpc.NewServer(
+	serverOpts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(o.maxMessageBytes),
 		grpc.MaxSendMsgSize(o.maxMessageBytes),
-	)
+	}
+	if o.tls != nil {
+		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(o.tls)))
+	}
+	srv := grpc.NewServer(serverOpts...)
 	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators), timeout: o.callTimeout})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)

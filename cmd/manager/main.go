@@ -62,6 +62,8 @@ type flags struct {
 	systemUsers                      string
 	functionRunner                   string
 	starlark                         isolation.Options
+	runnerCA, runnerCert, runnerKey  string
+	maxObjectBytes                   int64
 	controllers                      controller.Options
 }
 
@@ -91,7 +93,11 @@ func parseFlags() flags {
 	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager; while other namespaces wait, one namespace holds at most half of them.")
 	flag.IntVar(&repo.Workers, "repository-workers", repo.Workers, "How many Repositories are reconciled at once.")
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
-	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision; a larger one is mirrored without content, with a condition saying so.")
+	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision: a larger one is mirrored without content, "+
+		"with a condition saying so; a user's spec.resources over it is refused, and a render whose output is over it commits nothing. "+
+		"At most (--max-object-bytes - 512 KiB) / 2, so that a Draft's resources, which hold the package twice, can always be stored.")
+	flag.Int64Var(&f.maxObjectBytes, "max-object-bytes", porchv1alpha1.DefaultMaxObjectBytes, "The largest object the cluster's apiserver can store: "+
+		"etcd's --max-request-bytes (1.5 MiB unless the cluster's etcd was given another); it bounds --max-package-bytes.")
 	flag.StringVar(&repo.CacheDir, "cache-dir", "", "Folder of the local git mirrors; <local-dir>/cache in local mode, else porch-cache in the temporary folder.")
 	remotes := &repo.Remotes
 	flag.Func("allow-remote-schemes", "Comma-separated schemes users may name in remotes besides http and https, of "+strings.Join(git.WidenableSchemes, ", ")+
@@ -118,11 +124,17 @@ func parseFlags() flags {
 		f.controllers.Reconcilers = names
 		return err
 	})
+	flag.BoolVar(&f.controllers.PackageVariantSet.AllowClusterScopedSelectors, "allow-cluster-scoped-selectors", false,
+		"Let a PackageVariantSet's objectSelector name a kind that is not namespaced (Namespaces, say), listed across the cluster; "+
+			"refused at admission and at reconcile when false.")
 	flag.IntVar(&f.controllers.PackageVariant.Workers, "packagevariant-workers", f.controllers.PackageVariant.Workers, "How many PackageVariants are reconciled at once.")
 	flag.StringVar(&f.functionRunner, "function-runner", "", "Address (host:port) of the function runner's gRPC service; when empty, the builtin functions run in the manager, starlark's each in a child process of it.")
 	flag.Uint64Var(&f.starlark.StarlarkMaxSteps, "starlark-max-steps", starlarkfn.DefaultMaxSteps, "Step budget of one run of the builtin starlark function, without --function-runner; a script that spends it fails.")
 	flag.Int64Var(&f.starlark.MemoryBytes, "starlark-memory-limit", isolation.DefaultMemoryBytes, "Memory, in bytes, one run of the builtin starlark function may take, without --function-runner: each runs in a child process that dies past it.")
 	flag.IntVar(&f.starlark.Processes, "starlark-processes", isolation.DefaultProcesses, "Most starlark runs at once, without --function-runner, each in its own child process; keep it times --starlark-memory-limit well under the manager's memory limit.")
+	flag.StringVar(&f.runnerCA, "function-runner-ca", "", "Authority of the function runner's certificate: with it the runner is called over TLS (its --tls-cert-file), else in plaintext.")
+	flag.StringVar(&f.runnerCert, "function-runner-cert-file", "", "Certificate the manager presents to a runner that asks for one (its --tls-client-ca-file); needs --function-runner-ca.")
+	flag.StringVar(&f.runnerKey, "function-runner-key-file", "", "Key of --function-runner-cert-file.")
 	flag.Float64Var(&f.qps, "kube-api-qps", 200, "Requests per second the manager may send to the apiserver.")
 	flag.IntVar(&f.burst, "kube-api-burst", 400, "Burst of requests the manager may send to the apiserver.")
 	opts := zap.Options{Development: true}
@@ -144,6 +156,9 @@ func main() {
 func run(f flags) (retErr error) {
 	if f.controllers.PackageRevision.MaxCloneFetchBytes <= 0 {
 		return fmt.Errorf("--max-clone-fetch-bytes must be positive: every clone from a git URL is fetched within it")
+	}
+	if err := porchv1alpha1.CheckPackageLimit(f.controllers.Repository.MaxPackageBytes, f.maxObjectBytes); err != nil {
+		return err
 	}
 	if f.localDir != "" && !f.enableWebhooks {
 		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +
@@ -189,7 +204,11 @@ func run(f flags) (retErr error) {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	if f.functionRunner != "" {
-		client, err := runner.NewClient(f.functionRunner)
+		opts, err := runnerOptions(f)
+		if err != nil {
+			return err
+		}
+		client, err := runner.NewClient(f.functionRunner, opts...)
 		if err != nil {
 			return err
 		}
@@ -212,7 +231,11 @@ func run(f flags) (retErr error) {
 		if len(t.systemUsers) == 0 {
 			setupLog.Info("No --system-users: the webhooks hold every request to the users' rules, so the manager's own writes of published revisions will be refused")
 		}
-		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers, Remotes: *remotes, MinSyncInterval: f.controllers.Repository.MinSyncInterval}); err != nil {
+		if err := porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: t.systemUsers,
+			MaxPackageBytes:             f.controllers.Repository.MaxPackageBytes,
+			Remotes:                     *remotes,
+			MinSyncInterval:             f.controllers.Repository.MinSyncInterval,
+			AllowClusterScopedSelectors: f.controllers.PackageVariantSet.AllowClusterScopedSelectors}); err != nil {
 			return fmt.Errorf("setting up the webhooks: %w", err)
 		}
 		webhookServing = mgr.GetWebhookServer().StartedChecker()
@@ -274,6 +297,23 @@ func connect(f flags) (target, error) {
 		beforeReady:    env.RegisterBlueprints,
 		stop:           env.Stop,
 	}, nil
+}
+
+// runnerOptions are how the manager calls the function runner: over TLS
+// when it knows the runner's authority, with its own certificate when
+// given one.
+func runnerOptions(f flags) ([]runner.Option, error) {
+	if f.runnerCA == "" {
+		if f.runnerCert != "" || f.runnerKey != "" {
+			return nil, fmt.Errorf("--function-runner-cert-file and --function-runner-key-file need --function-runner-ca: the runner is called over TLS only with it")
+		}
+		return nil, nil
+	}
+	cfg, err := runner.ClientTLS(f.runnerCA, f.runnerCert, f.runnerKey)
+	if err != nil {
+		return nil, err
+	}
+	return []runner.Option{runner.WithTLS(cfg)}, nil
 }
 
 // defaultSystemUsers is the manager's own service account when the

@@ -42,7 +42,15 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	srv := runner.NewServer(evaluators, runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout))
+	opts := []runner.Option{runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout)}
+	if f.tlsCert != "" || f.tlsKey != "" || f.tlsClientCA != "" {
+		cfg, err := runner.ServerTLS(f.tlsCert, f.tlsKey, f.tlsClientCA)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, runner.WithTLS(cfg))
+	}
+	srv := runner.NewServer(evaluators, opts...)
 	go func() {
 		<-ctx.Done()
 		srv.GracefulStop()

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,13 @@ func TestFlagDefaults(t *testing.T) {
 	p := f.pods
 	if p.namespace != "" || p.ttl != 30*time.Minute || p.readyTimeout != 2*time.Minute || p.maxPerFunction != 2 || p.scanInterval != time.Minute || p.wrapperImage != "" {
 		t.Fatalf("pod defaults: %+v", p)
+	}
+	if p.maxPods != 20 || !slices.Equal(p.prefixes(), []string{"ghcr.io/kptdev/krm-functions-catalog/", "gcr.io/kpt-fn/"}) {
+		t.Fatalf("pod bounds: %d pods, images under %q", p.maxPods, p.prefixes())
+	}
+	f = parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), []string{"--pod-image-prefixes", " example.com/fns/ ,, *", "--max-pods", "3"})
+	if f.pods.maxPods != 3 || !slices.Equal(f.pods.prefixes(), []string{"example.com/fns/", "*"}) {
+		t.Fatalf("pod bounds: %d pods, images under %q", f.pods.maxPods, f.pods.prefixes())
 	}
 }
 
@@ -68,7 +76,12 @@ current-context: c
 	if _, _, err := buildEvaluators(f); err == nil || !strings.Contains(err.Error(), "wrapper server image") {
 		t.Fatalf("want an error for a missing wrapper server image, got %v", err)
 	}
-	f.pods.wrapperImage, f.pods.template = "runner:v1", filepath.Join(t.TempDir(), "missing.yaml")
+	f.pods.wrapperImage, f.pods.imagePrefixes = "runner:v1", "example.com/fns/,*"
+	if _, _, err := buildEvaluators(f); err == nil || !strings.Contains(err.Error(), "--pod-image-prefixes") {
+		t.Fatalf("want an error naming --pod-image-prefixes for * beside a prefix, got %v", err)
+	}
+	f.pods.imagePrefixes = "example.com/fns/"
+	f.pods.template = filepath.Join(t.TempDir(), "missing.yaml")
 	if _, _, err := buildEvaluators(f); err == nil || !strings.Contains(err.Error(), f.pods.template) {
 		t.Fatalf("want an error naming the missing template, got %v", err)
 	}

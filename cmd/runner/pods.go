@@ -32,6 +32,8 @@ func newPodEvaluator(f podFlags, maxMessageBytes int) (*pod.Evaluator, error) {
 		pod.WithScanInterval(f.scanInterval),
 		pod.WithReadyTimeout(f.readyTimeout),
 		pod.WithMaxPodsPerFunction(f.maxPerFunction),
+		pod.WithMaxPods(f.maxPods),
+		pod.WithImagePrefixes(f.prefixes()),
 		pod.WithMaxMessageBytes(maxMessageBytes),
 		pod.WithLogger(zap.New().WithName("pod-evaluator")),
 	}

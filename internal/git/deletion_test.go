@@ -107,7 +107,8 @@ func TestWriterRefusesInvalidInput(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "./a", "a/", ".",
-		".git/config", "sub/.GIT/hooks/x", "a/..", "x\x00y"} {
+		".git/config", "sub/.GIT/hooks/x", "a/..", "x\x00y",
+		"deploy/" + strings.Repeat("x", 256), strings.Repeat("abcdefg/", 512) + "z"} {
 		files := pkgFiles("bad")
 		files[p] = "bad\n"
 		_, err := r.w.CreateDraft(ctx, DraftSpec{Package: "app", Workspace: "ws9", Files: files, Task: initTask, Base: r.start})

@@ -7,14 +7,20 @@ import (
 	"slices"
 	"strings"
 
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/repository"
 )
 
 // checkFilePath says why a package-relative file path cannot be written,
 // if it cannot: it must be relative and clean, with no empty, ".", ".."
 // or ".git" segment, so that it stays inside the package folder wherever
-// the files are written.
+// the files are written, and short enough (MaxFilePathBytes, and
+// MaxFileNameSegmentBytes a segment) to be checked out anywhere.
 func checkFilePath(p string) error {
+	if len(p) > porchv1alpha1.MaxFilePathBytes {
+		return fmt.Errorf("%w: file path %q is %d bytes long, over the limit of %d",
+			repository.ErrInvalidPackage, p, len(p), porchv1alpha1.MaxFilePathBytes)
+	}
 	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p {
 		return fmt.Errorf("%w: file path %q must be relative and clean, with no empty, \".\" or \"..\" segment",
 			repository.ErrInvalidPackage, p)
@@ -23,6 +29,10 @@ func checkFilePath(p string) error {
 		if unsafeName(seg) {
 			return fmt.Errorf("%w: file path %q has the segment %q, which could leave the package folder or be taken for git metadata",
 				repository.ErrInvalidPackage, p, seg)
+		}
+		if len(seg) > porchv1alpha1.MaxFileNameSegmentBytes {
+			return fmt.Errorf("%w: file path %q has a segment of %d bytes, over the limit of %d",
+				repository.ErrInvalidPackage, p, len(seg), porchv1alpha1.MaxFileNameSegmentBytes)
 		}
 	}
 	return nil
@@ -63,3 +73,8 @@ func checkDirectory(dir string) error {
 	}
 	return nil
 }
+
+// CheckFilePath says why a package-relative file path cannot be written
+// to a repository, if it cannot: what admission holds users' file names
+// to must never be less than this.
+func CheckFilePath(p string) error { return checkFilePath(p) }

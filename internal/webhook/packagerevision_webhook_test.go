@@ -24,7 +24,7 @@ import (
 
 const systemUser = "porch-manager"
 
-func fakeReader(t *testing.T, objs ...client.Object) client.Client {
+func fakeReader(t testing.TB, objs ...client.Object) client.Client {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{porchv1alpha1.AddToScheme, configv1alpha1.AddToScheme} {
@@ -45,7 +45,7 @@ type (
 )
 
 // validators share one lookup whose cache and apiserver hold the same objects.
-func validators(t *testing.T, objs ...client.Object) (*revisionValidator, *resourcesValidator) {
+func validators(t testing.TB, objs ...client.Object) (*revisionValidator, *resourcesValidator) {
 	t.Helper()
 	c := fakeReader(t, objs...)
 	objects := &lookup{cache: c, api: c}

@@ -16,10 +16,13 @@ import (
 
 // PackageRevisionResourcesValidator keeps users to the one write that is
 // theirs: spec.resources of a Draft, with file names that stay inside the
-// package. The system creates and deletes these objects with their
-// PackageRevisions and writes the rest of the spec; its requests pass.
+// package, within the content limit. The system creates and deletes these
+// objects with their PackageRevisions and writes the rest of the spec;
+// its requests pass.
 type PackageRevisionResourcesValidator struct {
 	objects *lookup
+	// maxPackageBytes bounds spec.resources; 0 means no limit.
+	maxPackageBytes int64
 }
 
 var _ userRules[*porchv1alpha1.PackageRevisionResources] = &PackageRevisionResourcesValidator{}
@@ -39,6 +42,7 @@ func (v *PackageRevisionResourcesValidator) update(ctx context.Context, _ caller
 		return invalid(resourcesKind, prr.Name, errs)
 	}
 	errs = append(errs, validatePaths(prr.Spec.Resources)...)
+	errs = append(errs, validateResourcesSize(prr.Spec.Resources, v.maxPackageBytes)...)
 	pr, err := v.objects.revision(ctx, prr.Namespace, prr.Name, func(pr *porchv1alpha1.PackageRevision) bool { return lifecycleOf(pr) == draft })
 	if err != nil {
 		return err

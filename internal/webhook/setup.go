@@ -6,6 +6,7 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/git"
 )
@@ -25,6 +26,13 @@ type Options struct {
 	// may leave between two syncs (--min-sync-interval);
 	// syncschedule.DefaultMinInterval when zero.
 	MinSyncInterval time.Duration
+	// MaxPackageBytes is the content limit (the manager's
+	// --max-package-bytes): a user's spec.resources larger than it, as
+	// porchv1alpha1.ResourcesSize measures, is refused. 0 means no limit.
+	MaxPackageBytes int64
+	// AllowClusterScopedSelectors lets a PackageVariantSet's objectSelector
+	// name a kind that is not namespaced; refused when false.
+	AllowClusterScopedSelectors bool
 }
 
 // SetupWithManager registers every webhook of the product with the manager's
@@ -34,6 +42,13 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	system := newSystemUsers(opts.SystemUsers)
 	remotes := remoteRules{policy: opts.Remotes}
 	if err := setupRepositoryWebhook(mgr, system, remotes, opts.MinSyncInterval); err != nil {
+		return err
+	}
+	if err := ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.PackageVariantSet{}).
+		WithValidator(&forUsers[*configv1alpha1.PackageVariantSet]{rules: &PackageVariantSetValidator{
+			mapper: mgr.GetRESTMapper(), client: mgr.GetClient(), allowClusterScoped: opts.AllowClusterScopedSelectors},
+			system: newSystemUsers(opts.SystemUsers)}).
+		Complete(); err != nil {
 		return err
 	}
 	if err := addIndexes(context.Background(), mgr.GetFieldIndexer()); err != nil {
@@ -47,7 +62,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects}, system: system}).
+		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects, maxPackageBytes: opts.MaxPackageBytes}, system: system}).
 		Complete(); err != nil {
 		return err
 	}

@@ -94,14 +94,15 @@ func (e *Evaluator) collectStrays(ctx context.Context) error {
 // adopt takes into the pools the pods a previous runner left, so that a
 // restart does not make every function's pods again. Pods made from
 // another template (or wrapper server image) are deleted instead, as are
-// pods over an image's maximum. A pod adopted but broken is found, and
-// replaced, on its first use.
+// pods over an image's maximum or the evaluator's. A pod adopted but
+// broken is found, and replaced, on its first use.
 func (e *Evaluator) adopt(ctx context.Context) error {
 	var pods corev1.PodList
 	if err := e.client.List(ctx, &pods, e.ours()...); err != nil {
 		return errors.Join(errors.New("pod evaluator: listing the function pods to adopt"), err)
 	}
 	var unwanted []*corev1.Pod
+	adopted := 0
 	e.mu.Lock()
 	for i := range pods.Items {
 		pod := &pods.Items[i]
@@ -109,13 +110,14 @@ func (e *Evaluator) adopt(ctx context.Context) error {
 		if pod.DeletionTimestamp != nil {
 			continue
 		}
-		if image == "" || !e.current(pod) || len(e.poolLocked(image).slots) >= e.maxPods {
+		if image == "" || !e.current(pod) || len(e.poolLocked(image).slots) >= e.maxPods || (e.maxTotal > 0 && adopted >= e.maxTotal) {
 			unwanted = append(unwanted, pod)
 			continue
 		}
 		p := e.poolLocked(image)
 		used := lastUsed(pod)
 		p.slots = append(p.slots, &slot{name: pod.Name, image: image, created: true, lastUsed: used, touched: used})
+		adopted++
 		e.log.Info("Adopted a function pod", "pod", klog.KObj(pod), "image", image)
 	}
 	e.mu.Unlock()

@@ -29,13 +29,20 @@ type Evaluator struct {
 	scanInterval time.Duration
 	readyTimeout time.Duration
 	maxPods      int
-	dialAddress  func(*corev1.Pod, *corev1.Service) string
-	clientOpts   []runner.Option
-	entrypoints  *entrypoints
-	log          logr.Logger
+	// maxTotal bounds the pods of all images; 0 is no bound.
+	maxTotal      int
+	imagePrefixes []string
+	images        *imagePolicy
+	dialAddress   func(*corev1.Pod, *corev1.Service) string
+	clientOpts    []runner.Option
+	entrypoints   *entrypoints
+	log           logr.Logger
 
 	mu    sync.Mutex
 	pools map[string]*pool
+	// wakeAny is closed, and replaced, whenever any slot is freed or
+	// removed: calls waiting for room under maxTotal wait on it.
+	wakeAny chan struct{}
 	// stopCollector stops the garbage collector and waits for it; nil
 	// before Start and after Close.
 	stopCollector func()
@@ -54,25 +61,33 @@ func New(c client.Client, namespace, wrapperImage string, opts ...Option) (*Eval
 		return nil, errors.New("pod evaluator: no wrapper server image (the runner's own image) for the function pods")
 	}
 	e := &Evaluator{
-		client:       c,
-		namespace:    namespace,
-		wrapperImage: wrapperImage,
-		template:     DefaultTemplate(),
-		ttl:          DefaultTTL,
-		scanInterval: DefaultScanInterval,
-		readyTimeout: DefaultReadyTimeout,
-		maxPods:      DefaultMaxPodsPerFunction,
-		dialAddress:  serviceAddress,
+		client:        c,
+		namespace:     namespace,
+		wrapperImage:  wrapperImage,
+		template:      DefaultTemplate(),
+		ttl:           DefaultTTL,
+		scanInterval:  DefaultScanInterval,
+		readyTimeout:  DefaultReadyTimeout,
+		maxPods:       DefaultMaxPodsPerFunction,
+		maxTotal:      DefaultMaxPods,
+		imagePrefixes: DefaultImagePrefixes,
+		dialAddress:   serviceAddress,
 		entrypoints: &entrypoints{
 			remoteOpts: []remote.Option{remote.WithAuthFromKeychain(authn.DefaultKeychain)},
 			cache:      map[string][]string{},
 		},
-		log:   logr.Discard(),
-		pools: map[string]*pool{},
+		log:     logr.Discard(),
+		pools:   map[string]*pool{},
+		wakeAny: make(chan struct{}),
 	}
 	for _, opt := range opts {
 		opt(e)
 	}
+	images, err := newImagePolicy(e.imagePrefixes, "--pod-image-prefixes")
+	if err != nil {
+		return nil, fmt.Errorf("pod evaluator: %w", err)
+	}
+	e.images = images
 	e.templateHash = e.template.hash(wrapperImage)
 	return e, nil
 }
@@ -81,6 +96,9 @@ func New(c client.Client, namespace, wrapperImage string, opts ...Option) (*Eval
 // image's pods, making the pod first if none is free and the image has
 // fewer than its maximum, and waiting for a free one otherwise.
 func (e *Evaluator) Evaluate(ctx context.Context, image string, resourceList []byte) ([]byte, []byte, error) {
+	if err := e.images.check(image); err != nil {
+		return nil, nil, err
+	}
 	for retried := false; ; retried = true {
 		s, err := e.acquire(ctx, image)
 		if err != nil {

@@ -21,6 +21,9 @@ const (
 	// DefaultMaxPodsPerFunction bounds the pods of one image, so that a
 	// burst of renders cannot fill the cluster with copies of a function.
 	DefaultMaxPodsPerFunction = 2
+	// DefaultMaxPods bounds the pods of every image together, so that
+	// renders of many images cannot fill the cluster either.
+	DefaultMaxPods = 20
 	// touchInterval is how often, at most, a pod's last-used annotation is
 	// written: the TTL is tens of minutes, so a minute's error costs
 	// nothing, and a write per call would.
@@ -61,6 +64,22 @@ func WithReadyTimeout(d time.Duration) Option {
 // function call at a time; more calls wait for a pod to be free.
 func WithMaxPodsPerFunction(n int) Option {
 	return positive(n, func(e *Evaluator) { e.maxPods = n })
+}
+
+// WithImagePrefixes sets which images may run in a pod: those under one
+// of the prefixes (registry or repository paths), or every image for
+// []string{AnyImage}; none for an empty list. DefaultImagePrefixes
+// without it.
+func WithImagePrefixes(prefixes []string) Option {
+	return func(e *Evaluator) { e.imagePrefixes = prefixes }
+}
+
+// WithMaxPods bounds the pods the evaluator keeps in all, whatever their
+// image; 0 means no bound beyond WithMaxPodsPerFunction. A call that
+// needs a new pod at the bound takes the place of the pod of another
+// function idle the longest, or, when every pod is busy, waits for one.
+func WithMaxPods(n int) Option {
+	return func(e *Evaluator) { e.maxTotal = max(n, 0) }
 }
 
 // WithDialAddress sets how a pod's wrapper server is reached, host:port

@@ -44,8 +44,10 @@ type pool struct {
 }
 
 // acquire returns a slot of image held busy: an idle one, or a new one
-// (with no pod yet) if the image has fewer than its maximum; otherwise it
-// waits for a slot to be freed, until ctx ends.
+// (with no pod yet) if the image has fewer than its maximum and the
+// evaluator fewer than its own (taking, at that bound, the place of the
+// pod of another image idle the longest); otherwise it waits for a slot
+// to be freed, until ctx ends.
 func (e *Evaluator) acquire(ctx context.Context, image string) (*slot, error) {
 	e.mu.Lock()
 	for {
@@ -57,17 +59,25 @@ func (e *Evaluator) acquire(ctx context.Context, image string) (*slot, error) {
 				return s, nil
 			}
 		}
+		wake, waitingFor := p.wake, fmt.Sprintf("one of its %d pods (--max-pods-per-function) to be free", e.maxPods)
 		if len(p.slots) < e.maxPods {
-			s := &slot{name: podName(image), image: image, busy: true}
-			p.slots = append(p.slots, s)
-			e.mu.Unlock()
-			return s, nil
+			victim, full := e.makeRoomLocked()
+			if !full {
+				s := &slot{name: podName(image), image: image, busy: true}
+				p.slots = append(p.slots, s)
+				e.mu.Unlock()
+				if victim != nil {
+					e.dispose(victim, "making room for "+image+" under --max-pods")
+				}
+				return s, nil
+			}
+			wake, waitingFor = e.wakeAny, fmt.Sprintf("one of the runner's %d pods (--max-pods), all busy, to be free", e.maxTotal)
 		}
-		wake, failures := p.wake, p.failures
+		failures := p.failures
 		e.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("function %q: waiting for one of its %d pods to be free: %w", image, e.maxPods, ctx.Err())
+			return nil, fmt.Errorf("function %q: waiting for %s: %w", image, waitingFor, ctx.Err())
 		case <-wake:
 		}
 		e.mu.Lock()
@@ -77,6 +87,33 @@ func (e *Evaluator) acquire(ctx context.Context, image string) (*slot, error) {
 			return nil, err
 		}
 	}
+}
+
+// makeRoomLocked makes room for one more pod under maxTotal: nothing to
+// do under the bound; at it, the idle slot used the longest ago is taken
+// out of its pool and returned, for the caller to dispose of its pod
+// outside the lock. full says every pod is busy.
+func (e *Evaluator) makeRoomLocked() (victim *slot, full bool) {
+	if e.maxTotal == 0 {
+		return nil, false
+	}
+	total := 0
+	for _, p := range e.pools {
+		for _, s := range p.slots {
+			total++
+			if !s.busy && (victim == nil || s.lastUsed.Before(victim.lastUsed)) {
+				victim = s
+			}
+		}
+	}
+	if total < e.maxTotal {
+		return nil, false
+	}
+	if victim == nil {
+		return nil, true
+	}
+	e.takeLocked(victim, nil)
+	return victim, false
 }
 
 // poolLocked returns image's pool, made on first use. Pools are never
@@ -111,9 +148,13 @@ func (e *Evaluator) takeLocked(s *slot, failure error) {
 	e.wakeLocked(p)
 }
 
+// wakeLocked wakes the calls waiting on p, and those waiting on any
+// pool's slot for room under maxTotal.
 func (e *Evaluator) wakeLocked(p *pool) {
 	close(p.wake)
 	p.wake = make(chan struct{})
+	close(e.wakeAny)
+	e.wakeAny = make(chan struct{})
 }
 
 // remove takes a busy slot out of its pool and deletes its pod, which

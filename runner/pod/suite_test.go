@@ -256,11 +256,13 @@ func waiting(reason, message string) func(*corev1.Pod) *corev1.PodStatus {
 	}
 }
 
-// newEvaluator starts an evaluator of ns dialling w, and closes it when
-// the test ends.
+// newEvaluator starts an evaluator of ns dialling w, running the images of
+// the test registry, and closes it when the test ends.
 func newEvaluator(t *testing.T, ns string, w *wrappers, opts ...pod.Option) *pod.Evaluator {
 	t.Helper()
-	e, err := pod.New(k8s, ns, wrapperImage, append([]pod.Option{pod.WithDialAddress(w.dial)}, opts...)...)
+	// The test images are allowed: they come from the test registry.
+	defaults := []pod.Option{pod.WithDialAddress(w.dial), pod.WithImagePrefixes([]string{registryHost + "/"})}
+	e, err := pod.New(k8s, ns, wrapperImage, append(defaults, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,7 +112,8 @@ func startManager() {
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
-	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name}, MinSyncInterval: opts.Repository.MinSyncInterval})).To(Succeed())
+	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name},
+		MaxPackageBytes: opts.Repository.MaxPackageBytes, MinSyncInterval: opts.Repository.MinSyncInterval})).To(Succeed())
 	go func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())

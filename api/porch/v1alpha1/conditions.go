@@ -27,8 +27,9 @@ const (
 	ReasonRenderSucceeded = "RenderSucceeded"
 	// ReasonRenderFailed: a function of the pipeline failed; see the render status.
 	ReasonRenderFailed = "RenderFailed"
-	// ReasonContentTooLarge: the package's files exceed the content limit, so
-	// its PackageRevisionResources carry no content.
+	// ReasonContentTooLarge: the package's files exceed the content limit:
+	// in Ready, its PackageRevisionResources carry no content; in Rendered,
+	// the package given or rendered was not committed.
 	ReasonContentTooLarge = "ContentTooLarge"
 )
 

@@ -51,8 +51,10 @@ type Options struct {
 	// PipelineTimeout bounds one render, every function of the package's
 	// pipelines.
 	PipelineTimeout time.Duration
-	// MaxPackageBytes bounds a package a task reads from git: a clone's
-	// from a git URL, and the published revisions tasks build on.
+	// MaxPackageBytes is the content limit: it bounds a package read
+	// from a git URL for a clone, and a package given or rendered is
+	// committed only within it (porchv1alpha1.ResourcesSize), so that its
+	// Draft's resources can always record it. 0 means no limit.
 	MaxPackageBytes int64
 	// CacheDir holds the local git mirrors, shared with the sync, and
 	// the temporary folders of clones from a git URL.
@@ -67,7 +69,7 @@ type Options struct {
 }
 
 // DefaultOptions are the controller's defaults.
-var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: 1 << 20,
+var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: porchv1alpha1.DefaultMaxPackageBytes,
 	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute, MaxCloneFetchBytes: 64 << 20}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,

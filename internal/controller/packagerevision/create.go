@@ -54,6 +54,9 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		if err := r.saveResources(ctx, s, result, ""); err != nil {
 			return err
 		}
+		if result.tooLarge {
+			return &reconcile.Stalling{Reason: porchv1alpha1.ReasonContentTooLarge, Message: result.err.Error()}
+		}
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonRenderFailed,
 			Message: fmt.Sprintf("the package failed to render, so nothing was committed; fix it by editing its resources: %v", result.err)}
 	}

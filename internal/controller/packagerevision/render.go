@@ -15,23 +15,49 @@ type rendering struct {
 	files  cad.Package
 	status porchv1alpha1.RenderStatus
 	err    error
+	// tooLarge is set when the package, given or rendered, is over the
+	// content limit: nothing is committed, whatever the revision asks.
+	tooLarge bool
 }
 
 // commit says whether the outcome may be committed: a render that failed
-// is committed only when the revision asks for it.
+// is committed only when the revision asks for it, and a package over the
+// content limit never.
 func (o rendering) commit(s *scope) bool {
+	if o.tooLarge {
+		return false
+	}
 	return o.err == nil || s.pr.Annotations[porchv1alpha1.PushOnRenderFailureAnnotation] == "true"
 }
 
 // render runs the package's Kptfile pipeline, each function and the whole
-// within their timeouts. A failed render gives the files as they were
-// given, with the failure and the results so far.
+// within their timeouts. A failed render gives the
+// files as they were given, with the failure and the results so far. A
+// package over the content limit is not rendered; a render whose output
+// is over it gives the files as they were given, with the results and why
+// they were not kept: its Draft's resources could not hold it.
 func (r *Reconciler) render(ctx context.Context, s *scope, files cad.Package) rendering {
+	if err := r.checkSize("the package", files); err != nil {
+		return rendering{status: porchv1alpha1.RenderStatus{Err: err.Error()}, err: err, tooLarge: true}
+	}
 	out, result, err := render.Render(ctx, files, r.Functions, render.Options{
 		Name: path.Base(s.pr.Spec.PackageName), FunctionTimeout: r.Options.FunctionTimeout, PipelineTimeout: r.Options.PipelineTimeout,
 	})
 	if err != nil {
-		out = files
+		return rendering{files: files, status: render.ToRenderStatus(result, err), err: err}
 	}
-	return rendering{files: out, status: render.ToRenderStatus(result, err), err: err}
+	if err := r.checkSize("the rendered package", out); err != nil {
+		return rendering{files: files, status: render.ToRenderStatus(result, err), err: err, tooLarge: true}
+	}
+	return rendering{files: out, status: render.ToRenderStatus(result, nil)}
+}
+
+// checkSize refuses files over the content limit, as the stored object
+// measures them.
+func (r *Reconciler) checkSize(what string, files cad.Package) error {
+	limit := r.Options.MaxPackageBytes
+	if size := porchv1alpha1.ResourcesSize(files); limit > 0 && size > limit {
+		return &contentTooLarge{what: what, size: size, limit: limit}
+	}
+	return nil
 }

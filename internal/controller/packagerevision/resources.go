@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad/render"
 )
 
 // ownResources labels and owns resources as their repository's, as the
@@ -62,7 +63,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 	if commit != "" {
 		st.Commit = commit
 	}
-	renderStatus := result.status
+	renderStatus := render.BoundStatus(result.status, porchv1alpha1.MaxRenderStatusBytes)
 	st.RenderStatus = &renderStatus
 	st.ObservedGeneration = s.prr.Generation
 	if err := r.Status().Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner); err != nil {

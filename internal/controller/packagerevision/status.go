@@ -25,6 +25,11 @@ func ready(s *scope, message string) {
 
 // rendered records the outcome of a render in the Rendered condition.
 func rendered(s *scope, renderErr error) {
+	var tooLarge *contentTooLarge
+	if errors.As(renderErr, &tooLarge) {
+		setCondition(s, porchv1alpha1.ConditionRendered, metav1.ConditionFalse, porchv1alpha1.ReasonContentTooLarge, renderErr.Error())
+		return
+	}
 	if renderErr != nil {
 		setCondition(s, porchv1alpha1.ConditionRendered, metav1.ConditionFalse, porchv1alpha1.ReasonRenderFailed, renderErr.Error())
 		return

@@ -49,7 +49,6 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariants/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariants/finalizers,verbs=update
 // +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions;packagerevisionresources,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=*,resources=*,verbs=get
 
 // Reconcile brings one PackageVariant's downstream package to what its
 // spec asks, and records the outcome in its conditions.

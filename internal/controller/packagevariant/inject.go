@@ -2,11 +2,13 @@ package packagevariant
 
 import (
 	"context"
+	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	variant "github.com/porch-dev/porch/internal/packagevariant"
 )
@@ -33,6 +35,12 @@ func (r *Reconciler) injections(ctx context.Context, s *scope, files cad.Package
 			err := r.APIReader.Get(ctx, key(s.pv.Namespace, selector.Name), obj)
 			if apierrors.IsNotFound(err) || meta.IsNoMatchError(err) {
 				continue
+			}
+			if apierrors.IsForbidden(err) {
+				// The operator may grant it (config/rbac: manager-readable).
+				return nil, fmt.Errorf("spec.injectors: the manager may not get kind %q of %q in namespace %s; to let it, "+
+					"label a ClusterRole granting get and list on it with %s: \"true\": %w",
+					point.Kind, point.APIVersion, s.pv.Namespace, configv1alpha1.ManagerReadableLabel, err)
 			}
 			if err != nil {
 				return nil, err

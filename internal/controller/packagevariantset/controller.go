@@ -28,6 +28,9 @@ type Options struct {
 	// reconciled again: those objects may be of any kind, so they are
 	// listed, not watched.
 	ResyncInterval time.Duration
+	// AllowClusterScopedSelectors lets an objectSelector name a kind that
+	// is not namespaced; such a set stalls when false.
+	AllowClusterScopedSelectors bool
 }
 
 // DefaultOptions are the controller's defaults.
@@ -50,7 +53,6 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariantsets/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariants,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=repositories,verbs=get;list;watch
-// +kubebuilder:rbac:groups=*,resources=*,verbs=get;list
 
 // Reconcile makes a set's PackageVariants what its targets and template
 // say, and records the outcome in its conditions.

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
@@ -81,13 +82,18 @@ func (r *Reconciler) selectObjects(ctx context.Context, s *scope, entry int, sel
 	if err != nil {
 		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf("%s: %v", path, err)}
 	}
+	if err := r.checkNamespaced(sel, path); err != nil {
+		return nil, err
+	}
 	list := &unstructured.UnstructuredList{}
 	list.SetAPIVersion(sel.APIVersion)
 	list.SetKind(sel.Kind + "List")
 	err = r.APIReader.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingLabelsSelector{Selector: selector})
-	if meta.IsNoMatchError(err) {
-		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
-			Message: fmt.Sprintf("%s: the cluster has no kind %q in %q", path, sel.Kind, sel.APIVersion)}
+	if apierrors.IsForbidden(err) {
+		// The operator may grant it (config/rbac: manager-readable).
+		return nil, &reconcileutil.Waiting{Reason: configv1alpha1.ReasonError, RequeueAfter: r.Options.ResyncInterval, Message: fmt.Sprintf(
+			"%s: the manager may not list kind %q of %q in namespace %s; to let it, label a ClusterRole granting get and list on it "+
+				"with %s: \"true\"", path, sel.Kind, sel.APIVersion, s.pvs.Namespace, configv1alpha1.ManagerReadableLabel)}
 	}
 	if err != nil {
 		return nil, err
@@ -102,6 +108,28 @@ func (r *Reconciler) selectObjects(ctx context.Context, s *scope, entry int, sel
 		}
 	}
 	return named, nil
+}
+
+// checkNamespaced refuses a kind the cluster does not have and, unless the
+// manager allows it, a kind that is not namespaced: listing it "in the
+// set's namespace" would list it across the cluster. Admission refuses
+// both for users; this holds for sets written around it.
+func (r *Reconciler) checkNamespaced(sel *configv1alpha1.ObjectSelector, path string) error {
+	gvk := schema.FromAPIVersionAndKind(sel.APIVersion, sel.Kind)
+	mapping, err := r.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+	if meta.IsNoMatchError(err) {
+		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
+			Message: fmt.Sprintf("%s: the cluster has no kind %q in %q", path, sel.Kind, sel.APIVersion)}
+	}
+	if err != nil {
+		return err
+	}
+	if mapping.Scope.Name() == meta.RESTScopeNameRoot && !r.Options.AllowClusterScopedSelectors {
+		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf(
+			"%s.kind: kind %q of %q is not namespaced: a PackageVariantSet selects objects of its own namespace only "+
+				"(the manager allows kinds that are not namespaced with --allow-cluster-scoped-selectors)", path, sel.Kind, sel.APIVersion)}
+	}
+	return nil
 }
 
 // repository is the metadata of a Repository, or an empty map when there

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/syncschedule"
@@ -70,7 +71,7 @@ var DefaultOptions = Options{
 	SyncInterval: 10 * time.Minute, MinSyncInterval: syncschedule.DefaultMinInterval, RetryInterval: 30 * time.Second,
 	ProbeTimeout: 30 * time.Second, SyncTimeout: 10 * time.Minute,
 	MaxConcurrentSyncs: 4, Workers: 8, WriteWorkers: 8,
-	MaxPackageBytes: 1 << 20,
+	MaxPackageBytes: porchv1alpha1.DefaultMaxPackageBytes,
 }
 
 // resyncDelay is how soon a sync runs again when objects changed under it,

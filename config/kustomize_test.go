@@ -1,0 +1,150 @@
+// Package config_test checks what the kustomizations of config/ install,
+// built as kubectl apply -k builds them.
+package config_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	appsv1 "k8s.io/api/apps/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+)
+
+func build(t *testing.T, dir string) resmap.ResMap {
+	t.Helper()
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
+	if err != nil {
+		t.Fatalf("kustomize build %s: %v", dir, err)
+	}
+	return m
+}
+
+// objects decodes every resource of kind in m.
+func objects[T any](t *testing.T, m resmap.ResMap, kind string) map[string]*T {
+	t.Helper()
+	out := map[string]*T{}
+	for _, r := range m.Resources() {
+		if r.GetKind() != kind {
+			continue
+		}
+		data, err := r.AsYAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj := new(T)
+		if err := yaml.UnmarshalStrict(data, obj); err != nil {
+			t.Fatalf("%s %s: %v", kind, r.GetName(), err)
+		}
+		out[r.GetName()] = obj
+	}
+	return out
+}
+
+// The manager's own ClusterRole names every resource it uses, no
+// wildcard: what else it reads comes from ClusterRoles an operator labels
+// for the aggregated manager-readable one, bound to the manager too.
+func TestManagerRolesAreLeastPrivilege(t *testing.T) {
+	m := build(t, "rbac")
+	roles := objects[rbacv1.ClusterRole](t, m, "ClusterRole")
+	manager := roles["manager-role"]
+	if manager == nil {
+		t.Fatal("no manager-role")
+	}
+	for _, rule := range manager.Rules {
+		for _, list := range [][]string{rule.APIGroups, rule.Resources, rule.Verbs} {
+			if slices.Contains(list, "*") {
+				t.Errorf("manager-role has a wildcard: %+v", rule)
+			}
+		}
+		if slices.Contains(rule.Resources, "secrets") && !slices.Equal(rule.Verbs, []string{"get"}) {
+			t.Errorf("manager-role may do more than get Secrets: %+v", rule)
+		}
+	}
+
+	readable := roles["manager-readable"]
+	if readable == nil || readable.AggregationRule == nil || len(readable.AggregationRule.ClusterRoleSelectors) != 1 ||
+		readable.AggregationRule.ClusterRoleSelectors[0].MatchLabels[configv1alpha1.ManagerReadableLabel] != "true" {
+		t.Fatalf("manager-readable does not aggregate the ClusterRoles labelled %s: %+v", configv1alpha1.ManagerReadableLabel, readable)
+	}
+	var labelled []string
+	for name, role := range roles {
+		if role.Labels[configv1alpha1.ManagerReadableLabel] != "true" {
+			continue
+		}
+		labelled = append(labelled, name)
+		for _, rule := range role.Rules {
+			if slices.Contains(rule.Resources, "*") || slices.Contains(rule.Resources, "secrets") || slices.ContainsFunc(rule.Verbs, func(v string) bool { return v != "get" && v != "list" }) {
+				t.Errorf("%s, aggregated to the manager, grants more than reading named kinds: %+v", name, rule)
+			}
+		}
+	}
+	if !slices.Equal(labelled, []string{"manager-readable-configmaps"}) {
+		t.Errorf("aggregated by default: %v, want the ConfigMaps role only", labelled)
+	}
+
+	bound := map[string]bool{}
+	for _, b := range objects[rbacv1.ClusterRoleBinding](t, m, "ClusterRoleBinding") {
+		for _, s := range b.Subjects {
+			if s.Kind == rbacv1.ServiceAccountKind && s.Name == "controller-manager" {
+				bound[b.RoleRef.Name] = true
+			}
+		}
+	}
+	if !bound["manager-role"] || !bound["manager-readable"] {
+		t.Errorf("the manager's service account is bound to %v, want manager-role and manager-readable", bound)
+	}
+}
+
+// Only the manager's pods reach the runner, and only the runner the
+// function pods.
+func TestRunnerIsReachableFromTheManagerOnly(t *testing.T) {
+	m := build(t, "runner")
+	policies := objects[networkingv1.NetworkPolicy](t, m, "NetworkPolicy")
+	runner := policies["porch-function-runner"]
+	if runner == nil || runner.Namespace != "porch-system" || runner.Spec.PodSelector.MatchLabels["app.kubernetes.io/component"] != "function-runner" ||
+		len(runner.Spec.Ingress) != 1 || len(runner.Spec.Ingress[0].From) != 1 {
+		t.Fatalf("the runner's NetworkPolicy: %+v", runner)
+	}
+	from := runner.Spec.Ingress[0].From[0]
+	managerLabels := managerPodLabels(t)
+	if from.NamespaceSelector != nil || from.PodSelector == nil || len(from.PodSelector.MatchLabels) == 0 {
+		t.Fatalf("the runner admits %+v, want the manager's pods of its namespace", from)
+	}
+	for k, v := range from.PodSelector.MatchLabels {
+		if managerLabels[k] != v {
+			t.Errorf("the runner admits pods labelled %s=%s, which the manager's pods are not (%v)", k, v, managerLabels)
+		}
+	}
+	fns := policies["porch-function-pods"]
+	if fns == nil || fns.Namespace != "porch-fn-system" || len(fns.Spec.Ingress) != 1 || len(fns.Spec.Ingress[0].From) != 1 ||
+		fns.Spec.Ingress[0].From[0].PodSelector.MatchLabels["app.kubernetes.io/component"] != "function-runner" {
+		t.Fatalf("the function pods' NetworkPolicy: %+v", fns)
+	}
+
+	deployments := objects[appsv1.Deployment](t, m, "Deployment")
+	args := strings.Join(deployments["porch-function-runner"].Spec.Template.Spec.Containers[0].Args, " ")
+	for _, want := range []string{"--max-pods=", "--pod-image-prefixes=ghcr.io/kptdev/krm-functions-catalog/,gcr.io/kpt-fn/"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("the runner's args %q lack %s", args, want)
+		}
+	}
+}
+
+// managerPodLabels are the labels of the manager's pods, as config/manager
+// makes them.
+func managerPodLabels(t *testing.T) map[string]string {
+	t.Helper()
+	manager := objects[appsv1.Deployment](t, build(t, "manager"), "Deployment")["controller-manager"]
+	if manager == nil {
+		t.Fatal("no manager Deployment in config/manager")
+	}
+	return manager.Spec.Template.Labels
+}
