@@ -55,16 +55,16 @@ func TestValidateSchedule(t *testing.T) {
 func TestRepositoryValidatorHoldsTheScheduleToItsMinimum(t *testing.T) {
 	repo := gitRepo("r", "http://host/repo.git", "", "")
 	repo.Spec.Sync = &configv1alpha1.RepositorySync{Schedule: "@every 5m"}
-	if _, err := validatorWith(t).ValidateCreate(t.Context(), &repo); err != nil {
+	if _, err := validatorWith(t).ValidateCreate(as("alice"), &repo); err != nil {
 		t.Fatalf("with the default minimum: %v", err)
 	}
 	strict := validatorWith(t)
 	strict.MinSyncInterval = 10 * time.Minute
-	if _, err := strict.ValidateCreate(t.Context(), &repo); err == nil || !strings.Contains(err.Error(), "spec.sync.schedule") {
+	if _, err := strict.ValidateCreate(as("alice"), &repo); err == nil || !strings.Contains(err.Error(), "spec.sync.schedule") {
 		t.Fatalf("with a minimum of 10m: want spec.sync.schedule refused, got %v", err)
 	}
 	repo.Spec.Sync.Schedule = "@every 30s"
-	if _, err := validatorWith(t).ValidateCreate(t.Context(), &repo); err == nil || !strings.Contains(err.Error(), "1m0s") {
+	if _, err := validatorWith(t).ValidateCreate(as("alice"), &repo); err == nil || !strings.Contains(err.Error(), "1m0s") {
 		t.Fatalf("the default minimum of 1m did not apply: %v", err)
 	}
 }

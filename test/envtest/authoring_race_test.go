@@ -13,6 +13,7 @@ import (
 	. "github.com/onsi/gomega"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -141,8 +142,14 @@ var _ = Describe("Authoring while the repository syncs", func() {
 		pr := newRevision(ns, "u", "quick", "v1")
 		Expect(k8s.Create(ctx, pr)).To(Succeed())
 		settled(ns, pr.Name)
+		// The webhook answers a transition it cannot take yet (the proposal
+		// not carried out) with a conflict to retry. The client retries for
+		// up to a few seconds, so that a loaded machine's slower controller
+		// is not taken for a failure; the approval still comes as soon as
+		// the webhook lets it.
+		patient := wait.Backoff{Duration: 20 * time.Millisecond, Factor: 1.5, Steps: 15, Cap: time.Second}
 		for _, to := range []porchv1alpha1.PackageRevisionLifecycle{porchv1alpha1.PackageRevisionLifecycleProposed, porchv1alpha1.PackageRevisionLifecyclePublished} {
-			Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			Expect(retry.RetryOnConflict(patient, func() error {
 				got := &porchv1alpha1.PackageRevision{}
 				if err := k8s.Get(ctx, client.ObjectKeyFromObject(pr), got); err != nil {
 					return err
