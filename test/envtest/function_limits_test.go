@@ -47,8 +47,10 @@ var _ = Describe("Functions under limits", func() {
 		})).To(Succeed())
 	}
 	// renderedCondition waits until the draft's latest edit was acted on
-	// and returns its Rendered condition.
-	renderedCondition := func(pr *porchv1alpha1.PackageRevision) *metav1.Condition {
+	// and its Rendered condition has the status wanted, and returns it.
+	// The revision's status is written after its resources', so the
+	// condition may say the earlier render's outcome for a moment.
+	renderedCondition := func(pr *porchv1alpha1.PackageRevision, want metav1.ConditionStatus) *metav1.Condition {
 		GinkgoHelper()
 		var cond *metav1.Condition
 		Eventually(func(g Gomega) {
@@ -59,6 +61,7 @@ var _ = Describe("Functions under limits", func() {
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), got)).To(Succeed())
 			cond = meta.FindStatusCondition(got.Status.Conditions, porchv1alpha1.ConditionRendered)
 			g.Expect(cond).NotTo(BeNil())
+			g.Expect(cond.Status).To(Equal(want), "%+v", cond)
 		}).Should(Succeed())
 		return cond
 	}
@@ -77,7 +80,7 @@ var _ = Describe("Functions under limits", func() {
 		edit(a, withStarlark(files, "spin", endless))
 		By("namespace B's Draft, edited meanwhile, renders and is Ready while A's still runs")
 		edit(b, withStarlark(files, "label", harmless))
-		renderedB := renderedCondition(b)
+		renderedB := renderedCondition(b, metav1.ConditionTrue)
 		prrA := resourcesFor(a)
 		Expect(prrA.Status.ObservedGeneration).NotTo(Equal(prrA.Generation), "A's render ended before B's: %+v", prrA.Status.RenderStatus)
 		Expect(renderedB.Status).To(Equal(metav1.ConditionTrue), "%+v", renderedB)
@@ -85,8 +88,7 @@ var _ = Describe("Functions under limits", func() {
 		Expect(resourcesFor(b).Status.Resources["cm.yaml"]).To(ContainSubstring("rendered: \"yes\""))
 
 		By("A's render fails at the function's deadline, naming the function")
-		failedA := renderedCondition(a)
-		Expect(failedA.Status).To(Equal(metav1.ConditionFalse))
+		failedA := renderedCondition(a, metav1.ConditionFalse)
 		want := `function "` + starlarkImage + `" stopped: deadline exceeded (the function timeout is 5s)`
 		Expect(failedA.Message).To(ContainSubstring(want))
 		prr := resourcesFor(a)
@@ -96,7 +98,7 @@ var _ = Describe("Functions under limits", func() {
 
 		By("the worker is free: A's Draft, reconciled one at a time, renders its next edit")
 		edit(a, withStarlark(files, "label", harmless))
-		Eventually(func() metav1.ConditionStatus { return renderedCondition(a).Status }).Should(Equal(metav1.ConditionTrue))
+		renderedCondition(a, metav1.ConditionTrue)
 		Expect(resourcesFor(a).Status.Resources["cm.yaml"]).To(ContainSubstring("rendered: \"yes\""))
 	})
 })
