@@ -105,6 +105,8 @@ proto: ## Regenerate the runner's gRPC code (needs protoc on PATH).
 build: manifests generate fmt vet ## Build the binaries into bin/.
 	$(GO) build -o $(LOCALBIN)/manager ./cmd/manager
 	$(GO) build -o $(LOCALBIN)/runner ./cmd/runner
+	# Beside the manager and the runner: their starlark runs in it.
+	$(GO) build -o $(LOCALBIN)/isolated-function ./cmd/isolated-function
 	# Static: it runs inside any function's image.
 	CGO_ENABLED=0 $(GO) build -o $(LOCALBIN)/wrapper-server ./cmd/wrapper-server
 	$(GO) build -o $(LOCALBIN)/porchctl ./cmd/porchctl

@@ -384,13 +384,14 @@ func announceWhenReady(mgr ctrl.Manager, serving healthz.Checker, t target) mana
 }
 
 // inProcessFunctions are the builtin functions run in the manager, but
-// starlark, which runs user code: each run of it goes to a child process of
-// this binary, under a memory limit (see runner/isolation).
+// starlark, which runs user code: each run of it goes to a child process,
+// under a memory limit (see runner/isolation).
 func inProcessFunctions(o isolation.Options) (*runner.InProcess, error) {
-	exe, err := os.Executable()
+	exe, err := isolation.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("finding this binary to run starlark in: %w", err)
+		return nil, fmt.Errorf("finding the binary to run starlark in: %w", err)
 	}
+	setupLog.Info("Starlark runs in child processes", "binary", exe)
 	builtins := builtin.New(builtin.WithStarlarkMaxSteps(o.StarlarkMaxSteps), builtin.WithIsolator(isolation.New(exe, o)))
 	return runner.NewInProcess(builtins), nil
 }

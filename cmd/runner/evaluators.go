@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
@@ -39,11 +38,12 @@ func buildEvaluators(f flags) ([]runner.Evaluator, *pod.Evaluator, error) {
 }
 
 // newBuiltins returns the builtin functions, starlark's runs each in a
-// child process of this binary (which main serves with isolation.Main).
+// child process: of isolated-function beside this binary, or else of this
+// binary (which main serves with isolation.Main).
 func newBuiltins(s starlarkFlags) (*builtin.Evaluator, error) {
-	exe, err := os.Executable()
+	exe, err := isolation.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("finding this binary to run starlark in: %w", err)
+		return nil, fmt.Errorf("finding the binary to run starlark in: %w", err)
 	}
 	iso := isolation.New(exe, isolation.Options{MemoryBytes: s.memoryBytes, Processes: s.processes, StarlarkMaxSteps: s.maxSteps})
 	return builtin.New(builtin.WithStarlarkMaxSteps(s.maxSteps), builtin.WithIsolator(iso)), nil

@@ -7,6 +7,8 @@
 // runner, cannot bound the memory of code it runs on one of its own
 // goroutines: one starlark step can allocate a gigabyte.
 //
-// A binary that uses a Runner calls Main first thing in main: the child is
-// the same executable started with ChildArg.
+// The child is the isolated-function binary (ChildBinary) installed beside
+// the binary that uses a Runner (see Executable), or else that binary
+// itself, started with ChildArg: such a binary calls Main first thing in
+// main.
 package isolation

@@ -145,16 +145,16 @@ func TestProcessesCapped(t *testing.T) {
 	}
 }
 
-// waitForChild returns once this process has a child running an isolated
-// function, looking every 10 ms for up to 10 s.
-func waitForChild(t *testing.T) {
+// waitForChild returns the pid of this process's child running an
+// isolated function once there is one, looking every 10 ms for up to 10 s.
+func waitForChild(t *testing.T) int {
 	t.Helper()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	timeout := time.After(10 * time.Second)
 	for {
-		if hasChild() {
-			return
+		if pid, ok := child(); ok {
+			return pid
 		}
 		select {
 		case <-tick.C:
@@ -164,9 +164,9 @@ func waitForChild(t *testing.T) {
 	}
 }
 
-// hasChild reports whether a process whose parent is this one runs with
+// child finds a process whose parent is this one and which runs with
 // isolation.ChildArg.
-func hasChild() bool {
+func child() (int, bool) {
 	procs, _ := os.ReadDir("/proc")
 	for _, p := range procs {
 		cmdline, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cmdline"))
@@ -180,10 +180,11 @@ func hasChild() bool {
 		// The parent's pid is the second field after the command's ")".
 		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
 		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
-			return true
+			pid, err := strconv.Atoi(p.Name())
+			return pid, err == nil
 		}
 	}
-	return false
+	return 0, false
 }
 
 // Isolated or not, a render gives the same files and results, on parsed

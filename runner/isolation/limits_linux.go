@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,8 +17,8 @@ import (
 // past it fails (the Go runtime then stops the process with "out of
 // memory"), and the garbage collector works to stay under n. The process
 // also offers itself first to the kernel's OOM killer, before its parent,
-// and yields the CPU to its parent: a script spinning to its budget does
-// not slow the renders of others.
+// and runs only on CPU time nothing else wants: a script spinning to its
+// budget does not slow the renders of others.
 func limitChild(n int64) error {
 	size, err := addressSpace()
 	if err != nil {
@@ -28,24 +29,23 @@ func limitChild(n int64) error {
 		return fmt.Errorf("limiting the address space: %w", err)
 	}
 	debug.SetMemoryLimit(n)
-	// Best effort: a process may raise its own score and its niceness.
+	// Best effort: a process may raise its own score and lower its own CPU share.
 	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
-	yieldCPU()
+	time.AfterFunc(idleAfter, yieldCPU)
 	return nil
 }
 
-// childNice is the niceness of a child: a share of the CPU a tenth of its
-// parent's when both want it.
-const childNice = 10
+// idleAfter is how long a child runs as any other process before it may
+// have only CPU time nothing else wants: a short script's run, which the
+// render it belongs to waits on, is done within it (an isolated run takes
+// some 40 ms, most of it the start of the process), while a script that
+// spins to its budget spends all but this first moment at the lowest
+// priority.
+const idleAfter = 50 * time.Millisecond
 
-// yieldCPUOf makes the process pid nicer. Just after its start it has one
-// thread, whose niceness the threads it starts take.
-func yieldCPUOf(pid int) {
-	_ = unix.Setpriority(unix.PRIO_PROCESS, pid, childNice)
-}
-
-// yieldCPU makes every thread of this process nicer: on Linux the
-// niceness is a thread's, and a thread started later takes its starter's.
+// yieldCPU puts every thread of this process under SCHED_IDLE: on Linux a
+// scheduling policy is a thread's, and a thread started later takes its
+// starter's.
 func yieldCPU() {
 	tasks, err := os.ReadDir("/proc/self/task")
 	if err != nil {
@@ -53,8 +53,21 @@ func yieldCPU() {
 	}
 	for _, t := range tasks {
 		if tid, err := strconv.Atoi(t.Name()); err == nil {
-			_ = unix.Setpriority(unix.PRIO_PROCESS, tid, childNice)
+			yieldThread(tid)
 		}
+	}
+}
+
+// yieldThread makes a thread run only on CPU time nothing else wants.
+// Under SCHED_IDLE the kernel preempts it the moment another thread wakes
+// on its CPU, and places woken threads on its CPU as on an idle one. A
+// niceness, even 19, shares the CPU less but lets the thread run out its
+// time slice before a woken one may run, and a render wakes threads of
+// the apiserver, etcd, the webhook and the manager hundreds of times.
+// Where the policy is refused, the thread is made as nice as it can be.
+func yieldThread(tid int) {
+	if unix.SchedSetAttr(tid, &unix.SchedAttr{Policy: unix.SCHED_IDLE}, 0) != nil {
+		_ = unix.Setpriority(unix.PRIO_PROCESS, tid, 19)
 	}
 }
 

@@ -56,7 +56,7 @@ type Runner struct {
 
 var _ builtin.Isolator = (*Runner)(nil)
 
-// New returns a Runner of children of exe; exe is usually os.Executable().
+// New returns a Runner of children of exe; exe is usually Executable().
 func New(exe string, o Options) *Runner {
 	if o.MemoryBytes <= 0 {
 		o.MemoryBytes = DefaultMemoryBytes
@@ -112,10 +112,6 @@ func (r *Runner) Evaluate(ctx context.Context, image string, resourceList []byte
 	cmd.WaitDelay = time.Second
 	err := cmd.Start()
 	if err == nil {
-		// The child yields the CPU from its first instruction, before the
-		// runtime's start-up work; it makes all its threads nicer itself
-		// too, should this come late.
-		yieldCPUOf(cmd.Process.Pid)
 		err = cmd.Wait()
 	}
 	switch {

@@ -50,11 +50,7 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("no golden cases in cli/testdata: %v", err)
 	}
 	bin := t.TempDir()
-	for _, cmd := range []string{"manager", "porchctl"} {
-		if out, err := exec.Command("go", "build", "-o", filepath.Join(bin, cmd), "github.com/porch-dev/porch/cmd/"+cmd).CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", cmd, err, out)
-		}
-	}
+	buildCommands(t, bin, "manager", "isolated-function", "porchctl")
 	dir := t.TempDir()
 	m := startLocal(t, filepath.Join(bin, "manager"), dir)
 	defer m.interrupt(t)

@@ -40,12 +40,19 @@ type manager struct {
 
 func buildManager(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "manager")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/porch-dev/porch/cmd/manager").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	dir := t.TempDir()
+	buildCommands(t, dir, "manager", "isolated-function")
+	return filepath.Join(dir, "manager")
+}
+
+// buildCommands builds each of cmds into dir, as make build does.
+func buildCommands(t *testing.T, dir string, cmds ...string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(dir, cmd), "github.com/porch-dev/porch/cmd/"+cmd).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", cmd, err, out)
+		}
 	}
-	return bin
 }
 
 // startLocal runs the manager with --local-dir and waits for its ready line.
@@ -164,6 +171,11 @@ func TestLocalMode(t *testing.T) {
 	m := startLocal(t, bin, dir)
 	c := clientFor(t, filepath.Join(dir, "kubeconfig"))
 	ctx := context.Background()
+	// Installed as make build installs it, starlark runs in the small
+	// binary beside the manager's.
+	if child := filepath.Join(filepath.Dir(bin), "isolated-function"); !strings.Contains(m.log(), child) {
+		t.Errorf("the manager does not say starlark runs in %s:\n%s", child, m.log())
+	}
 
 	crds := &apiextensionsv1.CustomResourceDefinitionList{}
 	if err := c.List(ctx, crds); err != nil {

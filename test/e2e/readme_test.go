@@ -45,9 +45,7 @@ func TestReadmeWalkthrough(t *testing.T) {
 		t.Fatalf("README.md has %d tested blocks, want one for each of %d walkthrough steps", len(blocks), len(walkthroughOutput))
 	}
 	work := t.TempDir()
-	if out, err := exec.Command("go", "build", "-o", filepath.Join(work, "bin", "porchctl"), "github.com/porch-dev/porch/cmd/porchctl").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	buildCommands(t, filepath.Join(work, "bin"), "porchctl")
 	m := startLocal(t, buildManager(t), filepath.Join(work, ".porch"))
 	defer m.interrupt(t)
 
