@@ -38,7 +38,7 @@ import (
 // the manager binary running against them, as in a cluster.
 type rig struct {
 	b   *testing.B
-	k8s client.Client
+	k8s client.WithWatch
 	// admission replays admission reviews to the manager's webhooks, as the apiserver sends them.
 	admission *admissionClient
 	// managerUser is who the manager runs as.
@@ -49,6 +49,8 @@ type rig struct {
 	manager     *exec.Cmd
 	metrics     string
 	workDir     string
+	// spins counts the endless scripts written, each one different.
+	spins int
 }
 
 func newRig(b *testing.B, managerArgs ...string) *rig {
@@ -79,7 +81,7 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 			b.Fatal(err)
 		}
 	}
-	if r.k8s, err = client.New(plane.Config, client.Options{Scheme: scheme}); err != nil {
+	if r.k8s, err = client.NewWithWatch(plane.Config, client.Options{Scheme: scheme}); err != nil {
 		b.Fatal(err)
 	}
 	// The manager runs as its own user, which its webhooks count as the
@@ -111,12 +113,15 @@ func newRig(b *testing.B, managerArgs ...string) *rig {
 	return r
 }
 
-// startManager builds and runs bin/manager as a cluster would, with metrics on loopback.
+// startManager builds and runs the manager as a cluster would, with metrics on loopback.
 func (r *rig) startManager(kubeconfig string, managerArgs ...string) {
 	b := r.b
 	bin := filepath.Join(r.workDir, "manager")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/porch-dev/porch/cmd/manager").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
+	// As installed, with the child binary of starlark's runs beside it.
+	for _, cmd := range []string{"manager", "isolated-function"} {
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(r.workDir, cmd), "github.com/porch-dev/porch/cmd/"+cmd).CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
 	}
 	port := freePort(b)
 	r.metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", port)
