@@ -126,6 +126,22 @@ run-cluster: build ## Run the manager against the cluster of the current kubecon
 	kubectl apply -k config/crd
 	$(LOCALBIN)/manager $(RUN_CLUSTER_ARGS)
 
+##@ Images
+
+# Where make images-push pushes (e.g. ghcr.io/example), and the images' tag.
+IMG_REGISTRY ?=
+IMG_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+PLATFORMS ?= linux/amd64,linux/arm64
+
+.PHONY: images
+images: ## Build the manager's, the runner's and the wrapper server's images for PLATFORMS into OCI layouts under bin/images, without Docker.
+	$(GO) run ./hack/images --out $(LOCALBIN)/images --tag $(IMG_TAG) --platforms $(PLATFORMS)
+
+.PHONY: images-push
+images-push: ## Build the images and push them to IMG_REGISTRY as porch-<name>:IMG_TAG.
+	@test -n "$(IMG_REGISTRY)" || { echo "IMG_REGISTRY is not set: make images-push IMG_REGISTRY=ghcr.io/example"; exit 1; }
+	$(GO) run ./hack/images --out $(LOCALBIN)/images --tag $(IMG_TAG) --platforms $(PLATFORMS) --registry $(IMG_REGISTRY)
+
 ##@ Dependencies
 
 .PHONY: envtest
