@@ -142,6 +142,19 @@ images-push: ## Build the images and push them to IMG_REGISTRY as porch-<name>:I
 	@test -n "$(IMG_REGISTRY)" || { echo "IMG_REGISTRY is not set: make images-push IMG_REGISTRY=ghcr.io/example"; exit 1; }
 	$(GO) run ./hack/images --out $(LOCALBIN)/images --tag $(IMG_TAG) --platforms $(PLATFORMS) --registry $(IMG_REGISTRY)
 
+##@ Deployment
+
+.PHONY: deploy
+deploy: ## Install config/default (manager, runner, webhooks; needs cert-manager) in the current kubeconfig's cluster, with the images IMG_REGISTRY/porch-*:IMG_TAG.
+	@test -n "$(IMG_REGISTRY)" || { echo "IMG_REGISTRY is not set: make deploy IMG_REGISTRY=ghcr.io/example IMG_TAG=v1"; exit 1; }
+	$(GO) run ./hack/deployoverlay --dir $(CURDIR)/bin/deploy --registry $(IMG_REGISTRY) --tag $(IMG_TAG)
+	kubectl apply --server-side --force-conflicts -k $(CURDIR)/bin/deploy
+
+.PHONY: undeploy
+undeploy: ## Remove what make deploy installed, CRDs and the packages' objects with them.
+	$(GO) run ./hack/deployoverlay --dir $(CURDIR)/bin/deploy --registry $(or $(IMG_REGISTRY),placeholder) --tag $(IMG_TAG)
+	kubectl delete --ignore-not-found -k $(CURDIR)/bin/deploy
+
 ##@ Dependencies
 
 .PHONY: envtest
