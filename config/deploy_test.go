@@ -16,12 +16,14 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/go-logr/logr"
 	"github.com/porch-dev/porch/config"
 	"github.com/porch-dev/porch/internal/controlplane"
 )
@@ -183,6 +185,7 @@ func TestDeployIsAcceptedByTheAPIServer(t *testing.T) {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
 	}
 	m := buildDeploy(t, "registry.example/team", "v1.2.3")
+	ctrllog.SetLogger(logr.Discard()) // the control plane's own logs are not what is tested
 	plane, err := controlplane.Start(controlplane.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -56,6 +56,7 @@ type flags struct {
 	webhookCertPath, webhookHost     string
 	webhookPort                      int
 	leaderElect, secureMetrics       bool
+	leaderElection                   leaderElection
 	qps                              float64
 	burst                            int
 	enableWebhooks                   bool
@@ -73,6 +74,7 @@ func parseFlags() flags {
 	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes; 0 disables them.")
 	flag.StringVar(&f.pprofAddr, "pprof-bind-address", "", "Address of the Go profiler's HTTP endpoint (/debug/pprof), e.g. 127.0.0.1:6060; off when empty.")
 	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader, so that only one manager of several is active.")
+	f.leaderElection.addFlags(flag.CommandLine)
 	flag.BoolVar(&f.secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS with authentication and authorization.")
 	flag.StringVar(&f.webhookCertPath, "webhook-cert-path", "", "Folder holding the webhook server's tls.crt and tls.key; the server's default when empty. The local mode makes its own.")
 	flag.StringVar(&f.webhookHost, "webhook-host", "", "Address the webhook server listens on; all addresses when empty. The local mode picks its own.")
@@ -199,6 +201,14 @@ func run(f flags) (retErr error) {
 		PprofBindAddress:       f.pprofAddr,
 		LeaderElection:         f.leaderElect,
 		LeaderElectionID:       "porch-manager.porch.kpt.dev",
+		// Out of a cluster there is no namespace of the pod's to hold the Lease.
+		LeaderElectionNamespace: f.leaderElection.namespace,
+		LeaseDuration:           &f.leaderElection.leaseDuration,
+		RenewDeadline:           &f.leaderElection.renewDeadline,
+		RetryPeriod:             &f.leaderElection.retryPeriod,
+		// The manager exits once its context ends: a successor need not
+		// wait out the lease.
+		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
