@@ -113,12 +113,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// its time.
 	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout+r.Options.PipelineTimeout)
 	defer cancel()
+	step, started := s.step(), time.Now()
 	err = r.steps(ctx, s)
 	r.backOffConflicts(req.NamespacedName, err)
 	recordError(s, err)
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr
 	}
+	observeStep(s, step, started, err)
 	r.askForSync(s)
 	return reconcileutil.Result(ctrl.Result{}, err)
 }
@@ -160,6 +162,7 @@ const repositoryIndex = "spec.repository"
 // revision waiting for its Repository when that becomes ready.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.conflicts = reconcileutil.NewConflictBackoff()
+	r.Functions = timeFunctions(r.Functions)
 	err := mgr.GetFieldIndexer().IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, repositoryIndex,
 		func(obj client.Object) []string {
 			return []string{obj.(*porchv1alpha1.PackageRevision).Spec.RepositoryName}

@@ -1,0 +1,75 @@
+package envtest
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	dto "github.com/prometheus/client_model/go"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+)
+
+var _ = Describe("Metrics", func() {
+	It("count each authoring step by namespace and repository, and time each function a render runs", func() {
+		ns := newNamespace()
+		authoringRepositories(ns, "blueprints")
+		pr := newRevision(ns, "blueprints", "app", "v1")
+		Expect(k8s.Create(ctx, pr)).To(Succeed())
+		settled(ns, pr.Name)
+
+		By("an edit whose pipeline runs a function")
+		const setLabels = "ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2"
+		Expect(retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			if err := k8s.Get(ctx, client.ObjectKeyFromObject(pr), prr); err != nil {
+				return err
+			}
+			prr.Spec.Resources = map[string]string{
+				"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\npipeline:\n  mutators:\n  - image: " + setLabels + "\n    configMap:\n      tier: web\n",
+				"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n",
+			}
+			return k8s.Update(ctx, prr)
+		})).To(Succeed())
+		settled(ns, pr.Name)
+		moveTo(k8s, ns, pr.Name, porchv1alpha1.PackageRevisionLifecycleProposed)
+		moveTo(k8s, ns, pr.Name, porchv1alpha1.PackageRevisionLifecyclePublished)
+
+		families, err := metrics.Registry.Gather()
+		Expect(err).NotTo(HaveOccurred())
+		byName := map[string]*dto.MetricFamily{}
+		for _, f := range families {
+			byName[f.GetName()] = f
+		}
+		for _, step := range []string{"create", "edit", "propose", "approve"} {
+			Expect(sampleOf(byName["porch_authoring_steps_total"], map[string]string{"namespace": ns, "repository": "blueprints", "step": step, "result": "success"})).
+				To(BeNumerically(">=", 1), "step %s", step)
+			Expect(sampleOf(byName["porch_authoring_step_duration_seconds"], map[string]string{"step": step, "result": "success"})).
+				To(BeNumerically(">=", 1), "step %s", step)
+		}
+		Expect(sampleOf(byName["porch_render_function_duration_seconds"], map[string]string{"function": setLabels, "result": "success"})).
+			To(BeNumerically(">=", 1))
+	})
+})
+
+// sampleOf is the value of the series of family whose labels include
+// labels: a counter's value or a histogram's count; 0 when there is none.
+func sampleOf(family *dto.MetricFamily, labels map[string]string) float64 {
+	if family == nil {
+		return 0
+	}
+	var sum float64
+	for _, m := range family.GetMetric() {
+		matched := 0
+		for _, l := range m.GetLabel() {
+			if v, ok := labels[l.GetName()]; ok && v == l.GetValue() {
+				matched++
+			}
+		}
+		if matched == len(labels) {
+			sum += m.GetCounter().GetValue() + float64(m.GetHistogram().GetSampleCount())
+		}
+	}
+	return sum
+}
