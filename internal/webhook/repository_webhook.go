@@ -43,7 +43,7 @@ var _ admission.Validator[*configv1alpha1.Repository] = &RepositoryValidator{}
 
 func setupRepositoryWebhook(mgr ctrl.Manager, system systemUsers, remotes remoteRules, minSyncInterval time.Duration) error {
 	return ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.Repository{}).
-		WithValidator(&RepositoryValidator{Reader: mgr.GetClient(), reviews: mgr.GetClient(), system: system, remotes: remotes, MinSyncInterval: minSyncInterval}).
+		WithValidator(countDecisions("repository", admission.Validator[*configv1alpha1.Repository](&RepositoryValidator{Reader: mgr.GetClient(), reviews: mgr.GetClient(), system: system, remotes: remotes, MinSyncInterval: minSyncInterval}))).
 		Complete()
 }
 

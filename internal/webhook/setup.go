@@ -45,9 +45,9 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &configv1alpha1.PackageVariantSet{}).
-		WithValidator(&forUsers[*configv1alpha1.PackageVariantSet]{rules: &PackageVariantSetValidator{
+		WithValidator(countDecisions("packagevariantset", &forUsers[*configv1alpha1.PackageVariantSet]{rules: &PackageVariantSetValidator{
 			mapper: mgr.GetRESTMapper(), client: mgr.GetClient(), allowClusterScoped: opts.AllowClusterScopedSelectors},
-			system: newSystemUsers(opts.SystemUsers)}).
+			system: newSystemUsers(opts.SystemUsers)})).
 		Complete(); err != nil {
 		return err
 	}
@@ -56,13 +56,13 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}
 	objects := &lookup{cache: mgr.GetClient(), api: mgr.GetAPIReader()}
 	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevision{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevision]{rules: &PackageRevisionValidator{objects: objects, client: mgr.GetClient(), remotes: remotes}, system: system}).
+		WithValidator(countDecisions("packagerevision", &forUsers[*porchv1alpha1.PackageRevision]{rules: &PackageRevisionValidator{objects: objects, client: mgr.GetClient(), remotes: remotes}, system: system})).
 		WithDefaulter(&approverRecorder{system: system}).
 		Complete(); err != nil {
 		return err
 	}
 	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects, maxPackageBytes: opts.MaxPackageBytes}, system: system}).
+		WithValidator(countDecisions("packagerevisionresources", &forUsers[*porchv1alpha1.PackageRevisionResources]{rules: &PackageRevisionResourcesValidator{objects: objects, maxPackageBytes: opts.MaxPackageBytes}, system: system})).
 		Complete(); err != nil {
 		return err
 	}
@@ -74,13 +74,13 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 // status subresources there, apart from the main resources.
 func setupStatusWebhooks(mgr ctrl.Manager, system systemUsers) error {
 	if err := ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevision{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevision]{rules: revisionStatusRules{}, system: system}).
+		WithValidator(countDecisions("packagerevision-status", &forUsers[*porchv1alpha1.PackageRevision]{rules: revisionStatusRules{}, system: system})).
 		WithValidatorCustomPath(revisionStatusPath).
 		Complete(); err != nil {
 		return err
 	}
 	return ctrl.NewWebhookManagedBy(mgr, &porchv1alpha1.PackageRevisionResources{}).
-		WithValidator(&forUsers[*porchv1alpha1.PackageRevisionResources]{rules: resourcesStatusRules{}, system: system}).
+		WithValidator(countDecisions("packagerevisionresources-status", &forUsers[*porchv1alpha1.PackageRevisionResources]{rules: resourcesStatusRules{}, system: system})).
 		WithValidatorCustomPath(resourcesStatusPath).
 		Complete()
 }

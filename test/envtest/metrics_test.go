@@ -4,15 +4,17 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	dto "github.com/prometheus/client_model/go"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 var _ = Describe("Metrics", func() {
-	It("count each authoring step by namespace and repository, and time each function a render runs", func() {
+	It("count each authoring step by namespace and repository, time each function a render runs, and count the webhooks' decisions", func() {
 		ns := newNamespace()
 		authoringRepositories(ns, "blueprints")
 		pr := newRevision(ns, "blueprints", "app", "v1")
@@ -36,6 +38,13 @@ var _ = Describe("Metrics", func() {
 		moveTo(k8s, ns, pr.Name, porchv1alpha1.PackageRevisionLifecycleProposed)
 		moveTo(k8s, ns, pr.Name, porchv1alpha1.PackageRevisionLifecyclePublished)
 
+		By("a Repository the webhook refuses")
+		Expect(k8s.Create(ctx, &configv1alpha1.Repository{
+			ObjectMeta: metav1.ObjectMeta{Name: "with-password", Namespace: ns},
+			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit,
+				Git: &configv1alpha1.GitRepository{Repo: "https://user:secret@git.example.com/x.git"}},
+		})).NotTo(Succeed())
+
 		families, err := metrics.Registry.Gather()
 		Expect(err).NotTo(HaveOccurred())
 		byName := map[string]*dto.MetricFamily{}
@@ -48,6 +57,12 @@ var _ = Describe("Metrics", func() {
 			Expect(sampleOf(byName["porch_authoring_step_duration_seconds"], map[string]string{"step": step, "result": "success"})).
 				To(BeNumerically(">=", 1), "step %s", step)
 		}
+		Expect(sampleOf(byName["porch_admission_decisions_total"], map[string]string{"webhook": "packagerevision", "namespace": ns, "operation": "create", "decision": "allowed", "reason": ""})).
+			To(BeNumerically(">=", 1))
+		Expect(sampleOf(byName["porch_admission_decisions_total"], map[string]string{"webhook": "packagerevision", "namespace": ns, "operation": "update", "decision": "allowed", "reason": ""})).
+			To(BeNumerically(">=", 2))
+		Expect(sampleOf(byName["porch_admission_decisions_total"], map[string]string{"webhook": "repository", "namespace": ns, "operation": "create", "decision": "denied", "reason": "Invalid"})).
+			To(BeNumerically("==", 1))
 		Expect(sampleOf(byName["porch_render_function_duration_seconds"], map[string]string{"function": setLabels, "result": "success"})).
 			To(BeNumerically(">=", 1))
 	})
