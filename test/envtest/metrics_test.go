@@ -63,13 +63,24 @@ var _ = Describe("Metrics", func() {
 			To(BeNumerically(">=", 2))
 		Expect(sampleOf(byName["porch_admission_decisions_total"], map[string]string{"webhook": "repository", "namespace": ns, "operation": "create", "decision": "denied", "reason": "Invalid"})).
 			To(BeNumerically("==", 1))
+		Eventually(func() float64 {
+			families, err := metrics.Registry.Gather()
+			Expect(err).NotTo(HaveOccurred())
+			for _, f := range families {
+				if f.GetName() == "porch_repository_package_revisions" {
+					return sampleOf(f, map[string]string{"namespace": ns, "repository": "blueprints"})
+				}
+			}
+			return 0
+		}).Should(BeNumerically(">=", 1), "the package revisions the sync found")
 		Expect(sampleOf(byName["porch_render_function_duration_seconds"], map[string]string{"function": setLabels, "result": "success"})).
 			To(BeNumerically(">=", 1))
 	})
 })
 
 // sampleOf is the value of the series of family whose labels include
-// labels: a counter's value or a histogram's count; 0 when there is none.
+// labels, summed: a counter's or a gauge's value, or a histogram's count;
+// 0 when there is none.
 func sampleOf(family *dto.MetricFamily, labels map[string]string) float64 {
 	if family == nil {
 		return 0
@@ -83,7 +94,7 @@ func sampleOf(family *dto.MetricFamily, labels map[string]string) float64 {
 			}
 		}
 		if matched == len(labels) {
-			sum += m.GetCounter().GetValue() + float64(m.GetHistogram().GetSampleCount())
+			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue() + float64(m.GetHistogram().GetSampleCount())
 		}
 	}
 	return sum

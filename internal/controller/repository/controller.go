@@ -209,6 +209,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 			st.SyncedRefsHash = s.syncKey
 		}
 		st.PackageCount = s.revisionCount
+		packageRevisions.WithLabelValues(s.repo.Namespace, s.repo.Name).Set(float64(s.revisionCount))
 		if s.plan.runOnceNow {
 			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
 		}

@@ -46,6 +46,7 @@ func (r *Reconciler) finalize(ctx context.Context, repo *configv1alpha1.Reposito
 	if err := r.removeMirror(repo); err != nil {
 		return fmt.Errorf("removing the local mirror: %w", err)
 	}
+	packageRevisions.DeleteLabelValues(repo.Namespace, repo.Name)
 	r.memo.drop(repo.UID)
 	before := repo.DeepCopy()
 	controllerutil.RemoveFinalizer(repo, configv1alpha1.RepositoryFinalizer)

@@ -34,10 +34,15 @@ var (
 		Name: "porch_repository_sync_object_writes_total",
 		Help: "Creates, updates and deletes of mirrored objects made by repository syncs.",
 	})
+	// packageRevisions is status.packageCount of each Repository.
+	packageRevisions = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "porch_repository_package_revisions",
+		Help: "Package revisions the last full sync of each Repository found, by namespace and repository.",
+	}, []string{"namespace", "repository"})
 )
 
 func init() {
-	metrics.Registry.MustRegister(syncsInFlight, syncsWaiting, syncDuration, syncsByNamespace, syncWrites)
+	metrics.Registry.MustRegister(syncsInFlight, syncsWaiting, syncDuration, syncsByNamespace, syncWrites, packageRevisions)
 }
 
 // SyncLimiter bounds how many repositories fetch and write at once across
