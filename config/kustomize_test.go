@@ -103,17 +103,29 @@ func TestManagerRolesAreLeastPrivilege(t *testing.T) {
 	}
 }
 
-// Only the manager's pods reach the runner, and only the runner the
-// function pods.
+// Only the manager's pods reach the runner's API, scrapers its metrics
+// port only, and only the runner the function pods.
 func TestRunnerIsReachableFromTheManagerOnly(t *testing.T) {
 	m := build(t, "runner")
 	policies := objects[networkingv1.NetworkPolicy](t, m, "NetworkPolicy")
 	runner := policies["porch-function-runner"]
 	if runner == nil || runner.Namespace != "porch-system" || runner.Spec.PodSelector.MatchLabels["app.kubernetes.io/component"] != "function-runner" ||
-		len(runner.Spec.Ingress) != 1 || len(runner.Spec.Ingress[0].From) != 1 {
+		len(runner.Spec.Ingress) != 2 {
 		t.Fatalf("the runner's NetworkPolicy: %+v", runner)
 	}
-	from := runner.Spec.Ingress[0].From[0]
+	for _, rule := range runner.Spec.Ingress {
+		if len(rule.Ports) != 1 || len(rule.From) != 1 {
+			t.Fatalf("the runner admits %+v, want one port from one peer a rule", rule)
+		}
+	}
+	api, scrape := runner.Spec.Ingress[0], runner.Spec.Ingress[1]
+	if api.Ports[0].Port.String() != "grpc" || scrape.Ports[0].Port.String() != "metrics" {
+		t.Fatalf("the runner's rules admit ports %s and %s, want grpc and metrics", api.Ports[0].Port, scrape.Ports[0].Port)
+	}
+	if s := scrape.From[0]; s.PodSelector != nil || s.NamespaceSelector == nil || s.NamespaceSelector.MatchLabels["metrics"] != "enabled" {
+		t.Errorf("the runner's metrics port admits %+v, want namespaces labelled metrics: enabled", s)
+	}
+	from := api.From[0]
 	managerLabels := managerPodLabels(t)
 	if from.NamespaceSelector != nil || from.PodSelector == nil || len(from.PodSelector.MatchLabels) == 0 {
 		t.Fatalf("the runner admits %+v, want the manager's pods of its namespace", from)

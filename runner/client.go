@@ -54,7 +54,15 @@ func (c *Client) Run(ctx context.Context, fn cad.Function, resourceList []byte) 
 		Image:        fn.Image,
 	})
 	if err != nil {
-		return errorFromStatus(fn.Image, err)
+		out, log, err := errorFromStatus(fn.Image, err)
+		if ctx.Err() != nil {
+			// The caller's context ended the call, whatever the transport
+			// says: when the server's copy of the deadline fires first,
+			// its reset of the stream reads as the deadline with the
+			// reset's message.
+			err = fmt.Errorf("function %q: %w", fn.Image, ctx.Err())
+		}
+		return out, log, err
 	}
 	return resp.GetResourceList(), resp.GetLog(), nil
 }

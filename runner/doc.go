@@ -11,4 +11,8 @@
 // A failed function's output and log travel with the gRPC error as an
 // EvaluateFunctionResponse detail, so that Client returns them as
 // InProcess does: the results say why it failed.
+//
+// Metrics are registered by the process that serves them, not in a global
+// registry: RegisterMetrics for the service's, and the pod evaluator is a
+// prometheus.Collector of its own.
 package runner

@@ -23,9 +23,11 @@ type service struct {
 // timeout, and maps a failure to a gRPC status that carries the function's
 // output (see statusFromError).
 func (s *service) EvaluateFunction(ctx context.Context, req *evaluatorpb.EvaluateFunctionRequest) (*evaluatorpb.EvaluateFunctionResponse, error) {
+	started := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	out, log, err := s.chain.Evaluate(ctx, req.GetImage(), req.GetResourceList())
+	observeEvaluation(ctx, req.GetImage(), started, err)
 	if err != nil {
 		return nil, statusFromError(req.GetImage(), out, log, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -70,7 +71,13 @@ func errorFromStatus(image string, err error) (out, log []byte, _ error) {
 	case codes.NotFound:
 		return out, log, &NotFoundError{Image: image}
 	case codes.DeadlineExceeded:
-		return out, log, &remoteError{msg: st.Message(), kind: context.DeadlineExceeded}
+		msg := st.Message()
+		if !strings.Contains(msg, "deadline exceeded") {
+			// The transport's own words, when the server reset the
+			// stream at the call's deadline: say what happened.
+			msg = fmt.Sprintf("function %q: deadline exceeded (%s)", image, msg)
+		}
+		return out, log, &remoteError{msg: msg, kind: context.DeadlineExceeded}
 	case codes.ResourceExhausted:
 		return out, log, &remoteError{msg: st.Message(), kind: ErrTooLarge}
 	case codes.Unavailable:

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,14 +29,10 @@ func TestBinary(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := lis.Addr().(*net.TCPAddr).Port
-	_ = lis.Close()
+	port, metricsPort := freePort(t), freePort(t)
 
-	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--starlark-memory-limit", fmt.Sprint(128<<20))
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--starlark-memory-limit", fmt.Sprint(128<<20),
+		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort))
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -64,6 +62,15 @@ func TestBinary(t *testing.T) {
 	})
 	if err != nil || !strings.Contains(string(out.GetResourceList()), "namespace: new") {
 		t.Fatalf("set-namespace: %v, %v", out, err)
+	}
+	metrics := scrape(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort))
+	for _, want := range []string{
+		`porch_runner_evaluation_duration_seconds_count{function="gcr.io/kpt-fn/set-namespace:v0.4.1",result="success"} 1` + "\n",
+		"go_goroutines ", "process_start_time_seconds ",
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, metrics)
+		}
 	}
 
 	// Starlark runs in a child of the binary: a script runs, and one that
@@ -96,4 +103,30 @@ func TestBinary(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("still running 10s after SIGINT")
 	}
+}
+
+// freePort is a loopback port free a moment ago, for the binary to take.
+func freePort(t *testing.T) int {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	return lis.Addr().(*net.TCPAddr).Port
+}
+
+// scrape reads the metrics page at url as a scraper would.
+func scrape(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
+	}
+	return string(body)
 }

@@ -14,6 +14,7 @@ import (
 
 type flags struct {
 	port               int
+	metricsAddr        string
 	maxMessageBytes    int
 	functionTimeout    time.Duration
 	starlark           starlarkFlags
@@ -51,6 +52,7 @@ type podFlags struct {
 func parseFlags(fs *flag.FlagSet, args []string) flags {
 	var f flags
 	fs.IntVar(&f.port, "port", 9445, "Port of the gRPC service.")
+	fs.StringVar(&f.metricsAddr, "metrics-bind-address", ":9446", "Address to serve Prometheus metrics on, in plain HTTP at /metrics; 0 serves none.")
 	fs.IntVar(&f.maxMessageBytes, "max-message-bytes", runner.DefaultMaxMessageBytes, "Largest request or response of the gRPC service, in bytes.")
 	fs.DurationVar(&f.functionTimeout, "function-timeout", runner.DefaultCallTimeout, "Time one call may take: its function is cancelled then, and the call fails with DeadlineExceeded.")
 	addStarlarkFlags(fs, &f.starlark)

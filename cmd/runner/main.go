@@ -38,7 +38,7 @@ func run(f flags) error {
 		}
 		defer func() { _ = pods.Close() }()
 	}
-	lis, err := net.Listen("tcp", fmt.Sprintf(":%d", f.port))
+	reg, err := newRegistry(pods)
 	if err != nil {
 		return err
 	}
@@ -50,11 +50,26 @@ func run(f flags) error {
 		}
 		opts = append(opts, runner.WithTLS(cfg))
 	}
+	lis, err := net.Listen("tcp", fmt.Sprintf(":%d", f.port))
+	if err != nil {
+		return err
+	}
+	metricsLis, err := listenMetrics(f.metricsAddr)
+	if err != nil {
+		_ = lis.Close()
+		return err
+	}
 	srv := runner.NewServer(evaluators, opts...)
 	go func() {
 		<-ctx.Done()
 		srv.GracefulStop()
 	}()
+	if metricsLis != nil {
+		// Served until the gRPC server has drained: the calls it waits
+		// for still show.
+		stopMetrics := serveMetrics(metricsLis, reg)
+		defer stopMetrics()
+	}
 	fmt.Fprintf(os.Stderr, "runner: serving on %s\n", lis.Addr())
 	return srv.Serve(lis)
 }

@@ -12,7 +12,7 @@ import (
 
 func TestFlagDefaults(t *testing.T) {
 	f := parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), nil)
-	if f.port != 9445 || f.execTimeout != 30*time.Second || f.execMaxOutputBytes != 4<<20 || f.execConfig != "" ||
+	if f.port != 9445 || f.metricsAddr != ":9446" || f.execTimeout != 30*time.Second || f.execMaxOutputBytes != 4<<20 || f.execConfig != "" ||
 		f.functionTimeout != 30*time.Second || f.starlark != (starlarkFlags{maxSteps: 100_000_000, memoryBytes: 256 << 20, processes: 2}) {
 		t.Fatalf("defaults: %+v", f)
 	}
@@ -22,6 +22,9 @@ func TestFlagDefaults(t *testing.T) {
 	}
 	if p.maxPods != 20 || !slices.Equal(p.prefixes(), []string{"ghcr.io/kptdev/krm-functions-catalog/", "gcr.io/kpt-fn/"}) {
 		t.Fatalf("pod bounds: %d pods, images under %q", p.maxPods, p.prefixes())
+	}
+	if lis, err := listenMetrics("0"); lis != nil || err != nil {
+		t.Fatalf("--metrics-bind-address=0 listened: %v, %v", lis, err)
 	}
 	f = parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), []string{"--pod-image-prefixes", " example.com/fns/ ,, *", "--max-pods", "3"})
 	if f.pods.maxPods != 3 || !slices.Equal(f.pods.prefixes(), []string{"example.com/fns/", "*"}) {
@@ -70,6 +73,9 @@ current-context: c
 	e, pods, err := buildEvaluators(parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), args))
 	if err != nil || len(e) != 3 || pods == nil || e[2] != pods {
 		t.Fatalf("want builtin, exec, pod: %v, %v", e, err)
+	}
+	if _, err := newRegistry(pods); err != nil {
+		t.Fatalf("registering the pod evaluator's metrics beside the runner's: %v", err)
 	}
 
 	f := parseFlags(flag.NewFlagSet("runner", flag.ContinueOnError), []string{"--pod-namespace", "fns"})

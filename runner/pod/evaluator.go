@@ -37,6 +37,7 @@ type Evaluator struct {
 	clientOpts    []runner.Option
 	entrypoints   *entrypoints
 	log           logr.Logger
+	metrics       *metrics
 
 	mu    sync.Mutex
 	pools map[string]*pool
@@ -77,6 +78,7 @@ func New(c client.Client, namespace, wrapperImage string, opts ...Option) (*Eval
 			cache:      map[string][]string{},
 		},
 		log:     logr.Discard(),
+		metrics: newMetrics(),
 		pools:   map[string]*pool{},
 		wakeAny: make(chan struct{}),
 	}

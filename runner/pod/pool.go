@@ -24,9 +24,14 @@ type slot struct {
 	// someone else deleted it.
 	created bool
 	// client is nil until the pod is ready and its wrapper server answers.
+	// While the slot is in its pool, it is set under Evaluator.mu, for the
+	// pods gauge to tell a starting pod from a busy one.
 	client *runner.Client
 	// touched is when the pod's last-used annotation was last written.
 	touched time.Time
+	// making is when the call holding the slot decided to make its pod,
+	// until the pod answers or fails; zero otherwise.
+	making time.Time
 }
 
 // pool holds an image's slots: at most Evaluator.maxPods, counting those

@@ -19,9 +19,12 @@ import (
 // up first, the slot is freed with its pod, for the next call to wait on.
 func (e *Evaluator) prepare(ctx context.Context, s *slot) error {
 	c, err := e.connect(ctx, s)
+	e.observeStart(ctx, s, err)
 	switch {
 	case err == nil:
+		e.mu.Lock()
 		s.client = c
+		e.mu.Unlock()
 		return nil
 	case ctx.Err() != nil:
 		e.release(s)
@@ -74,6 +77,7 @@ func (e *Evaluator) ensurePod(ctx context.Context, s *slot) (*corev1.Pod, error)
 			return nil, fmt.Errorf("function %q: reading pod %s/%s: %w", s.image, e.namespace, s.name, err)
 		}
 	}
+	e.coldStart(s)
 	entrypoint, err := e.entrypoints.lookup(ctx, s.image)
 	if err != nil {
 		return nil, err
