@@ -167,6 +167,11 @@ func run(f flags) (retErr error) {
 			"so the apiserver would refuse every write they cover unless the manager serves them")
 	}
 	ctx := ctrl.SetupSignalHandler()
+	flushTraces, err := startTracing(ctx)
+	if err != nil {
+		return err
+	}
+	defer flushTraces()
 	t, err := connect(f)
 	if err != nil {
 		return err

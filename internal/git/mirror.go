@@ -159,7 +159,9 @@ func (m *Mirror) lock() error {
 
 // fetch is Fetch for a caller holding mu.
 func (m *Mirror) fetch(ctx context.Context) error {
+	ctx, end := startOperation(ctx, "fetch", m.ep)
 	err := m.fetchRefs(ctx)
+	end(err)
 	if err == nil {
 		m.fetched = true
 	}

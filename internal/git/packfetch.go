@@ -64,7 +64,7 @@ func openPackSource(ctx context.Context, ep Endpoint, dir string, limit int64) (
 	}
 	switch s.endpoint.Protocol {
 	case "http", "https":
-		s.transport = githttp.NewClient(&http.Client{Transport: &budgetTransport{base: http.DefaultTransport, budget: s.wire}})
+		s.transport = githttp.NewClient(&http.Client{Transport: &budgetTransport{base: meteredHTTP, budget: s.wire}})
 	default:
 		// Other transports are go-git's own; what they bring is still
 		// bounded on disk.
@@ -119,7 +119,9 @@ func (s *packSource) Close() error {
 // fetch asks the remote for wants, with only the last depth commits of
 // their history when depth > 0, and stores the objects received in st.
 // Nothing is stored unless the whole pack arrived within the limit.
-func (s *packSource) fetch(ctx context.Context, st *filesystem.Storage, depth int, wants ...plumbing.Hash) error {
+func (s *packSource) fetch(ctx context.Context, st *filesystem.Storage, depth int, wants ...plumbing.Hash) (err error) {
+	ctx, end := startOperation(ctx, "fetch-package", s.ep)
+	defer func() { end(err) }()
 	if s.adv == nil {
 		return fmt.Errorf("%w: %s is empty", repository.ErrRefNotFound, SafeURL(s.ep.URL))
 	}

@@ -40,6 +40,8 @@ type refUpdate struct {
 // A lost compare-and-swap returns an error matching repository.ErrConflict
 // that names the refs that differ.
 func push(ctx context.Context, ep Endpoint, objs *overlay, updates []refUpdate) (err error) {
+	ctx, end := startOperation(ctx, "push", ep)
+	defer func() { end(err) }()
 	if err := checkURL(ep.URL); err != nil {
 		return err
 	}

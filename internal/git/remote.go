@@ -44,7 +44,9 @@ func ResolveBranch(ctx context.Context, ep Endpoint, branch string) (plumbing.Ha
 	return plumbing.ZeroHash, fmt.Errorf("%w: the repository %s has no branch %q", repository.ErrBranchNotFound, SafeURL(ep.URL), branch)
 }
 
-func listRefs(ctx context.Context, ep Endpoint) ([]*plumbing.Reference, error) {
+func listRefs(ctx context.Context, ep Endpoint) (_ []*plumbing.Reference, err error) {
+	ctx, end := startOperation(ctx, "list-refs", ep)
+	defer func() { end(err) }()
 	if err := checkURL(ep.URL); err != nil {
 		return nil, err
 	}

@@ -165,8 +165,9 @@ func (r *rig) peakRSS() float64 {
 	return 0
 }
 
-// metric reads one series of the manager's metrics: a counter's or gauge's
-// value, or a histogram's sum and count.
+// metric reads the manager's series of a metric, those with the label if
+// one is given, summed: counters' and gauges' values (and how many series),
+// or histograms' sums and counts.
 func (r *rig) metric(name string, label ...string) (value, count float64) {
 	family, ok := r.families()[name]
 	if !ok {
@@ -178,14 +179,15 @@ func (r *rig) metric(name string, label ...string) (value, count float64) {
 		}
 		switch {
 		case m.GetHistogram() != nil:
-			return m.GetHistogram().GetSampleSum(), float64(m.GetHistogram().GetSampleCount())
+			value += m.GetHistogram().GetSampleSum()
+			count += float64(m.GetHistogram().GetSampleCount())
 		case m.GetCounter() != nil:
-			return m.GetCounter().GetValue(), 1
+			value, count = value+m.GetCounter().GetValue(), count+1
 		case m.GetGauge() != nil:
-			return m.GetGauge().GetValue(), 1
+			value, count = value+m.GetGauge().GetValue(), count+1
 		}
 	}
-	return 0, 0
+	return value, count
 }
 
 // families reads the manager's metrics.

@@ -58,11 +58,19 @@ func buildCommands(t *testing.T, dir string, cmds ...string) {
 // startLocal runs the manager with --local-dir and waits for its ready line.
 func startLocal(t *testing.T, bin, dir string) *manager {
 	t.Helper()
+	return startLocalWith(t, bin, dir, nil)
+}
+
+// startLocalWith is startLocal with env added to the manager's
+// environment and args to its flags.
+func startLocalWith(t *testing.T, bin, dir string, env []string, args ...string) *manager {
+	t.Helper()
 	stderr, err := os.CreateTemp(t.TempDir(), "manager-*.log")
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--local-dir="+dir)
+	cmd := exec.Command(bin, append([]string{"--local-dir=" + dir}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -21,8 +21,6 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -247,22 +245,11 @@ func (r *replica) alive() bool {
 // scrape is one sample's value summed over the series of family in the
 // replica's metrics; false when the replica does not answer.
 func (r *replica) scrape(family string) (float64, bool) {
-	resp, err := http.Get(r.metrics)
+	families, err := readMetrics(r.metrics)
 	if err != nil {
 		return 0, false
 	}
-	defer func() { _ = resp.Body.Close() }()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	if err != nil {
-		return 0, false
-	}
-	var sum float64
-	if f := families[family]; f != nil {
-		for _, m := range f.GetMetric() {
-			sum += m.GetGauge().GetValue() + m.GetCounter().GetValue()
-		}
-	}
+	sum, _ := total(families, family)
 	return sum, true
 }
 

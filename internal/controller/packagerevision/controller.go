@@ -30,6 +30,7 @@ import (
 	"github.com/porch-dev/porch/internal/cad"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/tracing"
 )
 
 // FieldOwner is the field manager of every write this controller makes.
@@ -114,6 +115,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout+r.Options.PipelineTimeout)
 	defer cancel()
 	step, started := s.step(), time.Now()
+	ctx, span := startStep(ctx, s, step)
 	err = r.steps(ctx, s)
 	r.backOffConflicts(req.NamespacedName, err)
 	recordError(s, err)
@@ -121,6 +123,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		err = perr
 	}
 	observeStep(s, step, started, err)
+	if step != "" {
+		tracing.End(span, err)
+	}
 	r.askForSync(s)
 	return reconcileutil.Result(ctrl.Result{}, err)
 }

@@ -5,10 +5,12 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/tracing"
 )
 
 var (
@@ -99,24 +101,35 @@ func timeFunctions(runner cad.FunctionRunner) cad.FunctionRunner {
 
 func (t *timedFunctions) Run(ctx context.Context, fn cad.Function, resourceList []byte) ([]byte, []byte, error) {
 	started := time.Now()
+	ctx, span := startFunction(ctx, fn)
 	out, log, err := t.FunctionRunner.Run(ctx, fn, resourceList)
 	observeFunction(fn, started, err)
+	tracing.End(span, err)
 	return out, log, err
 }
 
+// RunNodes times, and traces, only the runs the runner handles: the
+// engine runs the others through Run. The span is made once that is
+// known, dated from the run's start.
 func (t *timedNodeFunctions) RunNodes(ctx context.Context, fn cad.Function, in cad.ResourceList) (cad.ResourceList, []byte, bool, error) {
 	started := time.Now()
 	out, log, handled, err := t.nodes.RunNodes(ctx, fn, in)
 	if handled {
 		observeFunction(fn, started, err)
+		_, span := startFunction(ctx, fn, trace.WithTimestamp(started))
+		tracing.End(span, err)
 	}
 	return out, log, handled, err
 }
 
 func observeFunction(fn cad.Function, started time.Time, err error) {
-	name := fn.Image
-	if name == "" {
-		name = fn.Exec
+	functionDuration.WithLabelValues(functionName(fn), resultOf(err)).Observe(time.Since(started).Seconds())
+}
+
+// functionName is the image a function runs, or its executable.
+func functionName(fn cad.Function) string {
+	if fn.Image != "" {
+		return fn.Image
 	}
-	functionDuration.WithLabelValues(name, resultOf(err)).Observe(time.Since(started).Seconds())
+	return fn.Exec
 }

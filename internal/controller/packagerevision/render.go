@@ -7,6 +7,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/render"
+	"github.com/porch-dev/porch/internal/tracing"
 )
 
 // rendering is the outcome of rendering a package: what to commit, and
@@ -37,6 +38,13 @@ func (o rendering) commit(s *scope) bool {
 // is over it gives the files as they were given, with the results and why
 // they were not kept: its Draft's resources could not hold it.
 func (r *Reconciler) render(ctx context.Context, s *scope, files cad.Package) rendering {
+	ctx, span := startRender(ctx, s, files)
+	out := r.renderTraced(ctx, s, files)
+	tracing.End(span, out.err)
+	return out
+}
+
+func (r *Reconciler) renderTraced(ctx context.Context, s *scope, files cad.Package) rendering {
 	if err := r.checkSize("the package", files); err != nil {
 		return rendering{status: porchv1alpha1.RenderStatus{Err: err.Error()}, err: err, tooLarge: true}
 	}

@@ -114,7 +114,7 @@ type scope struct {
 	branchHash, refsHash, syncKey string
 	created                       bool
 	outcome                       syncOutcome
-	revisionCount                 int
+	revisionCount, packageCount   int
 	skipped                       []string
 	requeueAfter                  time.Duration
 	// resync says that objects changed while the sync wrote them, so its
@@ -209,7 +209,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 			st.SyncedRefsHash = s.syncKey
 		}
 		st.PackageCount = s.revisionCount
-		packageRevisions.WithLabelValues(s.repo.Namespace, s.repo.Name).Set(float64(s.revisionCount))
+		observeSynced(s.repo, s.revisionCount, s.packageCount)
 		if s.plan.runOnceNow {
 			st.ObservedRunOnceAt = s.repo.Spec.Sync.RunOnceAt.DeepCopy()
 		}

@@ -46,7 +46,7 @@ func (r *Reconciler) finalize(ctx context.Context, repo *configv1alpha1.Reposito
 	if err := r.removeMirror(repo); err != nil {
 		return fmt.Errorf("removing the local mirror: %w", err)
 	}
-	packageRevisions.DeleteLabelValues(repo.Namespace, repo.Name)
+	forgetRepository(repo)
 	r.memo.drop(repo.UID)
 	before := repo.DeepCopy()
 	controllerutil.RemoveFinalizer(repo, configv1alpha1.RepositoryFinalizer)

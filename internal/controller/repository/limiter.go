@@ -6,44 +6,8 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/types"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
 )
-
-var (
-	syncsInFlight = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "porch_repository_syncs_in_flight",
-		Help: "Repository syncs fetching or writing objects right now.",
-	})
-	syncsWaiting = prometheus.NewGauge(prometheus.GaugeOpts{
-		Name: "porch_repository_syncs_waiting",
-		Help: "Repository syncs waiting for a sync slot.",
-	})
-	syncDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "porch_repository_sync_duration_seconds",
-		Help:    "Time a repository sync took, by result: unchanged (one ref listing), synced, failed.",
-		Buckets: prometheus.ExponentialBuckets(0.005, 4, 9),
-	}, []string{"result"})
-	// syncsByNamespace says which tenants use the shared sync slots.
-	syncsByNamespace = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "porch_repository_syncs_total",
-		Help: "Repository syncs, by the Repository's namespace and result: unchanged (one ref listing), synced, failed.",
-	}, []string{"namespace", "result"})
-	syncWrites = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "porch_repository_sync_object_writes_total",
-		Help: "Creates, updates and deletes of mirrored objects made by repository syncs.",
-	})
-	// packageRevisions is status.packageCount of each Repository.
-	packageRevisions = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "porch_repository_package_revisions",
-		Help: "Package revisions the last full sync of each Repository found, by namespace and repository.",
-	}, []string{"namespace", "repository"})
-)
-
-func init() {
-	metrics.Registry.MustRegister(syncsInFlight, syncsWaiting, syncDuration, syncsByNamespace, syncWrites, packageRevisions)
-}
 
 // SyncLimiter bounds how many repositories fetch and write at once across
 // the manager, so that many repositories never all sync together, and

@@ -132,7 +132,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err == nil {
 		memo.retain(a.digests)
 	}
-	syncWrites.Add(float64(a.writes.Load()))
+	syncWrites.WithLabelValues(s.repo.Namespace, s.repo.Name).Add(float64(a.writes.Load()))
 	log.FromContext(ctx).Info("Repository synced", "revisions", len(want.revisions), "packages", len(want.packages),
 		"created", a.created.Load(), "updated", a.updated.Load(), "relabelled", a.relabelled.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
@@ -140,7 +140,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
 	}
-	s.revisionCount, s.branchHash = len(want.revisions), found.BranchCommit
+	s.revisionCount, s.packageCount, s.branchHash = len(want.revisions), len(want.packages), found.BranchCommit
 	s.resync = a.stale.Load() > 0
 	s.skipped = append(want.skipped, a.skipped...)
 	sort.Strings(s.skipped)
