@@ -14,6 +14,12 @@ const (
 	deletionProposedPrefix = "deletionProposed/"
 )
 
+// revisionMarksPrefix holds the product's own refs, beside upstream's
+// layout: refs/porch/revisions/<path> is at the approval commit of the
+// highest revision number the package ever had. It outlives the tag, so
+// that a number, once given, is never given again.
+const revisionMarksPrefix = "refs/porch/revisions/"
+
 // refKind is the role a ref plays in the layout.
 type refKind int
 
@@ -120,6 +126,11 @@ func proposedRef(path, ws string) plumbing.ReferenceName {
 // versionTag is the tag of published revision n: <path>/v<n>.
 func versionTag(path string, n int) plumbing.ReferenceName {
 	return plumbing.NewTagReferenceName(path + "/v" + strconv.Itoa(n))
+}
+
+// revisionMark is the ref of the highest revision number path was given.
+func revisionMark(path string) plumbing.ReferenceName {
+	return plumbing.ReferenceName(revisionMarksPrefix + path)
 }
 
 // deletionProposedRef marks published revision n for deletion:

@@ -27,11 +27,13 @@ const mirrorObjectCache = 32 * cache.MiByte
 // a mirror fetched incrementally holds one pack per fetch.
 const discoverOpenPacks = 16
 
-// mirrorFetchSpecs make the local branches and tags equal to the remote's,
-// moved by force, because the remote is the only source of truth.
+// mirrorFetchSpecs make the local branches, tags and revision marks equal
+// to the remote's, moved by force, because the remote is the only source
+// of truth.
 var mirrorFetchSpecs = []config.RefSpec{
 	"+refs/heads/*:refs/heads/*",
 	"+refs/tags/*:refs/tags/*",
+	"+" + revisionMarksPrefix + "*:" + revisionMarksPrefix + "*",
 }
 
 // Mirror is a bare local copy of one remote repository, kept on disk under a
@@ -286,7 +288,7 @@ func listLocalRefs(st storer.ReferenceStorer) ([]*plumbing.Reference, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listing the mirror's refs: %w", err)
 	}
-	return branchesAndTags(refs), nil
+	return layoutRefs(refs), nil
 }
 
 func removeRefs(st storer.ReferenceStorer, refs []*plumbing.Reference) error {

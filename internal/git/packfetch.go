@@ -88,7 +88,7 @@ func openPackSource(ctx context.Context, ep Endpoint, dir string, limit int64) (
 	for _, r := range all {
 		refs = append(refs, r)
 	}
-	s.refs = branchesAndTags(refs)
+	s.refs = layoutRefs(refs)
 	return s, nil
 }
 

@@ -24,8 +24,10 @@ type Published struct {
 //     replaced by the proposed one; its message is upstream's approval
 //     message with the annotation of revision N;
 //   - the lightweight tag <path>/v<N> at that commit, where N is one more
-//     than the highest revision of the package tagged or marked for
-//     deletion; it must not exist;
+//     than the highest revision the package was ever given (see
+//     nextRevision); it must not exist;
+//   - the package's revision mark moved to that commit, from where the
+//     mirror holds it;
 //   - the deletion of proposed/<path>/<workspace>, which must be at head.
 //
 // When another writer moved the branch or took the tag first, Publish
@@ -50,7 +52,10 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 			}
 			return final{err}
 		}
-		n := tx.nextRevision(path)
+		n, mark, err := tx.nextRevision(path)
+		if err != nil {
+			return err
+		}
 		folder, err := tx.folderOf(head, path)
 		if err != nil {
 			return err
@@ -68,6 +73,7 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 			return err
 		}
 		tx.update(versionTag(path, n), plumbing.ZeroHash, commit)
+		tx.update(revisionMark(path), mark, commit)
 		tx.update(proposed, head, plumbing.ZeroHash)
 		out = Published{Revision: n, Commit: commit}
 		return nil
@@ -79,10 +85,19 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 }
 
 // nextRevision is one more than the highest N of the package's tags
-// <path>/v<N> and deletionProposed/<path>/v<N> branches in the mirror, so
-// that a new revision never takes the number of one half deleted.
-func (tx *writeTx) nextRevision(path string) int {
-	highest := 0
+// <path>/v<N> and deletionProposed/<path>/v<N> branches in the mirror and
+// of its revision mark, so that a new revision never takes the number of
+// one deleted, or half deleted. It also returns where the mark is, for the
+// publish to move it from there.
+func (tx *writeTx) nextRevision(path string) (int, plumbing.Hash, error) {
+	mark, err := tx.ref(revisionMark(path))
+	if err != nil {
+		return 0, plumbing.ZeroHash, err
+	}
+	highest, err := tx.markedRevision(path, mark)
+	if err != nil {
+		return 0, plumbing.ZeroHash, err
+	}
 	for _, ref := range tx.st.refs {
 		if ref.Type() != plumbing.HashReference {
 			continue
@@ -95,7 +110,27 @@ func (tx *writeTx) nextRevision(path string) int {
 			highest = n
 		}
 	}
-	return highest + 1
+	return highest + 1, mark, nil
+}
+
+// markedRevision is the revision number the approval commit at mark gave
+// path; 0 with no mark, or one at a commit that says no number for the
+// package (a ref written by hand), which then counts for nothing.
+func (tx *writeTx) markedRevision(path string, mark plumbing.Hash) (int, error) {
+	if mark.IsZero() {
+		return 0, nil
+	}
+	c, err := tx.commitOf(mark)
+	if err != nil {
+		return 0, err
+	}
+	highest := 0
+	for _, a := range parseAnnotations(c.Message) {
+		if n, err := strconv.Atoi(a.Revision); err == nil && a.Package == path && n > highest {
+			highest = n
+		}
+	}
+	return highest, nil
 }
 
 // folderOf is the tree of the folder at path in a commit; zero when the

@@ -156,7 +156,7 @@ func advertised(adv *packp.AdvRefs) (map[plumbing.ReferenceName]plumbing.Hash, e
 
 func refMap(refs []*plumbing.Reference) map[plumbing.ReferenceName]plumbing.Hash {
 	out := map[plumbing.ReferenceName]plumbing.Hash{}
-	for _, ref := range branchesAndTags(refs) {
+	for _, ref := range layoutRefs(refs) {
 		out[ref.Name()] = ref.Hash()
 	}
 	return out

@@ -12,7 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
-// ListRemoteRefs lists the remote's branches and tags in one round trip,
+// ListRemoteRefs lists the remote's branches, tags and revision marks (see
+// revisionMark) in one round trip,
 // without fetching any object. An empty remote returns (nil, nil). Failures
 // are classified like ResolveBranch's.
 func ListRemoteRefs(ctx context.Context, ep Endpoint) ([]*plumbing.Reference, error) {
@@ -23,15 +24,15 @@ func ListRemoteRefs(ctx context.Context, ep Endpoint) ([]*plumbing.Reference, er
 	if err != nil {
 		return nil, err
 	}
-	return branchesAndTags(refs), nil
+	return layoutRefs(refs), nil
 }
 
-// RefsHash is a stable hex sha256 of a ref set. Only branches and tags that
-// are hash references count, so HEAD, symbolic refs and peeled "^{}" entries
+// RefsHash is a stable hex sha256 of a ref set. Only branches, tags and
+// revision marks that are hash references count, so HEAD, symbolic refs and peeled "^{}" entries
 // (which some servers advertise and others do not) cannot make two listings
 // of the same state differ.
 func RefsHash(refs []*plumbing.Reference) string {
-	kept := branchesAndTags(refs)
+	kept := layoutRefs(refs)
 	h := sha256.New()
 	for _, ref := range kept {
 		_, _ = h.Write([]byte(ref.Name().String() + " " + ref.Hash().String() + "\n"))
@@ -39,12 +40,13 @@ func RefsHash(refs []*plumbing.Reference) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// branchesAndTags keeps the refs/heads/* and refs/tags/* hash references,
-// sorted by name; the input is not modified.
-func branchesAndTags(refs []*plumbing.Reference) []*plumbing.Reference {
+// layoutRefs keeps the hash references a mirror holds: refs/heads/*,
+// refs/tags/* and the revision marks, sorted by name; the input is not
+// modified.
+func layoutRefs(refs []*plumbing.Reference) []*plumbing.Reference {
 	var kept []*plumbing.Reference
 	for _, ref := range refs {
-		if ref == nil || !isBranchOrTag(ref) {
+		if ref == nil || !isLayoutRef(ref) {
 			continue
 		}
 		kept = append(kept, ref)
@@ -53,9 +55,9 @@ func branchesAndTags(refs []*plumbing.Reference) []*plumbing.Reference {
 	return kept
 }
 
-func isBranchOrTag(ref *plumbing.Reference) bool {
+func isLayoutRef(ref *plumbing.Reference) bool {
 	name := ref.Name()
 	return ref.Type() == plumbing.HashReference &&
-		(name.IsBranch() || name.IsTag()) &&
+		(name.IsBranch() || name.IsTag() || strings.HasPrefix(name.String(), revisionMarksPrefix)) &&
 		!strings.HasSuffix(name.String(), "^{}")
 }
