@@ -95,6 +95,10 @@ func parseFlags() flags {
 	flag.IntVar(&repo.MaxConcurrentSyncs, "max-concurrent-syncs", repo.MaxConcurrentSyncs, "How many repositories may fetch and write at once, across the manager; while other namespaces wait, one namespace holds at most half of them.")
 	flag.IntVar(&repo.Workers, "repository-workers", repo.Workers, "How many Repositories are reconciled at once.")
 	flag.IntVar(&repo.WriteWorkers, "sync-write-workers", repo.WriteWorkers, "How many object writes one repository sync makes at once.")
+	flag.IntVar(&repo.MassDeletionMin, "mass-deletion-min", repo.MassDeletionMin, "A sync deletes unconfirmed at most this many of a repository's package revisions, "+
+		"or --mass-deletion-percent of them if that is more, and no Published revision; a larger deletion waits, the Repository Ready=False with reason MassDeletionHeld, "+
+		"until the porch.kpt.dev/allow-mass-deletion annotation confirms it.")
+	flag.IntVar(&repo.MassDeletionPercent, "mass-deletion-percent", repo.MassDeletionPercent, "See --mass-deletion-min: the share, in percent, of a repository's package revisions a sync deletes unconfirmed.")
 	flag.Int64Var(&repo.MaxPackageBytes, "max-package-bytes", repo.MaxPackageBytes, "Content limit of one package revision: a larger one is mirrored without content, "+
 		"with a condition saying so; a user's spec.resources over it is refused, and a render whose output is over it commits nothing. "+
 		"At most (--max-object-bytes - 512 KiB) / 2, so that a Draft's resources, which hold the package twice, can always be stored.")
@@ -161,6 +165,9 @@ func run(f flags) (retErr error) {
 	}
 	if err := porchv1alpha1.CheckPackageLimit(f.controllers.Repository.MaxPackageBytes, f.maxObjectBytes); err != nil {
 		return err
+	}
+	if repo := f.controllers.Repository; repo.MassDeletionMin < 0 || repo.MassDeletionPercent < 0 || repo.MassDeletionPercent > 100 {
+		return fmt.Errorf("--mass-deletion-min must not be negative, and --mass-deletion-percent must be from 0 to 100")
 	}
 	if f.localDir != "" && !f.enableWebhooks {
 		return fmt.Errorf("--enable-webhooks=false applies to a cluster only: the local mode installs the webhooks, " +

@@ -18,7 +18,9 @@ const (
 	ReasonAuthenticationFailed = "AuthenticationFailed"
 	// ReasonSecretNotFound: spec.*.secretRef names a Secret that cannot be read or used.
 	ReasonSecretNotFound = "SecretNotFound"
-	// ReasonBranchNotFound: spec.git.branch does not exist and createBranch is false.
+	// ReasonBranchNotFound: spec.git.branch does not exist and createBranch
+	// is false, or the branch was seen and is gone (createBranch does not
+	// create it again: see status.observedBranch).
 	ReasonBranchNotFound = "BranchNotFound"
 	// ReasonUnreachable: the remote did not answer, or is not a repository.
 	ReasonUnreachable = "Unreachable"
@@ -28,9 +30,19 @@ const (
 	// not be mirrored (writing the objects failed); the objects are kept as
 	// they were and the sync is retried.
 	ReasonSyncFailed = "SyncFailed"
+	// ReasonMassDeletionHeld: the remote no longer holds Published
+	// revisions, or many of the revisions mirrored from it; the sync made
+	// and updated what it holds, but deleted nothing, until the
+	// AllowMassDeletionAnnotation confirms that deletion.
+	ReasonMassDeletionHeld = "MassDeletionHeld"
 	// ReasonError: anything else; the message says what.
 	ReasonError = "Error"
 )
+
+// AllowMassDeletionAnnotation, on a Repository, confirms one deletion its
+// sync held (ReasonMassDeletionHeld): its value is the hash the condition's
+// message gives, which names exactly the revisions to delete.
+const AllowMassDeletionAnnotation = "porch.kpt.dev/allow-mass-deletion"
 
 // Reasons of the PackageVariant and PackageVariantSet conditions.
 const (

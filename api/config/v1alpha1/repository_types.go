@@ -179,6 +179,13 @@ type RepositoryStatus struct {
 	// has nothing to do: it fetches nothing and writes no object.
 	// +optional
 	SyncedRefsHash string `json:"syncedRefsHash,omitempty"`
+
+	// ObservedBranch is the registered branch, once a sync found it on the
+	// remote. spec.git.createBranch does not create again a branch that
+	// was seen and is gone (a remote emptied or re-created by mistake):
+	// every revision mirrored from it would go with it.
+	// +optional
+	ObservedBranch string `json:"observedBranch,omitempty"`
 }
 
 // +kubebuilder:object:root=true

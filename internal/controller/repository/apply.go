@@ -151,50 +151,37 @@ func (a *applier) wait() error {
 	return kerrors.NewAggregate(a.errs)
 }
 
-// apply schedules the writes that make existing equal to want: creates,
-// updates of spec and status, and deletion of owned objects no longer wanted.
-// Wanted objects that someone else made are left alone, and recorded.
+// execute schedules the writes of a plan: creates, updates of spec and
+// status, and deletions; the objects left alone are recorded.
 //
-// existing was listed before the fetch whose refs want comes from, and every
-// update and delete is conditional on the resourceVersion listed. Authoring
-// writes git first and the object after, so an object the authoring changed
-// since the listing makes the write fail with a conflict, and is skipped,
-// while a change made before the listing is in the fetched refs. An object
-// whose user change is pending is the authoring controller's to act on: the
-// sync neither updates nor deletes it, so a user-created revision whose
-// task has not run yet, or whose lifecycle change is not yet in git, is
-// never undone by a sync.
-func apply[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], existing, want []T) {
-	byName := make(map[string]T, len(existing))
-	for _, obj := range existing {
-		byName[obj.GetName()] = obj
+// The existing objects were listed before the fetch whose refs the wanted
+// ones come from, and every update and delete is conditional on the
+// resourceVersion listed. Authoring writes git first and the object after,
+// so an object the authoring changed since the listing makes the write fail
+// with a conflict, and is skipped, while a change made before the listing
+// is in the fetched refs.
+func execute[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], p kindPlan[T]) {
+	for _, key := range p.forget {
+		a.forget(key)
 	}
-	for _, w := range want {
-		key := memoKey{k.name, w.GetName()}
-		have, found := byName[w.GetName()]
-		delete(byName, w.GetName())
-		switch {
-		case a.settled[key], a.moved[key]:
-			// As wanted since the last sync, or for the next one: see resolve.
-		case !found:
-			a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
-		case k.isPending(have):
-			a.pending.Add(1)
-			a.forget(key)
-		case !a.owns(have):
-			a.leaveAlone(have)
-			a.forget(key)
-		default:
-			a.group.Go(func() error { a.record(updateObject(ctx, a, k, have, w)); return nil })
-		}
+	a.pending.Add(int64(len(p.pending)))
+	for _, obj := range p.foreign {
+		a.leaveAlone(obj)
 	}
-	for _, stale := range byName {
-		a.forget(memoKey{k.name, stale.GetName()})
-		if !a.owns(stale) || k.isPending(stale) {
-			continue
-		}
-		a.group.Go(func() error { a.record(a.delete(ctx, stale)); return nil })
+	for _, w := range p.creates {
+		a.group.Go(func() error { a.record(createObject(ctx, a, k, w)); return nil })
 	}
+	for _, u := range p.updates {
+		a.group.Go(func() error { a.record(updateObject(ctx, a, k, u.have, u.want)); return nil })
+	}
+	for _, obj := range p.deletes {
+		a.group.Go(func() error { a.record(a.delete(ctx, obj)); return nil })
+	}
+}
+
+// view is what the applier's plans depend on: see planView.
+func (a *applier) view() planView {
+	return planView{owner: a.owner, settled: a.settled, moved: a.moved}
 }
 
 func (k mirrorKind[T]) isPending(obj T) bool {

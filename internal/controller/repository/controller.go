@@ -64,6 +64,11 @@ type Options struct {
 	// before every probe, so that a Repository the webhook never saw (it
 	// was down, or the flags narrowed since) reaches nothing it may not.
 	Remotes git.RemotePolicy
+	// MassDeletionMin and MassDeletionPercent bound what a sync deletes
+	// unconfirmed: up to MassDeletionMin revisions, or MassDeletionPercent
+	// of the repository's if that is more, and no Published revision. See
+	// deletionGuard.
+	MassDeletionMin, MassDeletionPercent int
 }
 
 // DefaultOptions are the controller's defaults.
@@ -72,6 +77,7 @@ var DefaultOptions = Options{
 	ProbeTimeout: 30 * time.Second, SyncTimeout: 10 * time.Minute,
 	MaxConcurrentSyncs: 4, Workers: 8, WriteWorkers: 8,
 	MaxPackageBytes: porchv1alpha1.DefaultMaxPackageBytes,
+	MassDeletionMin: 5, MassDeletionPercent: 10,
 }
 
 // resyncDelay is how soon a sync runs again when objects changed under it,
@@ -198,6 +204,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		st.ObservedGeneration = s.repo.Generation
 		if s.repo.Spec.Type == configv1alpha1.RepositoryTypeGit {
 			st.GitCommitHash = s.branchHash
+			st.ObservedBranch = s.repo.Branch()
 		}
 	}
 	if s.outcome == syncDone || s.outcome == syncUnchanged {
@@ -235,15 +242,17 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 
 func repositoryStatus(o client.Object) any { return o.(*configv1alpha1.Repository).Status }
 
-// SetupWithManager registers the controller; only spec changes, deletion
-// and sync requests trigger a reconcile, besides the sync schedule.
+// SetupWithManager registers the controller; only spec and annotation
+// changes, deletion and sync requests trigger a reconcile, besides the sync
+// schedule.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Mirrors == nil {
 		return errors.New("the repository controller needs the process's Mirrors")
 	}
 	r.resyncs = reconcile.NewBackoff(resyncDelay, r.Options.RetryInterval)
 	b := ctrl.NewControllerManagedBy(mgr).
-		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		// An annotation may confirm a held deletion (AllowMassDeletionAnnotation).
+		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
 		Named("repository")
 	if r.SyncRequests != nil {

@@ -174,7 +174,7 @@ func ownerReference(repo *configv1alpha1.Repository) metav1.OwnerReference {
 	return repo.ControllerReference()
 }
 
-func sortedKeys(m map[string]bool) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

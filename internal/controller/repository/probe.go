@@ -84,6 +84,12 @@ func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) er
 		return r.wrap(err)
 	}
 	hash, found := branchHash(refs, branch)
+	if !found && s.repo.Spec.Git.CreateBranch && s.repo.Status.ObservedBranch == branch {
+		return &reconcile.Waiting{Reason: configv1alpha1.ReasonBranchNotFound, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
+			Message: fmt.Sprintf("the branch %q of %s was there and is gone; spec.git.createBranch does not create it again, "+
+				"since every package revision mirrored from it would be deleted with it: push the branch back, "+
+				"or, to start afresh from an empty branch, delete the Repository and create it again", branch, git.SafeURL(ep.URL))}
+	}
 	if !found && s.repo.Spec.Git.CreateBranch {
 		if _, err := r.Prober.CreateBranch(ctx, ep, branch, author(s.repo), readme(s.repo)); err != nil {
 			return r.wrap(err)

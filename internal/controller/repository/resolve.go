@@ -24,6 +24,27 @@ type listing struct {
 	meta map[memoKey]string
 }
 
+// count is how many objects of a kind were listed.
+func (l *listing) count(kind string) int {
+	if l.full != nil {
+		switch kind {
+		case revisionKind.name:
+			return len(l.full.revisions)
+		case resourcesKind.name:
+			return len(l.full.resources)
+		default:
+			return len(l.full.packages)
+		}
+	}
+	n := 0
+	for key := range l.meta {
+		if key.kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
 // listObjects lists the repository's objects, whole from the apiserver
 // when warm is false. Otherwise their metadata comes from the manager's
 // cache, which costs the apiserver nothing: the cache is at most a little

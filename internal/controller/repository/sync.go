@@ -128,7 +128,9 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	err = r.write(ctx, a, existing, want)
+	guard := deletionGuard{min: r.Options.MassDeletionMin, percent: r.Options.MassDeletionPercent,
+		confirmed: s.repo.Annotations[configv1alpha1.AllowMassDeletionAnnotation], revisions: listed.count(revisionKind.name)}
+	held, err := r.write(ctx, a, existing, want, guard)
 	if err == nil {
 		memo.retain(a.digests)
 	}
@@ -139,6 +141,12 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
+	}
+	if held != nil {
+		// What git holds was made and updated; the deletions wait for a
+		// confirmation, or for the remote to hold the revisions again.
+		return &reconcile.Waiting{Reason: configv1alpha1.ReasonMassDeletionHeld, RequeueAfter: reconcile.Jitter(r.Options.SyncInterval),
+			Message: held.message(guard, s.repo)}
 	}
 	s.revisionCount, s.packageCount, s.branchHash = len(want.revisions), len(want.packages), found.BranchCommit
 	s.resync = a.stale.Load() > 0
@@ -180,10 +188,19 @@ func (r *Reconciler) listMirrored(ctx context.Context, repo *configv1alpha1.Repo
 }
 
 // write makes the repository's objects in the cluster, as listed in
-// existing, match want, with a.
-func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredObjects, want *mirrored) error {
-	apply(ctx, a, packageKind, existing.packages, want.packages)
-	apply(ctx, a, revisionKind, existing.revisions, want.revisions)
+// existing, match want, with a: it plans the writes of each kind, then
+// carries them out. A deletion the guard holds is returned, and no object
+// is deleted.
+func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredObjects, want *mirrored, guard deletionGuard) (*heldDeletion, error) {
+	packages := planKind(packageKind, a.view(), existing.packages, want.packages)
+	revisions := planKind(revisionKind, a.view(), existing.revisions, want.revisions)
+	held := guard.check(revisions.deletes)
+	if held != nil {
+		packages.holdDeletes()
+		revisions.holdDeletes()
+	}
+	execute(ctx, a, packageKind, packages)
+	execute(ctx, a, revisionKind, revisions)
 	_ = a.wait()
 	// The resources of a revision someone else made are theirs too, and
 	// those of a revision whose user change is pending wait with it, as do
@@ -214,8 +231,12 @@ func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredOb
 			existingResources = append(existingResources, prr)
 		}
 	}
-	apply(ctx, a, draftEdits(resourcesKind, drafts), existingResources, wantResources)
-	return a.wait()
+	resources := planKind(draftEdits(resourcesKind, drafts), a.view(), existingResources, wantResources)
+	if held != nil {
+		resources.holdDeletes()
+	}
+	execute(ctx, a, draftEdits(resourcesKind, drafts), resources)
+	return held, a.wait()
 }
 
 // draftEdits is k with an edit pending only for the resources of a
