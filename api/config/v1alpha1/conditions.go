@@ -39,6 +39,12 @@ const (
 	ReasonError = "Error"
 )
 
+// PackageVariantAnnotation, in the Kptfile of a package a PackageVariant
+// made, names the PackageVariant: after the cluster is rebuilt from git,
+// the PackageVariant of that name in the package's namespace takes its
+// revisions back, whatever its adoptionPolicy, rather than make new ones.
+const PackageVariantAnnotation = "config.porch.kpt.dev/package-variant"
+
 // AllowMassDeletionAnnotation, on a Repository, confirms one deletion its
 // sync held (ReasonMassDeletionHeld): its value is the hash the condition's
 // message gives, which names exactly the revisions to delete.

@@ -16,7 +16,7 @@ import (
 var (
 	authoringSteps = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "porch_authoring_steps_total",
-		Help: "Authoring steps carried out, by namespace, repository, step (create, edit, propose, approve, reject, propose-deletion, delete) and result (success, failure).",
+		Help: "Authoring steps carried out, by namespace, repository, step (create, edit, propose, approve, reject, propose-deletion, delete; record: a Draft's package conditions, or the finalizer) and result (success, failure).",
 	}, []string{"namespace", "repository", "step", "result"})
 	authoringStepDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "porch_authoring_step_duration_seconds",
@@ -46,6 +46,8 @@ func (s *scope) step() string {
 		return "create"
 	case s.editPending():
 		return "edit"
+	case !s.specPending():
+		return "record"
 	}
 	switch s.pr.Spec.Lifecycle {
 	case porchv1alpha1.PackageRevisionLifecycleProposed:

@@ -11,6 +11,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -89,7 +90,19 @@ func (s *scope) actionNeeded() bool {
 	if s.syncWriting() {
 		return false
 	}
-	return s.specPending() || s.editPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return s.specPending() || s.editPending() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+}
+
+// conditionsPending says whether a Draft's package conditions, which its
+// users (the controllers meeting its readiness gates) write in its status,
+// are not yet in its Kptfile, where git keeps them: a cluster rebuilt
+// from git gets them back.
+func (s *scope) conditionsPending() bool {
+	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft || !s.adopted() || s.prr == nil || len(s.pr.Status.PackageConditions) == 0 {
+		return false
+	}
+	files := cad.Package(s.prr.Status.Resources)
+	return withPackageConditions(files, s.pr.Status.PackageConditions)[cad.KptfileName] != files[cad.KptfileName]
 }
 
 // patchStatus writes the revision's status if it changed since last written.

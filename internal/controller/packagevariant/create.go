@@ -73,6 +73,8 @@ func (r *Reconciler) createDraft(ctx context.Context, s *scope, task porchv1alph
 		Spec: porchv1alpha1.PackageRevisionSpec{
 			PackageName: down.Package, RepositoryName: down.Repo, WorkspaceName: workspace,
 			Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft, Tasks: []porchv1alpha1.Task{task},
+			// Recorded in the Kptfile, so that git says whose it is.
+			PackageMetadata: &porchv1alpha1.PackageMetadata{Annotations: map[string]string{configv1alpha1.PackageVariantAnnotation: s.pv.Name}},
 		},
 	}
 	if err := r.Create(ctx, pr, FieldOwner); err != nil {

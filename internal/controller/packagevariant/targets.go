@@ -10,6 +10,8 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // claimTargets finds the downstream revisions the variant keeps current.
@@ -42,15 +44,42 @@ func (r *Reconciler) claimTargets(ctx context.Context, s *scope) error {
 			// Going, or the branch placeholder, which is never a target.
 		case ownedBy(pr, s.pv):
 			mine = append(mine, pr)
-		case s.pv.Spec.AdoptionPolicy == configv1alpha1.AdoptionPolicyAdoptExisting && !ownedByAVariant(pr):
+		case ownedByAVariant(pr):
+		case s.pv.Spec.AdoptionPolicy == configv1alpha1.AdoptionPolicyAdoptExisting:
 			if err := r.adopt(ctx, s, pr); err != nil {
 				return err
 			}
 			mine = append(mine, pr)
+		default:
+			made, err := r.madeBy(ctx, s, pr)
+			if err != nil {
+				return err
+			}
+			if made {
+				if err := r.adopt(ctx, s, pr); err != nil {
+					return err
+				}
+				mine = append(mine, pr)
+			}
 		}
 	}
 	s.targets = targetsAmong(mine)
 	return nil
+}
+
+// madeBy says whether the variant made pr, as pr's Kptfile says (see
+// PackageVariantAnnotation): a revision it made and lost, its owner
+// reference gone with a cluster rebuilt from git, is its own again.
+func (r *Reconciler) madeBy(ctx context.Context, s *scope, pr *porchv1alpha1.PackageRevision) (bool, error) {
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(pr), prr); err != nil {
+		return false, client.IgnoreNotFound(err)
+	}
+	kf, err := kptfile.Read(prr.Status.Resources[cad.KptfileName])
+	if err != nil {
+		return false, nil // not a package it made, which it could read
+	}
+	return kf.Annotations[configv1alpha1.PackageVariantAnnotation] == s.pv.Name, nil
 }
 
 // targetsAmong picks the revisions to keep current: every Draft and
