@@ -9,6 +9,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/repository"
 )
 
@@ -135,7 +136,13 @@ func (w *Writer) do(ctx context.Context, build func(*writeTx) error) error {
 	if err := build(tx); err != nil || len(tx.updates) == 0 {
 		return err
 	}
+	if err := failpoint.Inject(ctx, failpoint.BeforePush); err != nil {
+		return err
+	}
 	if err := push(ctx, w.m.ep, tx.objs, tx.updates); err != nil {
+		return err
+	}
+	if err := failpoint.Inject(ctx, failpoint.AfterPush); err != nil {
 		return err
 	}
 	if err := applyLocally(st, tx.objs, tx.updates); err != nil {

@@ -73,6 +73,24 @@ func startPlane(t *testing.T, dir string) (*controlplane.ControlPlane, string) {
 	return plane, kubeconfig
 }
 
+// startGitServer serves the repositories under root until the test ends,
+// each with a first commit on main.
+func startGitServer(t *testing.T, root string, repos ...string) *gitserver.Server {
+	t.Helper()
+	git, err := gitserver.New(gitserver.Options{Root: root, AutoCreate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := git.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = git.Close() })
+	for _, repo := range repos {
+		seedMain(t, git.RepoURL(repo))
+	}
+	return git
+}
+
 // wipe loses the site: its manager and its control plane, etcd included.
 func (s *site) wipe(t *testing.T) {
 	t.Helper()
@@ -92,16 +110,7 @@ func TestRecoveryFromGit(t *testing.T) {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
 	}
 	work := t.TempDir()
-	git, err := gitserver.New(gitserver.Options{Root: filepath.Join(work, "git"), AutoCreate: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := git.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = git.Close() })
-	seedMain(t, git.RepoURL("blueprints"))
-	seedMain(t, git.RepoURL("deployments"))
+	git := startGitServer(t, filepath.Join(work, "git"), "blueprints", "deployments")
 	bin := buildManager(t)
 	// What GitOps applies, on the first site and again on the second.
 	applied := func() []client.Object {
@@ -165,7 +174,7 @@ func TestRecoveryFromGit(t *testing.T) {
 	// gated: a Draft with a readiness gate, met by a condition a
 	// controller wrote; and another Draft, plain.
 	gated := draft("gated", "v1", initTask("gated"), "example.com/checked")
-	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		pr := &porchv1alpha1.PackageRevision{}
 		if err := c.Get(context.Background(), gated, pr); err != nil {
 			return err

@@ -115,14 +115,7 @@ func TestTwoManagersOneLeader(t *testing.T) {
 	// Drafts, through both webhooks.
 	var drafts []*porchv1alpha1.PackageRevision
 	for _, pkg := range []string{"one", "two", "three", "app"} {
-		pr := &porchv1alpha1.PackageRevision{
-			ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "blueprints." + pkg + ".v1"},
-			Spec: porchv1alpha1.PackageRevisionSpec{RepositoryName: "blueprints", PackageName: pkg, WorkspaceName: "v1",
-				Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
-				Tasks:     []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{Description: pkg}}}},
-		}
-		createAdmitted(t, c, pr)
-		drafts = append(drafts, pr)
+		drafts = append(drafts, createDraft(t, c, pkg))
 	}
 	for _, pr := range drafts {
 		waitDone(t, c, client.ObjectKeyFromObject(pr))
@@ -191,40 +184,62 @@ func TestTwoManagersOneLeader(t *testing.T) {
 // on a port of its own, its metrics on another.
 func startReplica(t *testing.T, name, bin, kubeconfig, certDir, dir string) *replica {
 	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	webhookPort, metricsPort := freePort(t), freePort(t)
-	r := &replica{name: name, webhook: fmt.Sprintf("127.0.0.1:%d", webhookPort),
-		metrics: fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort), log: filepath.Join(dir, "manager.log"), exited: make(chan struct{})}
-	log, err := os.Create(r.log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.cmd = exec.Command(bin, "--kubeconfig="+kubeconfig, "--leader-elect", "--leader-election-namespace=default",
+	r := startManagerProcess(t, name, bin, dir, nil, "--kubeconfig="+kubeconfig, "--leader-elect", "--leader-election-namespace=default",
 		"--leader-election-lease-duration="+leaseDuration.String(), "--leader-election-renew-deadline=4s", "--leader-election-retry-period=1s",
 		"--webhook-cert-path="+certDir, "--webhook-host=127.0.0.1", fmt.Sprintf("--webhook-port=%d", webhookPort),
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), "--metrics-secure=false", "--health-probe-bind-address=0",
 		"--system-users="+controlplane.ManagerUser, "--cache-dir="+filepath.Join(dir, "cache"))
+	r.webhook = fmt.Sprintf("127.0.0.1:%d", webhookPort)
+	r.metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
+	return r
+}
+
+// startManagerProcess runs the manager binary with args, and env added to
+// the test's environment, logging to dir/manager.log, until it exits or
+// the test ends.
+func startManagerProcess(t *testing.T, name, bin, dir string, env []string, args ...string) *replica {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{name: name, log: filepath.Join(dir, "manager.log"), exited: make(chan struct{})}
+	log, err := os.Create(r.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.cmd = exec.Command(bin, args...)
+	r.cmd.Env = append(os.Environ(), env...)
 	r.cmd.Stdout, r.cmd.Stderr = log, log
 	if err := r.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() { _ = r.cmd.Wait(); _ = log.Close(); close(r.exited) }()
 	t.Cleanup(func() {
-		_ = r.cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-r.exited:
-		case <-time.After(30 * time.Second):
-			_ = r.cmd.Process.Kill()
-			<-r.exited
-		}
+		r.stop()
 		if t.Failed() {
-			data, _ := os.ReadFile(r.log)
-			t.Logf("replica %s's log:\n%s", r.name, data)
+			t.Logf("replica %s's log:\n%s", r.name, r.output())
 		}
 	})
 	return r
+}
+
+// stop ends the replica as a rolling update does, with SIGTERM, killing it
+// if it has not exited within 30s.
+func (r *replica) stop() {
+	_ = r.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-r.exited:
+	case <-time.After(30 * time.Second):
+		_ = r.cmd.Process.Kill()
+		<-r.exited
+	}
+}
+
+// output is what the replica logged so far.
+func (r *replica) output() string {
+	data, _ := os.ReadFile(r.log)
+	return string(data)
 }
 
 // kill stops the replica at once, as a node's loss would.

@@ -29,6 +29,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/tracing"
 )
@@ -114,6 +115,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	// its time.
 	ctx, cancel := context.WithTimeout(ctx, r.Options.GitTimeout+r.Options.PipelineTimeout)
 	defer cancel()
+	ctx = failpoint.WithPackage(ctx, s.pr.Spec.PackageName)
 	step, started := s.step(), time.Now()
 	ctx, span := startStep(ctx, s, step)
 	err = r.steps(ctx, s)

@@ -10,6 +10,7 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad/render"
+	"github.com/porch-dev/porch/internal/failpoint"
 )
 
 // ownResources labels and owns resources as their repository's, as the
@@ -66,6 +67,9 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 	renderStatus := render.BoundStatus(result.status, porchv1alpha1.MaxRenderStatusBytes)
 	st.RenderStatus = &renderStatus
 	st.ObservedGeneration = s.prr.Generation
+	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
+		return err
+	}
 	if err := r.Status().Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner); err != nil {
 		return fmt.Errorf("recording the resources of %s: %w", s.pr.Name, err)
 	}

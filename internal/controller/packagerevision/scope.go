@@ -12,6 +12,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -109,6 +110,9 @@ func (s *scope) conditionsPending() bool {
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
 	if equality.Semantic.DeepEqual(s.before.Status, s.pr.Status) {
 		return nil
+	}
+	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
+		return err
 	}
 	if err := r.Status().Patch(ctx, s.pr, client.MergeFrom(s.before), FieldOwner); err != nil {
 		return client.IgnoreNotFound(err)

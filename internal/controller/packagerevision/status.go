@@ -38,6 +38,10 @@ func rendered(s *scope, renderErr error) {
 }
 
 // recordError says in Ready why the revision's spec was not acted upon.
+// A step that failed for a reason that may pass (a write that failed, a
+// process that died) leaves the spec pending, even when the failure came
+// after its git write: the next reconcile, which the error brings, carries
+// out what is left, and finds in git what was done.
 func recordError(s *scope, err error) {
 	if err == nil || !s.pr.DeletionTimestamp.IsZero() {
 		return
@@ -47,9 +51,11 @@ func recordError(s *scope, err error) {
 	switch {
 	case errors.As(err, &stalling):
 		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, stalling.Reason, stalling.Message)
+		return
 	case errors.As(err, &waiting):
 		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, waiting.Reason, waiting.Message)
 	default:
 		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, porchv1alpha1.ReasonPending, err.Error())
 	}
+	s.pr.Status.ObservedGeneration = s.before.Status.ObservedGeneration
 }

@@ -1,0 +1,288 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controlplane"
+	"github.com/porch-dev/porch/internal/failpoint"
+)
+
+// fault is one failure at one point of one authoring step.
+type fault struct {
+	step, point, action string
+}
+
+// pkg is the package the fault's step authors: one each.
+func (f fault) pkg() string {
+	return fmt.Sprintf("%s-%s-%s", f.step, f.point, f.action)
+}
+
+func (f fault) failpoint() string { return f.pkg() + ":" + f.point + "=" + f.action }
+
+// The attack: for each authoring step (create, edit, propose, approve,
+// delete), the manager dies right before or right after its git write, or
+// the push fails, or the write is reported failed after it reached the
+// remote, or the status write fails. Once a manager runs again, every step
+// completes, and git and the objects agree: no orphan branch or tag, no
+// Draft lost, no revision with two numbers or a number given twice.
+func TestFaultsAtEveryStep(t *testing.T) {
+	if os.Getenv(controlplane.AssetsEnv) == "" {
+		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
+	}
+	work := t.TempDir()
+	gitRoot := filepath.Join(work, "git")
+	git := startGitServer(t, gitRoot, "blueprints")
+	bin := t.TempDir()
+	if out, err := exec.Command("go", "build", "-tags", "failpoints", "-o", filepath.Join(bin, "manager"), "github.com/porch-dev/porch/cmd/manager").CombinedOutput(); err != nil {
+		t.Fatalf("go build -tags failpoints: %v\n%s", err, out)
+	}
+	buildCommands(t, bin, "isolated-function")
+	plane, kubeconfig := startPlane(t, filepath.Join(work, "plane"))
+	c, err := controlplane.NewClient(plane.Config, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hook := plane.WebhookServerOptions()
+	runs := 0
+	// start runs a manager, the only one, serving the webhooks where the
+	// apiserver calls them, with failpoints armed.
+	start := func(failpoints ...string) *replica {
+		runs++
+		defer waitFor(t, "the webhook server", time.Minute, func() bool {
+			conn, err := net.DialTimeout("tcp", net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port)), time.Second)
+			if err == nil {
+				_ = conn.Close()
+			}
+			return err == nil
+		})
+		return startManagerProcess(t, fmt.Sprintf("run%d", runs), filepath.Join(bin, "manager"), filepath.Join(work, fmt.Sprintf("run%d", runs)),
+			[]string{failpoint.EnvVar + "=" + strings.Join(failpoints, ",")},
+			"--kubeconfig="+kubeconfig, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port),
+			"--health-probe-bind-address=0", "--system-users="+controlplane.ManagerUser, "--cache-dir="+filepath.Join(work, "cache"))
+	}
+
+	var faults []fault
+	for _, step := range []string{"create", "edit", "propose", "approve", "delete"} {
+		for _, at := range []struct{ point, action string }{
+			{failpoint.BeforePush, "kill"}, {failpoint.AfterPush, "kill"},
+			{failpoint.BeforePush, "error"}, {failpoint.AfterPush, "error"}, {failpoint.BeforeStatus, "error"},
+		} {
+			if step == "delete" && at.point == failpoint.BeforeStatus {
+				continue // a deleted revision has no status to write
+			}
+			faults = append(faults, fault{step: step, point: at.point, action: at.action})
+		}
+	}
+
+	By := func(what string) { t.Log(what) }
+	By("setting up, with no failpoint: each package where its step starts")
+	m := start()
+	createAdmitted(t, c, &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "blueprints", Namespace: "default"},
+		Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: git.RepoURL("blueprints")}}})
+	waitRepositoryReady(t, c, "blueprints")
+	for _, f := range faults {
+		if f.step == "create" {
+			continue
+		}
+		key := client.ObjectKeyFromObject(createDraft(t, c, f.pkg()))
+		waitDone(t, c, key)
+		switch f.step {
+		case "approve":
+			setLifecycle(t, c, key, porchv1alpha1.PackageRevisionLifecycleProposed)
+			waitDone(t, c, key)
+		case "delete":
+			for _, lifecycle := range []porchv1alpha1.PackageRevisionLifecycle{porchv1alpha1.PackageRevisionLifecycleProposed,
+				porchv1alpha1.PackageRevisionLifecyclePublished, porchv1alpha1.PackageRevisionLifecycleDeletionProposed} {
+				setLifecycle(t, c, key, lifecycle)
+				waitDone(t, c, key)
+			}
+		}
+	}
+	m.stop()
+
+	By("the failures: every error at once, then each kill in turn")
+	var errorsAt, kills []fault
+	for _, f := range faults {
+		if f.action == "error" {
+			errorsAt = append(errorsAt, f)
+		} else {
+			kills = append(kills, f)
+		}
+	}
+	var armed []string
+	for _, f := range errorsAt {
+		armed = append(armed, f.failpoint())
+	}
+	m = start(armed...)
+	for _, f := range errorsAt {
+		takeStep(t, c, f)
+	}
+	for _, f := range errorsAt {
+		waitStepDone(t, c, f)
+	}
+	if fired := len(regexp.MustCompile(`(?m)^failpoint `).FindAllString(m.output(), -1)); fired != len(errorsAt) {
+		t.Errorf("%d of the %d failpoints fired:\n%s", fired, len(errorsAt), m.output())
+	}
+	m.stop()
+	for _, f := range kills {
+		m = start(f.failpoint())
+		takeStep(t, c, f)
+		waitFor(t, "the manager killed at "+f.failpoint(), time.Minute, func() bool { return !m.alive() })
+	}
+	m = start()
+	for _, f := range faults {
+		waitStepDone(t, c, f)
+	}
+
+	By("git and the objects agree")
+	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
+	m.stop()
+}
+
+// createDraft makes a Draft of pkg in blueprints by init, as a user does.
+func createDraft(t *testing.T, c client.Client, pkg string) *porchv1alpha1.PackageRevision {
+	t.Helper()
+	pr := &porchv1alpha1.PackageRevision{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "default", Name: "blueprints." + pkg + ".v1"},
+		Spec: porchv1alpha1.PackageRevisionSpec{RepositoryName: "blueprints", PackageName: pkg, WorkspaceName: "v1",
+			Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
+			Tasks:     []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{Description: pkg}}}},
+	}
+	createAdmitted(t, c, pr)
+	return pr
+}
+
+// takeStep asks for the fault's step, as a user does.
+func takeStep(t *testing.T, c client.Client, f fault) {
+	t.Helper()
+	key := client.ObjectKey{Namespace: "default", Name: "blueprints." + f.pkg() + ".v1"}
+	ctx := context.Background()
+	switch f.step {
+	case "create":
+		createDraft(t, c, f.pkg())
+	case "edit":
+		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			if err := c.Get(ctx, key, prr); err != nil {
+				return err
+			}
+			prr.Spec.Resources = map[string]string{}
+			for name, content := range prr.Status.Resources {
+				prr.Spec.Resources[name] = content
+			}
+			prr.Spec.Resources["edited.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n"
+			return c.Update(ctx, prr)
+		})
+		if err != nil {
+			t.Fatalf("edit %s: %v", key.Name, err)
+		}
+	case "propose":
+		setLifecycle(t, c, key, porchv1alpha1.PackageRevisionLifecycleProposed)
+	case "approve":
+		setLifecycle(t, c, key, porchv1alpha1.PackageRevisionLifecyclePublished)
+	case "delete":
+		if err := c.Delete(ctx, &porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name}}); err != nil {
+			t.Fatalf("delete %s: %v", key.Name, err)
+		}
+	}
+}
+
+// waitStepDone waits until the fault's step is carried out.
+func waitStepDone(t *testing.T, c client.Client, f fault) {
+	t.Helper()
+	key := client.ObjectKey{Namespace: "default", Name: "blueprints." + f.pkg() + ".v1"}
+	if f.step == "delete" {
+		waitFor(t, key.Name+" deleted", time.Minute, func() bool {
+			return apierrors.IsNotFound(c.Get(context.Background(), key, &porchv1alpha1.PackageRevision{}))
+		})
+		return
+	}
+	waitDone(t, c, key)
+	if f.step == "edit" {
+		waitFor(t, key.Name+"'s edit committed", time.Minute, func() bool {
+			prr := &porchv1alpha1.PackageRevisionResources{}
+			return c.Get(context.Background(), key, prr) == nil && prr.Status.Resources["edited.yaml"] != "" && prr.Generation == prr.Status.ObservedGeneration
+		})
+	}
+}
+
+var layoutRef = regexp.MustCompile(`^refs/(heads/(drafts|proposed|deletionProposed)/(.+)/([^/]+)|tags/(.+)/v([0-9]+))$`)
+
+// checkAgreement checks that every revision's refs are in git, and every
+// ref of the layout is a revision's: a Draft its drafts branch, a Proposed
+// one its proposed branch, a Published one its tag, one number each and
+// each number once per package.
+func checkAgreement(t *testing.T, c client.Client, bare string) {
+	t.Helper()
+	want := map[string]bool{}
+	numbers := map[string]string{}
+	revisions := &porchv1alpha1.PackageRevisionList{}
+	if err := c.List(context.Background(), revisions, client.InNamespace("default")); err != nil {
+		t.Fatal(err)
+	}
+	for _, pr := range revisions.Items {
+		s := pr.Spec
+		if s.Revision < 0 {
+			continue // the registered branch's placeholder
+		}
+		switch s.Lifecycle {
+		case porchv1alpha1.PackageRevisionLifecycleDraft:
+			want["refs/heads/drafts/"+s.PackageName+"/"+s.WorkspaceName] = true
+		case porchv1alpha1.PackageRevisionLifecycleProposed:
+			want["refs/heads/proposed/"+s.PackageName+"/"+s.WorkspaceName] = true
+		case porchv1alpha1.PackageRevisionLifecycleDeletionProposed:
+			want[fmt.Sprintf("refs/heads/deletionProposed/%s/v%d", s.PackageName, s.Revision)] = true
+			fallthrough
+		case porchv1alpha1.PackageRevisionLifecyclePublished:
+			want[fmt.Sprintf("refs/tags/%s/v%d", s.PackageName, s.Revision)] = true
+			number := s.PackageName + "/" + strconv.Itoa(s.Revision)
+			if other, taken := numbers[number]; taken {
+				t.Errorf("%s and %s both have number %s", other, pr.Name, number)
+			}
+			numbers[number] = pr.Name
+		}
+	}
+	have := map[string]bool{}
+	for _, ref := range gitRefs(t, bare, "refs/") {
+		if layoutRef.MatchString(ref) {
+			have[ref] = true
+		}
+	}
+	var missing, orphans []string
+	for ref := range want {
+		if !have[ref] {
+			missing = append(missing, ref)
+		}
+	}
+	for ref := range have {
+		if !want[ref] {
+			orphans = append(orphans, ref)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(orphans)
+	if len(missing) > 0 {
+		t.Errorf("revisions whose refs git lacks: %v", missing)
+	}
+	if len(orphans) > 0 {
+		t.Errorf("refs no revision stands for: %v", orphans)
+	}
+}
