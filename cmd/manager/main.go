@@ -119,7 +119,7 @@ func parseFlags() flags {
 	flag.BoolVar(&remotes.DenyPrivate, "deny-private-remotes", false, "Refuse remotes whose host is, or resolves to, a loopback, private or link-local address.")
 	authoring := &f.controllers.PackageRevision
 	flag.IntVar(&authoring.Workers, "packagerevision-workers", authoring.Workers, "How many PackageRevisions are authored (tasks, edits, lifecycle changes) at once.")
-	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step.")
+	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step, and of each of its pushes: a remote that stops answering mid-push fails the write then, and it is tried again.")
 	flag.DurationVar(&authoring.FunctionTimeout, "function-timeout", authoring.FunctionTimeout, "Time limit of one function's run in a render; the function is cancelled then and the render fails naming it.")
 	flag.DurationVar(&authoring.PipelineTimeout, "pipeline-timeout", authoring.PipelineTimeout, "Time limit of one render, every function of a package's pipelines.")
 	flag.Int64Var(&authoring.MaxCloneFetchBytes, "max-clone-fetch-bytes", authoring.MaxCloneFetchBytes, "Limit of what a clone from a git URL fetches into "+

@@ -27,6 +27,10 @@ type WriterOptions struct {
 	// Author signs the commits; DefaultSignature when empty. A name or an
 	// email alone serves as both.
 	Author Signature
+	// PushTimeout bounds each push, whatever time the caller's context
+	// leaves: a remote that stops answering mid-push fails the write then.
+	// Zero leaves the caller's context alone.
+	PushTimeout time.Duration
 }
 
 // Writer performs the authoring operations on one repository in upstream
@@ -45,10 +49,11 @@ type WriterOptions struct {
 // at a time. Writers on different mirrors of one remote, in one process or
 // several, are kept apart by the compare-and-swap alone.
 type Writer struct {
-	m      *Mirror
-	branch plumbing.ReferenceName
-	dir    string
-	author Signature
+	m           *Mirror
+	branch      plumbing.ReferenceName
+	dir         string
+	author      Signature
+	pushTimeout time.Duration
 }
 
 // NewWriter returns a Writer that writes through m.
@@ -70,7 +75,7 @@ func NewWriter(m *Mirror, opts WriterOptions) (*Writer, error) {
 	case author.Email == "":
 		author.Email = author.Name
 	}
-	return &Writer{m: m, branch: branch, dir: dir, author: author}, nil
+	return &Writer{m: m, branch: branch, dir: dir, author: author, pushTimeout: opts.PushTimeout}, nil
 }
 
 // repoPath checks a package path relative to the directory and returns
@@ -139,7 +144,7 @@ func (w *Writer) do(ctx context.Context, build func(*writeTx) error) error {
 	if err := failpoint.Inject(ctx, failpoint.BeforePush); err != nil {
 		return err
 	}
-	if err := push(ctx, w.m.ep, tx.objs, tx.updates); err != nil {
+	if err := w.push(ctx, tx); err != nil {
 		return err
 	}
 	if err := failpoint.Inject(ctx, failpoint.AfterPush); err != nil {
@@ -150,6 +155,16 @@ func (w *Writer) do(ctx context.Context, build func(*writeTx) error) error {
 			SafeURL(w.m.ep.URL), err)
 	}
 	return nil
+}
+
+// push sends the write's objects and ref updates, within the push timeout.
+func (w *Writer) push(ctx context.Context, tx *writeTx) error {
+	if w.pushTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, w.pushTimeout)
+		defer cancel()
+	}
+	return push(ctx, w.m.ep, tx.objs, tx.updates)
 }
 
 // locked runs a single-attempt write under the mirror's lock.

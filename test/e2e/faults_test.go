@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,23 +64,12 @@ func TestFaultsAtEveryStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hook := plane.WebhookServerOptions()
 	runs := 0
-	// start runs a manager, the only one, serving the webhooks where the
-	// apiserver calls them, with failpoints armed.
+	// start runs a manager, the only one, with failpoints armed.
 	start := func(failpoints ...string) *replica {
 		runs++
-		defer waitFor(t, "the webhook server", time.Minute, func() bool {
-			conn, err := net.DialTimeout("tcp", net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port)), time.Second)
-			if err == nil {
-				_ = conn.Close()
-			}
-			return err == nil
-		})
-		return startManagerProcess(t, fmt.Sprintf("run%d", runs), filepath.Join(bin, "manager"), filepath.Join(work, fmt.Sprintf("run%d", runs)),
-			[]string{failpoint.EnvVar + "=" + strings.Join(failpoints, ",")},
-			"--kubeconfig="+kubeconfig, "--webhook-cert-path="+hook.CertDir, "--webhook-host="+hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port),
-			"--health-probe-bind-address=0", "--system-users="+controlplane.ManagerUser, "--cache-dir="+filepath.Join(work, "cache"))
+		return startSoleManager(t, plane, filepath.Join(bin, "manager"), kubeconfig, filepath.Join(work, fmt.Sprintf("run%d", runs)),
+			[]string{failpoint.EnvVar + "=" + strings.Join(failpoints, ",")}, "--cache-dir="+filepath.Join(work, "cache"))
 	}
 
 	var faults []fault
@@ -155,6 +148,26 @@ func TestFaultsAtEveryStep(t *testing.T) {
 	By("git and the objects agree")
 	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
 	m.stop()
+}
+
+// startSoleManager runs bin as the only manager of the control plane,
+// serving the webhooks where the apiserver calls them, and waits until they
+// answer.
+func startSoleManager(t *testing.T, plane *controlplane.ControlPlane, bin, kubeconfig, dir string, env []string, args ...string) *replica {
+	t.Helper()
+	hook := plane.WebhookServerOptions()
+	address := net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port))
+	m := startManagerProcess(t, filepath.Base(dir), bin, dir, env, append([]string{"--kubeconfig=" + kubeconfig,
+		"--webhook-cert-path=" + hook.CertDir, "--webhook-host=" + hook.Host, fmt.Sprintf("--webhook-port=%d", hook.Port),
+		"--health-probe-bind-address=0", "--system-users=" + controlplane.ManagerUser}, args...)...)
+	waitFor(t, "the webhook server", time.Minute, func() bool {
+		conn, err := net.DialTimeout("tcp", address, time.Second)
+		if err == nil {
+			_ = conn.Close()
+		}
+		return err == nil
+	})
+	return m
 }
 
 // createDraft makes a Draft of pkg in blueprints by init, as a user does.
@@ -284,5 +297,103 @@ func checkAgreement(t *testing.T, c client.Client, bare string) {
 	}
 	if len(orphans) > 0 {
 		t.Errorf("refs no revision stands for: %v", orphans)
+	}
+}
+
+// The attack: the git server fails a push, answering 500 or never
+// answering, before or after the push reached the repository. Each
+// proposal completes once the server is well again, no push waits longer
+// than --authoring-git-timeout, and git and the objects agree.
+func TestGitServerFaults(t *testing.T) {
+	if os.Getenv(controlplane.AssetsEnv) == "" {
+		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
+	}
+	work := t.TempDir()
+	gitRoot := filepath.Join(work, "git")
+	git := startGitServer(t, gitRoot, "blueprints")
+	faulty := &faultyGit{next: git.Handler(), stop: make(chan struct{})}
+	front := httptest.NewServer(faulty)
+	t.Cleanup(front.Close)
+	t.Cleanup(func() { close(faulty.stop) }) // before the server closes, which waits for its requests
+	plane, kubeconfig := startPlane(t, filepath.Join(work, "plane"))
+	c, err := controlplane.NewClient(plane.Config, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := startSoleManager(t, plane, buildManager(t), kubeconfig, filepath.Join(work, "manager"), nil,
+		"--cache-dir="+filepath.Join(work, "cache"), "--authoring-git-timeout=5s")
+	createAdmitted(t, c, &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "blueprints", Namespace: "default"},
+		Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: front.URL + "/blueprints.git"}}})
+	waitRepositoryReady(t, c, "blueprints")
+
+	modes := []string{"500-before", "500-after", "hang-before", "hang-after"}
+	for _, mode := range modes {
+		waitDone(t, c, client.ObjectKeyFromObject(createDraft(t, c, "push-"+mode)))
+	}
+	for _, mode := range modes {
+		key := client.ObjectKey{Namespace: "default", Name: "blueprints.push-" + mode + ".v1"}
+		faulty.arm(mode)
+		started := time.Now()
+		setLifecycle(t, c, key, porchv1alpha1.PackageRevisionLifecycleProposed)
+		waitDone(t, c, key)
+		if !faulty.fired(mode) {
+			t.Errorf("%s: the fault never came: no push reached the server", mode)
+		}
+		t.Logf("%s: proposed %s after the fault", mode, time.Since(started).Round(100*time.Millisecond))
+	}
+	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
+	m.stop()
+}
+
+// faultyGit serves git through next, and fails the next push (a POST to
+// git-receive-pack) as armed: answering 500, or never answering until the
+// client gives up, before the push reaches the repository or after.
+type faultyGit struct {
+	next http.Handler
+	// stop ends every hang: the test is over.
+	stop chan struct{}
+
+	mu    sync.Mutex
+	armed string
+	done  []string
+}
+
+func (g *faultyGit) arm(mode string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.armed = mode
+}
+
+func (g *faultyGit) fired(mode string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Contains(g.done, mode)
+}
+
+func (g *faultyGit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/git-receive-pack") {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	g.mu.Lock()
+	mode := g.armed
+	g.armed = ""
+	if mode != "" {
+		g.done = append(g.done, mode)
+	}
+	g.mu.Unlock()
+	if strings.HasSuffix(mode, "-after") {
+		g.next.ServeHTTP(httptest.NewRecorder(), r) // the push lands; its answer is lost
+	}
+	switch {
+	case strings.HasPrefix(mode, "500-"):
+		http.Error(w, "injected failure", http.StatusInternalServerError)
+	case strings.HasPrefix(mode, "hang-"):
+		select {
+		case <-r.Context().Done():
+		case <-g.stop:
+		}
+	default:
+		g.next.ServeHTTP(w, r)
 	}
 }

@@ -69,7 +69,8 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	s.mirror = mirror
 	s.writer, err = git.NewWriter(mirror, git.WriterOptions{
 		Branch: repo.Branch(), Directory: repo.Spec.Git.Directory,
-		Author: git.Signature{Name: repo.Spec.Git.Author, Email: repo.Spec.Git.Email},
+		Author:      git.Signature{Name: repo.Spec.Git.Author, Email: repo.Spec.Git.Email},
+		PushTimeout: r.Options.GitTimeout,
 	})
 	if err != nil {
 		return err
