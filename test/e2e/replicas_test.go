@@ -20,18 +20,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controlplane"
-	"github.com/porch-dev/porch/internal/gitserver"
 )
 
 // leaseDuration is the replicas' --leader-election-lease-duration here.
@@ -58,35 +55,11 @@ func TestTwoManagersOneLeader(t *testing.T) {
 	if os.Getenv(controlplane.AssetsEnv) == "" {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
 	}
-	ctrllog.SetLogger(logr.Discard()) // the control plane's own logs are not what is tested
-	plane, err := controlplane.Start(controlplane.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Cleanups run last first: the control plane outlives the replicas.
-	t.Cleanup(func() { _ = plane.Stop() })
-	managerUser, err := plane.AddManagerUser()
-	if err != nil {
-		t.Fatal(err)
-	}
 	work := t.TempDir()
-	kubeconfig := filepath.Join(work, "kubeconfig")
-	if err := os.WriteFile(kubeconfig, managerUser.KubeConfig, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// Cleanups run last first: the control plane outlives the replicas.
+	plane, kubeconfig := startPlane(t, work)
 	gitRoot := filepath.Join(work, "git")
-	git, err := gitserver.New(gitserver.Options{Root: gitRoot})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := git.CreateRepository("blueprints"); err != nil {
-		t.Fatal(err)
-	}
-	if err := git.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = git.Close() })
-	seedMain(t, git.RepoURL("blueprints"))
+	git := startGitServer(t, gitRoot, "blueprints")
 
 	bin := buildManager(t)
 	hook := plane.WebhookServerOptions()

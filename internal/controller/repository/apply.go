@@ -299,14 +299,6 @@ func (a *applier) delete(ctx context.Context, obj client.Object) error {
 	return nil
 }
 
-// owns says whether the object was mirrored from this Repository (and not,
-// say, from an earlier Repository of the same name, or created by a user).
-// The Repository is its controller, or one more owner of a revision that
-// a PackageVariant made and controls.
-func (a *applier) owns(obj client.Object) bool {
-	return ownedBy(obj, a.owner)
-}
-
 // removeRevisionFinalizer removes the authoring controller's finalizer
 // from obj, provided obj is unchanged since read (its resourceVersion), and
 // leaves in obj what the apiserver returned.

@@ -32,8 +32,6 @@ type heldDeletion struct {
 	// revisions are the names of the revisions to delete, sorted;
 	// published those of them that are Published with a number.
 	revisions, published []string
-	// total is how many revisions of the repository exist.
-	total int
 	// hash names the deletion, for the confirmation.
 	hash string
 }
@@ -43,14 +41,14 @@ func (g deletionGuard) check(deletes []*porchv1alpha1.PackageRevision) *heldDele
 	if len(deletes) == 0 {
 		return nil
 	}
-	held := &heldDeletion{total: g.revisions}
+	held := &heldDeletion{}
 	for _, pr := range deletes {
 		held.revisions = append(held.revisions, pr.Name)
 		if pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecyclePublished && pr.Spec.Revision > 0 {
 			held.published = append(held.published, pr.Name)
 		}
 	}
-	if len(held.published) == 0 && len(deletes) <= g.limit(g.revisions) {
+	if len(held.published) == 0 && len(deletes) <= g.limit() {
 		return nil
 	}
 	sort.Strings(held.revisions)
@@ -63,10 +61,10 @@ func (g deletionGuard) check(deletes []*porchv1alpha1.PackageRevision) *heldDele
 	return held
 }
 
-// limit is how many of total revisions a sync may delete unconfirmed,
-// Published ones aside.
-func (g deletionGuard) limit(total int) int {
-	return max(g.min, total*g.percent/100)
+// limit is how many of the repository's revisions a sync may delete
+// unconfirmed, Published ones aside.
+func (g deletionGuard) limit() int {
+	return max(g.min, g.revisions*g.percent/100)
 }
 
 // message says what was held, why, and what to do.
@@ -76,12 +74,12 @@ func (h *heldDeletion) message(g deletionGuard, repo *configv1alpha1.Repository)
 	case len(h.published) > 0:
 		why = fmt.Sprintf("%d of them Published, whose tags are gone (%s)", len(h.published), listSome(h.published))
 	default:
-		why = fmt.Sprintf("more than the %d a sync deletes unconfirmed (--mass-deletion-min %d, --mass-deletion-percent %d)", g.limit(h.total), g.min, g.percent)
+		why = fmt.Sprintf("more than the %d a sync deletes unconfirmed (--mass-deletion-min %d, --mass-deletion-percent %d)", g.limit(), g.min, g.percent)
 	}
 	return fmt.Sprintf("the remote no longer holds %d of the %d package revisions mirrored from it, %s; nothing was deleted. "+
 		"If the remote is as it should be, confirm this deletion: kubectl annotate repository %s -n %s %s=%s --overwrite. "+
 		"Otherwise push the branches and tags back: the next sync finds them",
-		len(h.revisions), h.total, why, repo.Name, repo.Namespace, configv1alpha1.AllowMassDeletionAnnotation, h.hash)
+		len(h.revisions), g.revisions, why, repo.Name, repo.Namespace, configv1alpha1.AllowMassDeletionAnnotation, h.hash)
 }
 
 // listSome names the first few of names, and how many more there are.

@@ -28,6 +28,10 @@ type update[T client.Object] struct{ have, want T }
 // and what the memo and the reading of the objects found. Planning only
 // reads it.
 type planView struct {
+	// owner is the Repository's UID: an object it owns was mirrored from
+	// it (and not, say, from an earlier Repository of the same name, or
+	// created by a user). The Repository is its controller, or one more
+	// owner of a revision that a PackageVariant made and controls.
 	owner types.UID
 	// settled are objects as wanted since the last sync, unchanged since;
 	// moved changed between the listing and their reading. Both are left

@@ -231,11 +231,12 @@ func (r *Reconciler) write(ctx context.Context, a *applier, existing *mirroredOb
 			existingResources = append(existingResources, prr)
 		}
 	}
-	resources := planKind(draftEdits(resourcesKind, drafts), a.view(), existingResources, wantResources)
+	kind := draftEdits(resourcesKind, drafts)
+	resources := planKind(kind, a.view(), existingResources, wantResources)
 	if held != nil {
 		resources.holdDeletes()
 	}
-	execute(ctx, a, draftEdits(resourcesKind, drafts), resources)
+	execute(ctx, a, kind, resources)
 	return held, a.wait()
 }
 
