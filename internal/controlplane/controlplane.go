@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime"
@@ -39,6 +40,10 @@ type Options struct {
 // apiserver refuses every write the webhooks cover.
 type ControlPlane struct {
 	env *envtest.Environment
+	// certDir holds kube-apiserver's certificates. The control plane owns
+	// it, rather than envtest, so that a restarted kube-apiserver serves
+	// the same certificate on the same port and clients keep working.
+	certDir string
 	// Config reaches the apiserver as an administrator.
 	Config *rest.Config
 	// KubeConfig is Config as a kubeconfig file.
@@ -77,6 +82,11 @@ func Start(opts Options) (*ControlPlane, error) {
 		ControlPlaneStartTimeout: 2 * time.Minute,
 		ControlPlaneStopTimeout:  time.Minute,
 	}
+	certDir, err := os.MkdirTemp("", "porch-apiserver-")
+	if err != nil {
+		return nil, err
+	}
+	env.ControlPlane.APIServer = &envtest.APIServer{CertDir: certDir}
 	if opts.EtcdDataDir != "" {
 		if err := os.MkdirAll(opts.EtcdDataDir, 0o700); err != nil {
 			return nil, err
@@ -87,9 +97,9 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		// Start may fail after etcd and kube-apiserver are up (installing the
 		// CRDs, say); stop them rather than leave them running.
-		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), stop(env))
+		return nil, errors.Join(fmt.Errorf("starting the control plane from %s: %w", assets, err), stop(env, certDir))
 	}
-	return &ControlPlane{env: env, Config: cfg, KubeConfig: env.KubeConfig}, nil
+	return &ControlPlane{env: env, certDir: certDir, Config: cfg, KubeConfig: env.KubeConfig}, nil
 }
 
 // ManagerUser is the user the manager runs as against a local control
@@ -151,16 +161,39 @@ func (c *ControlPlane) WebhookCA() []byte {
 	return c.env.WebhookInstallOptions.LocalServingCAData
 }
 
-// Stop stops kube-apiserver and etcd and removes the webhook certificate's folder.
-func (c *ControlPlane) Stop() error {
-	return stop(c.env)
+// KillAPIServer kills kube-apiserver alone with SIGKILL, as a crash or an
+// out-of-memory kill does: requests in flight are cut, etcd keeps running,
+// and clients see refused connections until StartAPIServer. (A graceful
+// stop waits a minute for the open watches before it exits.)
+func (c *ControlPlane) KillAPIServer() error {
+	pid, err := processWithArgument("--cert-dir=" + c.certDir)
+	if err != nil {
+		return fmt.Errorf("finding kube-apiserver: %w", err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return fmt.Errorf("killing kube-apiserver: %w", err)
+	}
+	// Stop reaps the process and finds it exited.
+	return c.env.ControlPlane.APIServer.Stop()
 }
 
-// stop stops the processes before removing the certificate's folder, so that
-// a failure to remove it never leaves kube-apiserver and etcd running (envtest's
-// own Stop removes it first and returns on failure).
-func stop(env *envtest.Environment) error {
-	return errors.Join(env.ControlPlane.Stop(), env.WebhookInstallOptions.Cleanup())
+// StartAPIServer starts again the kube-apiserver KillAPIServer killed, on
+// the same address with the same certificates and users, and returns once
+// it is healthy.
+func (c *ControlPlane) StartAPIServer() error {
+	return c.env.ControlPlane.APIServer.Start()
+}
+
+// Stop stops kube-apiserver and etcd and removes the certificates' folders.
+func (c *ControlPlane) Stop() error {
+	return stop(c.env, c.certDir)
+}
+
+// stop stops the processes before removing the certificates' folders, so
+// that a failure to remove them never leaves kube-apiserver and etcd running
+// (envtest's own Stop removes them first and returns on failure).
+func stop(env *envtest.Environment, certDir string) error {
+	return errors.Join(env.ControlPlane.Stop(), env.WebhookInstallOptions.Cleanup(), os.RemoveAll(certDir))
 }
 
 func checkAssets(dir string) error {

@@ -14,6 +14,8 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	authenticationv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -74,8 +76,46 @@ func TestStartInstallsWebhooksAndStopCleansUp(t *testing.T) {
 	if err := plane.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(opts.CertDir); !os.IsNotExist(err) {
-		t.Fatalf("Stop left the certificate folder %s behind (%v)", opts.CertDir, err)
+	for _, dir := range []string{opts.CertDir, plane.certDir} {
+		if _, err := os.Stat(dir); !os.IsNotExist(err) {
+			t.Fatalf("Stop left the certificate folder %s behind (%v)", dir, err)
+		}
+	}
+}
+
+// A kube-apiserver restarted while its clients run serves them again, at
+// the same address with the same certificates, with what etcd kept.
+func TestAPIServerRestartKeepsClientsAndData(t *testing.T) {
+	if os.Getenv(AssetsEnv) == "" {
+		t.Fatal(AssetsEnv + " is not set: run the tests with make test")
+	}
+	plane, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = plane.Stop() })
+	user, err := plane.AddManagerUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, user.Config)
+	ctx := context.Background()
+	kept := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "kept", Namespace: "default"}}
+	if err := c.Create(ctx, kept); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := plane.KillAPIServer(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(kept), &corev1.ConfigMap{}); err == nil {
+		t.Fatal("the apiserver answered while stopped")
+	}
+	if err := plane.StartAPIServer(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(kept), &corev1.ConfigMap{}); err != nil {
+		t.Fatalf("after the restart, the client made before it cannot read what it wrote: %v", err)
 	}
 }
 
@@ -100,7 +140,7 @@ func checkManagerUser(t *testing.T, plane *ControlPlane) {
 // newClient reaches the control plane with cfg, knowing the kinds these tests read.
 func newClient(t *testing.T, cfg *rest.Config) client.Client {
 	t.Helper()
-	c, err := NewClient(cfg, admissionregistrationv1.AddToScheme, authenticationv1.AddToScheme)
+	c, err := NewClient(cfg, admissionregistrationv1.AddToScheme, authenticationv1.AddToScheme, corev1.AddToScheme)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,16 +79,9 @@ func (s *scope) resourcesSyncWriting() bool {
 	return s.prr != nil && s.prr.Labels[porchv1alpha1.RepositoryLabel] != "" && len(s.prr.Spec.Resources) == 0 && s.prr.Status.ObservedGeneration == 0
 }
 
-// syncWriting says whether the sync is still writing a revision it made:
-// it creates the object, then records what it observed in the status. A
-// revision this controller adopts has its status written first.
-func (s *scope) syncWriting() bool {
-	return s.adopted() && s.pr.Status.ObservedGeneration == 0
-}
-
 // actionNeeded says whether there is anything for this controller to do.
 func (s *scope) actionNeeded() bool {
-	if s.syncWriting() {
+	if s.pr.MirrorUnfinished() {
 		return false
 	}
 	return s.specPending() || s.editPending() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -148,7 +147,7 @@ func (a *applier) wait() error {
 	_ = a.group.Wait()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return kerrors.NewAggregate(a.errs)
+	return summarize(a.errs)
 }
 
 // execute schedules the writes of a plan: creates, updates of spec and

@@ -235,7 +235,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		if ready.Status != "True" {
 			eventType = "Warning"
 		}
-		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Sync", "%s", ready.Message)
+		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Sync", "%s", reconcile.EventNote(ready.Message))
 		log.FromContext(ctx).Info("Repository readiness changed", "ready", ready.Status, "reason", ready.Reason)
 	}
 }

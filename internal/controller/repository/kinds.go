@@ -83,9 +83,11 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 		return obj
 	},
 	// A spec change not yet observed is a user's (the sync observes its
-	// own right after making it), for the authoring controller to act on.
+	// own right after making it), for the authoring controller to act on;
+	// but a revision the sync made and never observed is its own to
+	// finish.
 	pending: func(obj *porchv1alpha1.PackageRevision) bool {
-		return obj.Generation != obj.Status.ObservedGeneration
+		return obj.Generation != obj.Status.ObservedGeneration && !obj.MirrorUnfinished()
 	},
 	note: func(have, want *porchv1alpha1.PackageRevision) string {
 		if len(want.Spec.Tasks) > 0 && len(have.Spec.Tasks) == 0 {

@@ -13,7 +13,8 @@ import (
 const planOwner = types.UID("repo-uid")
 
 // rev is a revision named name; opts shape it: "owned" by the Repository,
-// "pending" (a user's spec change not yet observed), "published" as
+// "pending" (a user's spec change not yet observed), "unfinished" (made
+// by the sync, which failed to write its status), "published" as
 // revision 1.
 func rev(name string, opts ...string) *porchv1alpha1.PackageRevision {
 	pr := &porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{Name: name, Generation: 1},
@@ -24,6 +25,9 @@ func rev(name string, opts ...string) *porchv1alpha1.PackageRevision {
 			pr.OwnerReferences = []metav1.OwnerReference{{UID: planOwner}}
 		case "pending":
 			pr.Generation = 2
+		case "unfinished":
+			pr.Spec.RepositoryName, pr.Labels = "repo", map[string]string{porchv1alpha1.RepositoryLabel: "repo"}
+			pr.Status.ObservedGeneration = 0
 		case "published":
 			pr.Spec.Lifecycle, pr.Spec.Revision = porchv1alpha1.PackageRevisionLifecyclePublished, 1
 		}
@@ -61,6 +65,9 @@ func TestPlanKind(t *testing.T) {
 		{name: "a pending user change is left to the authoring controller, in git or not",
 			existing: []*porchv1alpha1.PackageRevision{rev("a", "owned", "pending"), rev("b", "owned", "pending")}, want: []*porchv1alpha1.PackageRevision{rev("a")},
 			pending: []string{"a"}, forget: []string{"a", "b"}},
+		{name: "a revision the sync made and never observed is the sync's to finish",
+			existing: []*porchv1alpha1.PackageRevision{rev("a", "owned", "unfinished"), rev("b", "owned", "unfinished")}, want: []*porchv1alpha1.PackageRevision{rev("a")},
+			updates: []string{"a"}, deletes: []string{"b"}, forget: []string{"b"}},
 		{name: "settled and moved are left as they are",
 			existing: []*porchv1alpha1.PackageRevision{rev("a", "owned"), rev("b", "owned")}, want: []*porchv1alpha1.PackageRevision{rev("a"), rev("b"), rev("c")},
 			settled: []string{"a"}, moved: []string{"b", "c"}},
