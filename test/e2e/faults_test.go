@@ -192,21 +192,7 @@ func takeStep(t *testing.T, c client.Client, f fault) {
 	case "create":
 		createDraft(t, c, f.pkg())
 	case "edit":
-		err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			prr := &porchv1alpha1.PackageRevisionResources{}
-			if err := c.Get(ctx, key, prr); err != nil {
-				return err
-			}
-			prr.Spec.Resources = map[string]string{}
-			for name, content := range prr.Status.Resources {
-				prr.Spec.Resources[name] = content
-			}
-			prr.Spec.Resources["edited.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n"
-			return c.Update(ctx, prr)
-		})
-		if err != nil {
-			t.Fatalf("edit %s: %v", key.Name, err)
-		}
+		editDraft(t, c, key)
 	case "propose":
 		setLifecycle(t, c, key, porchv1alpha1.PackageRevisionLifecycleProposed)
 	case "approve":
@@ -230,11 +216,37 @@ func waitStepDone(t *testing.T, c client.Client, f fault) {
 	}
 	waitDone(t, c, key)
 	if f.step == "edit" {
-		waitFor(t, key.Name+"'s edit committed", time.Minute, func() bool {
-			prr := &porchv1alpha1.PackageRevisionResources{}
-			return c.Get(context.Background(), key, prr) == nil && prr.Status.Resources["edited.yaml"] != "" && prr.Generation == prr.Status.ObservedGeneration
-		})
+		waitEdited(t, c, key)
 	}
+}
+
+// editDraft adds edited.yaml to the committed resources of the Draft key.
+func editDraft(t *testing.T, c client.Client, key client.ObjectKey) {
+	t.Helper()
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		if err := c.Get(context.Background(), key, prr); err != nil {
+			return err
+		}
+		prr.Spec.Resources = map[string]string{}
+		for name, content := range prr.Status.Resources {
+			prr.Spec.Resources[name] = content
+		}
+		prr.Spec.Resources["edited.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\n"
+		return c.Update(context.Background(), prr)
+	})
+	if err != nil {
+		t.Fatalf("edit %s: %v", key.Name, err)
+	}
+}
+
+// waitEdited waits until editDraft's edit of key is committed.
+func waitEdited(t *testing.T, c client.Client, key client.ObjectKey) {
+	t.Helper()
+	waitFor(t, key.Name+"'s edit committed", time.Minute, func() bool {
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		return c.Get(context.Background(), key, prr) == nil && prr.Status.Resources["edited.yaml"] != "" && prr.Generation == prr.Status.ObservedGeneration
+	})
 }
 
 var layoutRef = regexp.MustCompile(`^refs/(heads/(drafts|proposed|deletionProposed)/(.+)/([^/]+)|tags/(.+)/v([0-9]+))$`)
@@ -303,7 +315,9 @@ func checkAgreement(t *testing.T, c client.Client, bare string) {
 // The attack: the git server fails a push, answering 500 or never
 // answering, before or after the push reached the repository. Each
 // proposal completes once the server is well again, no push waits longer
-// than --authoring-git-timeout, and git and the objects agree.
+// than --authoring-git-timeout, and git and the objects agree. Then a
+// rejection hangs, and the Draft is edited before it is carried out: the
+// rejection and the edit both complete.
 func TestGitServerFaults(t *testing.T) {
 	if os.Getenv(controlplane.AssetsEnv) == "" {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
@@ -341,6 +355,17 @@ func TestGitServerFaults(t *testing.T) {
 		}
 		t.Logf("%s: proposed %s after the fault", mode, time.Since(started).Round(100*time.Millisecond))
 	}
+
+	// A rejection hangs at the git server, and the user edits the Draft
+	// it asked for before it is carried out: both are, the rejection first.
+	rejected := client.ObjectKey{Namespace: "default", Name: "blueprints.push-500-before.v1"}
+	faulty.arm("hang-before")
+	setLifecycle(t, c, rejected, porchv1alpha1.PackageRevisionLifecycleDraft)
+	waitFor(t, "the rejection's push", time.Minute, func() bool { return faulty.fired("hang-before") })
+	editDraft(t, c, rejected)
+	waitDone(t, c, rejected)
+	waitEdited(t, c, rejected)
+
 	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
 	m.stop()
 }

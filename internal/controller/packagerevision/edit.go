@@ -34,7 +34,14 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		// (the sync numbering a published revision), no edit.
 		return r.acknowledgeResources(ctx, s)
 	}
-	head := s.state.Head()
+	if s.state.Draft.IsZero() && !s.state.Proposed.IsZero() {
+		// Rejected, and edited before the rejection was carried out: the
+		// edit waits for changeLifecycle to move the proposed branch back
+		// to drafts, after which the status write brings the revision
+		// back here. Committing to drafts now would conflict for ever.
+		return nil
+	}
+	head := s.state.Draft
 	if head.IsZero() {
 		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}
