@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -317,7 +316,8 @@ func checkAgreement(t *testing.T, c client.Client, bare string) {
 // proposal completes once the server is well again, no push waits longer
 // than --authoring-git-timeout, and git and the objects agree. Then a
 // rejection hangs, and the Draft is edited before it is carried out: the
-// rejection and the edit both complete.
+// rejection and the edit both complete. Then a create's push lands without
+// an answer and the Draft is deleted meanwhile: it stays deleted.
 func TestGitServerFaults(t *testing.T) {
 	if os.Getenv(controlplane.AssetsEnv) == "" {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
@@ -366,6 +366,29 @@ func TestGitServerFaults(t *testing.T) {
 	waitDone(t, c, rejected)
 	waitEdited(t, c, rejected)
 
+	// A create's push lands but its answer never comes, and the user
+	// deletes the Draft meanwhile: its branch goes with it, and the next
+	// sync does not bring it back.
+	pushes := faulty.count("hang-after")
+	faulty.arm("hang-after")
+	gone := createDraft(t, c, "deleted-while-created")
+	waitFor(t, "the create's push", time.Minute, func() bool { return faulty.count("hang-after") > pushes })
+	if err := c.Delete(context.Background(), gone); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, gone.Name+" deleted", time.Minute, func() bool {
+		return apierrors.IsNotFound(c.Get(context.Background(), client.ObjectKeyFromObject(gone), &porchv1alpha1.PackageRevision{}))
+	})
+	repoKey := client.ObjectKey{Namespace: "default", Name: "blueprints"}
+	requestSync(t, c, repoKey)
+	waitFor(t, "a sync after the deletion", time.Minute, func() bool {
+		repo := &configv1alpha1.Repository{}
+		return c.Get(context.Background(), repoKey, repo) == nil && repo.Status.ObservedRunOnceAt != nil && repo.Status.ObservedRunOnceAt.Equal(repo.Spec.Sync.RunOnceAt)
+	})
+	if err := c.Get(context.Background(), client.ObjectKeyFromObject(gone), &porchv1alpha1.PackageRevision{}); !apierrors.IsNotFound(err) {
+		t.Errorf("%s came back after its deletion (%v)", gone.Name, err)
+	}
+
 	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
 	m.stop()
 }
@@ -389,10 +412,19 @@ func (g *faultyGit) arm(mode string) {
 	g.armed = mode
 }
 
-func (g *faultyGit) fired(mode string) bool {
+func (g *faultyGit) fired(mode string) bool { return g.count(mode) > 0 }
+
+// count is how many times the fault mode came.
+func (g *faultyGit) count(mode string) int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return slices.Contains(g.done, mode)
+	n := 0
+	for _, done := range g.done {
+		if done == mode {
+			n++
+		}
+	}
+	return n
 }
 
 func (g *faultyGit) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -29,6 +29,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controlplane"
+	"github.com/porch-dev/porch/internal/gitserver"
 )
 
 // leaseDuration is the replicas' --leader-election-lease-duration here.
@@ -56,20 +57,8 @@ func TestTwoManagersOneLeader(t *testing.T) {
 		t.Skip(controlplane.AssetsEnv + " is not set: run make test")
 	}
 	work := t.TempDir()
-	// Cleanups run last first: the control plane outlives the replicas.
-	plane, kubeconfig := startPlane(t, work)
+	plane, git, replicas := startTwoReplicas(t, work)
 	gitRoot := filepath.Join(work, "git")
-	git := startGitServer(t, gitRoot, "blueprints")
-
-	bin := buildManager(t)
-	hook := plane.WebhookServerOptions()
-	replicas := []*replica{
-		startReplica(t, "a", bin, kubeconfig, hook.CertDir, filepath.Join(work, "a")),
-		startReplica(t, "b", bin, kubeconfig, hook.CertDir, filepath.Join(work, "b")),
-	}
-	// The apiserver calls one address, as it calls a Service: spread the
-	// reviews over the replicas alive, one request to each in turn.
-	serveWebhookProxy(t, net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port)), hook.CertDir, replicas)
 
 	c, err := controlplane.NewClient(plane.Config, configv1alpha1.AddToScheme, porchv1alpha1.AddToScheme)
 	if err != nil {
@@ -151,6 +140,25 @@ func TestTwoManagersOneLeader(t *testing.T) {
 			t.Errorf("no branch %s for %s: %v", want, pr.Name, branches)
 		}
 	}
+}
+
+// startTwoReplicas starts, in work, a control plane, a git server holding
+// blueprints (under work/git) and two manager replicas serving its webhooks.
+func startTwoReplicas(t *testing.T, work string) (*controlplane.ControlPlane, *gitserver.Server, []*replica) {
+	t.Helper()
+	// Cleanups run last first: the control plane outlives the replicas.
+	plane, kubeconfig := startPlane(t, work)
+	git := startGitServer(t, filepath.Join(work, "git"), "blueprints")
+	bin := buildManager(t)
+	hook := plane.WebhookServerOptions()
+	replicas := []*replica{
+		startReplica(t, "a", bin, kubeconfig, hook.CertDir, filepath.Join(work, "a")),
+		startReplica(t, "b", bin, kubeconfig, hook.CertDir, filepath.Join(work, "b")),
+	}
+	// The apiserver calls one address, as it calls a Service: spread the
+	// reviews over the replicas alive, one request to each in turn.
+	serveWebhookProxy(t, net.JoinHostPort(hook.Host, strconv.Itoa(hook.Port)), hook.CertDir, replicas)
+	return plane, git, replicas
 }
 
 // startReplica runs a manager with leader election, its webhook server

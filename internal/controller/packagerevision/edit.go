@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -27,22 +28,13 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		// Nothing asked for: the generation is only acknowledged.
 		return r.acknowledgeResources(ctx, s)
 	}
-	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft {
-		// Admission lets users change the resources of a Draft only, and
-		// holds a proposal back until its edit is committed: a new
-		// generation of another's resources is the system's own change
-		// (the sync numbering a published revision), no edit.
-		return r.acknowledgeResources(ctx, s)
-	}
-	if s.state.Draft.IsZero() && !s.state.Proposed.IsZero() {
-		// Rejected, and edited before the rejection was carried out: the
-		// edit waits for changeLifecycle to move the proposed branch back
-		// to drafts, after which the status write brings the revision
-		// back here. Committing to drafts now would conflict for ever.
+	lifecycle, head, action := editTarget(s.state, s.pr.Spec.Lifecycle)
+	switch action {
+	case editWaits:
 		return nil
-	}
-	head := s.state.Draft
-	if head.IsZero() {
+	case editAcknowledged:
+		return r.acknowledgeResources(ctx, s)
+	case editRefused:
 		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}
 	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))
@@ -51,7 +43,7 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		return r.saveResources(ctx, s, result, "")
 	}
 	commit, _, err := s.writer.UpdateDraft(ctx, git.DraftUpdate{
-		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName, Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
+		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName, Lifecycle: lifecycle,
 		Head: head, Files: result.files, Subject: git.PatchSubject,
 	})
 	if errors.Is(err, repository.ErrInvalidPackage) {
@@ -71,6 +63,46 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	followKptfileConditions(s, result.files)
 	r.requestSync(s)
 	return r.readState(s)
+}
+
+// editAction is what becomes of a pending edit.
+type editAction int
+
+const (
+	editCommitted    editAction = iota // to the branch editTarget names
+	editWaits                          // for a rejection to be carried out first
+	editAcknowledged                   // the system's own change of the resources, no edit
+	editRefused                        // nowhere to commit it
+)
+
+// editTarget decides where a pending edit goes: where the revision stands
+// in git decides, not its spec. Admission lets users change the resources
+// of a Draft only, but it reads a cache, so a proposal, an approval or a
+// rejection may be admitted a moment after an edit it did not see yet;
+// an edit it acknowledged is not dropped.
+func editTarget(st git.RevisionState, spec porchv1alpha1.PackageRevisionLifecycle) (porchv1alpha1.PackageRevisionLifecycle, plumbing.Hash, editAction) {
+	switch {
+	case !st.Draft.IsZero():
+		// A draft in git: the edit is committed before a proposal or an
+		// approval asked for since is carried out.
+		return porchv1alpha1.PackageRevisionLifecycleDraft, st.Draft, editCommitted
+	case !st.Proposed.IsZero() && spec == porchv1alpha1.PackageRevisionLifecycleDraft:
+		// Rejected, and edited before the rejection was carried out: the
+		// edit waits for changeLifecycle to move the proposed branch back
+		// to drafts, after which the status write brings the revision
+		// back to edit. Committing to drafts now would conflict for ever.
+		return "", plumbing.ZeroHash, editWaits
+	case !st.Proposed.IsZero():
+		// Proposed before an edit admitted as of a Draft landed: the edit
+		// goes to the proposal.
+		return porchv1alpha1.PackageRevisionLifecycleProposed, st.Proposed, editCommitted
+	case spec != porchv1alpha1.PackageRevisionLifecycleDraft:
+		// Published: a new generation of its resources is the system's
+		// own change (the sync numbering it).
+		return "", plumbing.ZeroHash, editAcknowledged
+	default:
+		return "", plumbing.ZeroHash, editRefused
+	}
 }
 
 // followKptfileGates makes the readiness gates of a committed edit's

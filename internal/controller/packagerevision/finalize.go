@@ -6,12 +6,14 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 // finalize carries a user's deletion of a revision out in git, then lets
-// the object go: a draft's or proposal's branch is deleted; a revision
+// the object go: a draft's or proposal's branch is deleted (also that of a
+// revision deleted before it was adopted); a revision
 // proposed for deletion loses its tag and branch; the branch's placeholder
 // revision takes the package off the branch. A published revision's
 // deletion is refused at admission; should one get here, git is left
@@ -24,7 +26,9 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	if err := r.getRepository(ctx, s); err != nil {
 		return err
 	}
-	if s.adopted() && s.repo != nil {
+	switch {
+	case s.repo == nil:
+	case s.adopted():
 		if err := r.openRepository(ctx, s); err != nil {
 			return err
 		}
@@ -32,6 +36,10 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 			return r.writeFailed(ctx, s, err)
 		}
 		r.requestSync(s)
+	default:
+		if err := r.deleteUnadopted(ctx, s); err != nil {
+			return err
+		}
 	}
 	if s.prr != nil {
 		if err := r.Delete(ctx, s.prr, client.Preconditions{UID: &s.prr.UID}); err != nil && !apierrors.IsNotFound(err) {
@@ -41,6 +49,28 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	before := s.pr.DeepCopy()
 	controllerutil.RemoveFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
 	return client.IgnoreNotFound(r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner))
+}
+
+// deleteUnadopted deletes the branch of a revision deleted before it was
+// adopted: its create may have committed the draft and then failed to
+// adopt it (the deletion itself makes that write conflict), and a branch
+// left behind would bring the revision back at the next sync. As create
+// does, it takes a draft or proposed branch of the workspace for this
+// revision's. When the repository cannot be read, the revision is let go:
+// a deletion must not wait on a repository that may never work.
+func (r *Reconciler) deleteUnadopted(ctx context.Context, s *scope) error {
+	if err := r.openRepository(ctx, s); err != nil {
+		log.FromContext(ctx).Info("Letting a revision never adopted go without reading its repository", "error", err.Error())
+		return nil
+	}
+	if s.state.Head().IsZero() {
+		return nil
+	}
+	if err := r.deleteInGit(ctx, s); err != nil {
+		return r.writeFailed(ctx, s, err)
+	}
+	r.requestSync(s)
+	return nil
 }
 
 func (r *Reconciler) deleteInGit(ctx context.Context, s *scope) error {
