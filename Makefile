@@ -50,7 +50,7 @@ vet: ## Run go vet.
 .PHONY: test
 test: manifests generate fmt vet envtest ## Run every test (unit and envtest) with the race detector, then each fuzzer briefly.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
-		$(GO) test -race -count=1 -timeout 30m ./...
+		$(GO) test -race -count=1 -timeout 45m ./...
 	$(MAKE) fuzz
 
 # Each fuzzer as package:Name. Their seed corpora (f.Add, and testdata/fuzz/

@@ -335,7 +335,7 @@ func TestGitServerFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := startSoleManager(t, plane, buildManager(t), kubeconfig, filepath.Join(work, "manager"), nil,
-		"--cache-dir="+filepath.Join(work, "cache"), "--authoring-git-timeout=5s")
+		"--cache-dir="+filepath.Join(work, "cache"), "--authoring-git-timeout=5s", "--repository-sync-interval=10m")
 	createAdmitted(t, c, &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "blueprints", Namespace: "default"},
 		Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Git: &configv1alpha1.GitRepository{Repo: front.URL + "/blueprints.git"}}})
 	waitRepositoryReady(t, c, "blueprints")

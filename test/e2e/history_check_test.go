@@ -16,8 +16,8 @@ import (
 type anomaly struct{ name, what string }
 
 // check holds the acknowledged writes to what git holds, and returns the
-// anomalies.
-func (h *history) check(t *testing.T, bare string) []anomaly {
+// anomalies. failed are revisions whose create failed after admission.
+func (h *history) check(t *testing.T, bare string, failed map[string]bool) []anomaly {
 	t.Helper()
 	tags := readTags(t, bare)
 	// Revisions a delete may have removed: acknowledged, or of unknown
@@ -63,7 +63,7 @@ func (h *history) check(t *testing.T, bare string) []anomaly {
 				add(w.name, "%s's acknowledged publish has %d tags, want one: %v", w.name, len(numbers), numbers)
 			}
 		case "edit":
-			if maybeDeleted[w.name] {
+			if maybeDeleted[w.name] || failed[w.name] {
 				continue
 			}
 			ref := revisionRef(bare, tags, w)
@@ -74,7 +74,7 @@ func (h *history) check(t *testing.T, bare string) []anomaly {
 				add(w.name, "%s's acknowledged edit (%s) is not in %s", w.name, w.file, ref)
 			}
 		case "create":
-			if !maybeDeleted[w.name] && revisionRef(bare, tags, w) == "" {
+			if !maybeDeleted[w.name] && !failed[w.name] && revisionRef(bare, tags, w) == "" {
 				add(w.name, "%s, created, is in git no more, and was never deleted", w.name)
 			}
 		}

@@ -71,8 +71,19 @@ func TestHistory(t *testing.T) {
 	writers.Wait()
 	elapsed := time.Since(start)
 
-	waitQuiet(t, c)
-	anomalies := h.check(t, filepath.Join(gitRoot, "blueprints.git"))
+	// A create whose source revision was proposed for deletion meanwhile
+	// fails, and says so: a write refused, late, not lost. Any other
+	// revision not Ready is an anomaly.
+	failed := map[string]bool{}
+	var anomalies []anomaly
+	for name, ready := range waitQuiet(t, c) {
+		if ready != nil && ready.Reason == porchv1alpha1.ReasonTaskFailed {
+			failed[name] = true
+			continue
+		}
+		anomalies = append(anomalies, anomaly{name: name, what: fmt.Sprintf("%s is not Ready: %+v", name, ready)})
+	}
+	anomalies = append(anomalies, h.check(t, filepath.Join(gitRoot, "blueprints.git"), failed)...)
 	checkAgreement(t, c, filepath.Join(gitRoot, "blueprints.git"))
 	counts := map[string]int{}
 	for _, a := range h.acked {
@@ -80,6 +91,9 @@ func TestHistory(t *testing.T) {
 	}
 	t.Logf("%d writes acknowledged in %s (%.1f/s; the last carried out %s later) by %d writers on %d packages: %v; refused by admission: %v; outcome unknown: %d; anomalies: %d",
 		len(h.acked), duration, float64(len(h.acked))/duration.Seconds(), (elapsed - duration).Round(time.Second), historyWriters, historyPackages, counts, h.refused, len(h.unknown), len(anomalies))
+	if len(failed) > 0 {
+		t.Logf("creates that failed after admission, saying why: %d", len(failed))
+	}
 	for op, why := range h.why {
 		t.Logf("first refusal of %s: %s", op, why)
 	}
@@ -332,9 +346,11 @@ func (h *history) waitCarriedOut(obj client.Object, op string) {
 
 // waitQuiet waits until the manager carried out every write: every
 // revision's and resources' generation observed, no deletion in progress.
-func waitQuiet(t *testing.T, c client.Client) {
+// It returns the revisions that are not Ready, with why.
+func waitQuiet(t *testing.T, c client.Client) map[string]*metav1.Condition {
 	t.Helper()
 	var busy []string
+	notReady := map[string]*metav1.Condition{}
 	t.Cleanup(func() {
 		if t.Failed() && len(busy) > 0 {
 			t.Logf("not carried out: %s", strings.Join(busy, "\n"))
@@ -342,6 +358,7 @@ func waitQuiet(t *testing.T, c client.Client) {
 	})
 	waitFor(t, "every write carried out", 3*time.Minute, func() bool {
 		busy = busy[:0]
+		clear(notReady)
 		revisions := &porchv1alpha1.PackageRevisionList{}
 		resources := &porchv1alpha1.PackageRevisionResourcesList{}
 		if c.List(context.Background(), revisions, client.InNamespace("default")) != nil ||
@@ -349,9 +366,12 @@ func waitQuiet(t *testing.T, c client.Client) {
 			return false
 		}
 		for _, pr := range revisions.Items {
-			if pr.Generation != pr.Status.ObservedGeneration || pr.DeletionTimestamp != nil || !meta.IsStatusConditionTrue(pr.Status.Conditions, porchv1alpha1.ConditionReady) {
+			if pr.Generation != pr.Status.ObservedGeneration || pr.DeletionTimestamp != nil {
 				busy = append(busy, fmt.Sprintf("%s: %s, generation %d, observed %d, deleted %v, tasks %+v, conditions %+v",
 					pr.Name, pr.Spec.Lifecycle, pr.Generation, pr.Status.ObservedGeneration, pr.DeletionTimestamp, pr.Spec.Tasks, pr.Status.Conditions))
+			}
+			if ready := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionReady); ready == nil || ready.Status != metav1.ConditionTrue {
+				notReady[pr.Name] = ready
 			}
 		}
 		for _, prr := range resources.Items {
@@ -362,4 +382,5 @@ func waitQuiet(t *testing.T, c client.Client) {
 		sort.Strings(busy)
 		return len(busy) == 0
 	})
+	return notReady
 }

@@ -171,6 +171,13 @@ var _ = Describe("A clone from a git URL over the fetch limit", func() {
 		Expect(fetches-failedAt).To(BeNumerically("<=", 1), "fetched %d times after the failure was recorded", fetches-failedAt)
 		Consistently(func(g Gomega) {
 			g.Expect(k8s.Get(ctx, key, pr)).To(Succeed())
+			if pr.ResourceVersion != version {
+				// Who wrote, and what: the write that breaks the quiet.
+				for _, f := range pr.ManagedFields {
+					GinkgoWriter.Printf("managed by %s (%s %s) at %v: %s\n", f.Manager, f.Operation, f.Subresource, f.Time, f.FieldsV1)
+				}
+				GinkgoWriter.Printf("status after the write: %+v\n", pr.Status)
+			}
 			g.Expect(pr.ResourceVersion).To(Equal(version))
 			g.Expect(counted.fetches.Load()).To(Equal(fetches))
 		}, 3*time.Second).Should(Succeed())

@@ -59,7 +59,16 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 // revision's. When the repository cannot be read, the revision is let go:
 // a deletion must not wait on a repository that may never work.
 func (r *Reconciler) deleteUnadopted(ctx context.Context, s *scope) error {
-	if err := r.openRepository(ctx, s); err != nil {
+	// The mirror is fetched afresh: the push whose answer was lost is in
+	// the remote only.
+	err := r.openRepository(ctx, s)
+	if err == nil {
+		err = s.mirror.Fetch(ctx)
+	}
+	if err == nil {
+		err = r.readState(s)
+	}
+	if err != nil {
 		log.FromContext(ctx).Info("Letting a revision never adopted go without reading its repository", "error", err.Error())
 		return nil
 	}
