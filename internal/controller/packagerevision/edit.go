@@ -35,6 +35,9 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	case editAcknowledged:
 		return r.acknowledgeResources(ctx, s)
 	case editRefused:
+		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
+			return r.decideAgain(ctx, s, err, r.edit)
+		}
 		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}
 	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))

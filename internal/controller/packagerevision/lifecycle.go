@@ -36,6 +36,9 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Proposed.IsZero():
 		wrote = false
 	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
+		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
+			return r.decideAgain(ctx, s, err, r.changeLifecycle)
+		}
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
@@ -51,6 +54,9 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	case st.Revision > 0:
 		wrote = false // published, and marked for deletion or not, as asked
 	default:
+		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
+			return r.decideAgain(ctx, s, err, r.changeLifecycle)
+		}
 		log.FromContext(ctx).Info("Lifecycle change cannot be carried out", "lifecycle", want, "state", fmt.Sprintf("%+v", st),
 			"generation", s.pr.Generation, "observedGeneration", s.pr.Status.ObservedGeneration)
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,

@@ -78,6 +78,32 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	return r.readState(s)
 }
 
+// confirmAbsent fetches the mirror and reads the revision's state again,
+// once per reconcile, before a step concludes for good that a branch it
+// needs is not there: the mirror is fetched once per process and kept
+// current by this process's own pushes, so it can lag the remote (after
+// a fetch that raced a push, or a push made by another replica). It says
+// whether the state was read again, for the step to decide anew.
+func (r *Reconciler) confirmAbsent(ctx context.Context, s *scope) (bool, error) {
+	if s.refetched {
+		return false, nil
+	}
+	s.refetched = true
+	if err := s.mirror.Fetch(ctx); err != nil {
+		return false, r.gitError(err)
+	}
+	return true, r.readState(s)
+}
+
+// decideAgain runs step again once confirmAbsent read a fresh state, or
+// returns the error of reading it.
+func (r *Reconciler) decideAgain(ctx context.Context, s *scope, fetchErr error, step func(context.Context, *scope) error) error {
+	if fetchErr != nil {
+		return fetchErr
+	}
+	return step(ctx, s)
+}
+
 // readState reads where the revision stands in the mirror.
 func (r *Reconciler) readState(s *scope) (err error) {
 	s.state, err = s.writer.State(s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)

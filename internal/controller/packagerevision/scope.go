@@ -31,6 +31,9 @@ type scope struct {
 	// state is where the revision stands in git, read when the repository
 	// is opened and again after each write.
 	state git.RevisionState
+	// refetched says that this reconcile fetched the mirror to confirm
+	// what it lacked: see confirmAbsent.
+	refetched bool
 	// wroteGit says that the reconcile changed the repository; fullSync
 	// that it changed what the sync mirrors in a way no ref shows.
 	wroteGit, fullSync bool

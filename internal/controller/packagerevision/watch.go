@@ -26,7 +26,12 @@ func (r *Reconciler) waitingOn(ctx context.Context, obj client.Object) []reconci
 	var out []reconcile.Request
 	for i := range list.Items {
 		pr := &list.Items[i]
-		if pr.Generation != pr.Status.ObservedGeneration {
+		// Waiting on its repository, or on a transient failure: one that
+		// failed for good (Stalled) waits for a change of its spec, and is
+		// not tried again, fetching its sources, at each turn to ready.
+		ready := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionReady)
+		waiting := ready == nil || ready.Reason == reasonRepositoryNotReady || ready.Reason == porchv1alpha1.ReasonPending
+		if pr.Generation != pr.Status.ObservedGeneration && waiting {
 			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: pr.Namespace, Name: pr.Name}})
 		}
 	}
