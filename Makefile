@@ -20,10 +20,10 @@ export GONOSUMDB ?= github.com/kptdev
 SHELL = /usr/bin/env bash -o pipefail
 .SHELLFLAGS = -ec
 
-.PHONY: all
-all: build
-
 ##@ General
+
+.PHONY: all
+all: build ## Build the binaries (the default target).
 
 .PHONY: help
 help: ## Display this help.
@@ -172,5 +172,10 @@ $(CONTROLLER_GEN):
 	mv $(LOCALBIN)/.install/controller-gen $(CONTROLLER_GEN) && rmdir $(LOCALBIN)/.install
 
 .PHONY: clean
-clean: ## Remove built binaries (keeps the cached control plane).
-	rm -f $(LOCALBIN)/manager cover.out
+clean: ## Remove everything the build made under bin/ (binaries, images, deploy overlay, tools, test binaries) and cover.out; keeps the control plane, which takes long to build.
+	[ ! -d $(LOCALBIN) ] || find $(LOCALBIN) -mindepth 1 -maxdepth 1 ! -name k8s -exec rm -rf {} +
+	rm -f cover.out
+
+.PHONY: clean-all
+clean-all: clean ## Also remove the control plane make envtest built, and the local mode's state (LOCAL_DIR).
+	rm -rf $(LOCALBIN) $(LOCAL_DIR)

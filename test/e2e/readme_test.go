@@ -22,7 +22,7 @@ var walkthroughOutput = map[string][]string{
 	"blueprints":      {"blueprints.app.v1", "blueprints.basens.v1", "blueprints.gated.v1"},
 	"register":        {"repository.config.porch.kpt.dev/demo created", "repository.config.porch.kpt.dev/demo condition met"},
 	"ready-condition": {`"status":"True","type":"Ready"`},
-	"sync":            {"repository.config.porch.kpt.dev/demo condition met", "demo.basens.v1", "name: basens"},
+	"sync":            {"repository.config.porch.kpt.dev/demo condition met", "demo.basens.v1", "packagerevision.porch.kpt.dev/demo.basens.v1", "name: basens"},
 	"porchctl": {"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
 		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"},
 	"kubectl-authoring": {"packagerevision.porch.kpt.dev/demo.app.v1 created", "packagerevision.porch.kpt.dev/demo.app.v1 condition met", "kind: Kptfile"},

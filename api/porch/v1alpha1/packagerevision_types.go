@@ -200,6 +200,11 @@ type GitLock struct {
 // +kubebuilder:printcolumn:name="Lifecycle",type=string,JSONPath=`.spec.lifecycle`
 // +kubebuilder:printcolumn:name="Repository",type=string,JSONPath=`.spec.repository`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:selectablefield:JSONPath=`.spec.repository`
+// +kubebuilder:selectablefield:JSONPath=`.spec.packageName`
+// +kubebuilder:selectablefield:JSONPath=`.spec.workspaceName`
+// +kubebuilder:selectablefield:JSONPath=`.spec.lifecycle`
+// +kubebuilder:selectablefield:JSONPath=`.spec.revision`
 // +kubebuilder:validation:XValidation:rule="self.metadata.name == self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName",messageExpression="'metadata.name must be ' + self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName + ': the repository, the package path with / as . and the workspace, joined by .'"
 
 // PackageRevision is one revision of a package in a repository: a Draft being

@@ -85,6 +85,11 @@ func listRevisions(s *porchctl.Session, f *getFilters, names []string, byRevisio
 		}
 		opts = append(opts, client.MatchingLabelsSelector{Selector: sel})
 	}
+	// The apiserver filters by the PackageRevision's selectable fields,
+	// as upstream's field selectors do.
+	if fields := f.fields(); len(fields) > 0 {
+		opts = append(opts, fields)
+	}
 	all := &porchv1alpha1.PackageRevisionList{}
 	if err := s.Client.List(s.Ctx, all, opts...); err != nil {
 		return nil, err
@@ -98,10 +103,9 @@ func listRevisions(s *porchctl.Session, f *getFilters, names []string, byRevisio
 	for _, pr := range all.Items {
 		switch {
 		case len(names) > 0 && !wanted[pr.Name]:
-		case f.pkg != "" && pr.Spec.PackageName != f.pkg:
-		case f.repository != "" && pr.Spec.RepositoryName != f.repository:
-		case f.workspace != "" && pr.Spec.WorkspaceName != f.workspace:
 		case byRevision && int64(pr.Spec.Revision) != f.revision:
+			// Filtered here: a revision without a number (0) stores no
+			// spec.revision, which a field selector cannot match.
 		default:
 			pr.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind("PackageRevision"))
 			out.Items = append(out.Items, pr)
@@ -112,6 +116,18 @@ func listRevisions(s *porchctl.Session, f *getFilters, names []string, byRevisio
 		return nil, fmt.Errorf("packagerevisions.%s %q not found", porchv1alpha1.GroupVersion.Group, name)
 	}
 	return out, nil
+}
+
+// fields are the filters as field selectors on the PackageRevision's
+// selectable fields.
+func (f *getFilters) fields() client.MatchingFields {
+	fields := client.MatchingFields{}
+	for field, value := range map[string]string{"spec.packageName": f.pkg, "spec.repository": f.repository, "spec.workspaceName": f.workspace} {
+		if value != "" {
+			fields[field] = value
+		}
+	}
+	return fields
 }
 
 // showKptfile prints the root Kptfile of a revision, as committed.
