@@ -47,6 +47,10 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		// Admission lets a Draft be approved only by way of Proposed: the
 		// approval came before the proposal was carried out, so both are.
 		err = r.proposeAndPublish(ctx, s)
+	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision == 0 && !st.Head().IsZero():
+		// Approved, then proposed for deletion before the approval was
+		// carried out: both are, in order.
+		err = r.publishThenProposeDeletion(ctx, s)
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && st.Revision > 0 && st.DeletionProposed:
 		_, err = s.writer.CancelDeletion(ctx, pkg, st.Revision)
 	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision > 0 && !st.DeletionProposed:
@@ -89,6 +93,25 @@ func (r *Reconciler) proposeAndPublish(ctx context.Context, s *scope) error {
 	}
 	_, err := s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
 	return err
+}
+
+// publishThenProposeDeletion publishes an unpublished revision (proposing
+// a draft first), then proposes its deletion.
+func (r *Reconciler) publishThenProposeDeletion(ctx context.Context, s *scope) error {
+	pkg, ws := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName
+	var err error
+	if s.state.Proposed.IsZero() {
+		err = r.proposeAndPublish(ctx, s)
+	} else {
+		_, err = s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.readState(s); err != nil {
+		return err
+	}
+	return s.writer.ProposeDeletion(ctx, pkg, s.state.Revision)
 }
 
 // recordPublication gives a published revision its number, which only the
