@@ -76,7 +76,7 @@ func TestHistory(t *testing.T) {
 	// revision not Ready is an anomaly.
 	failed := map[string]bool{}
 	var anomalies []anomaly
-	for name, ready := range waitQuiet(t, c) {
+	for name, ready := range h.waitQuiet(t) {
 		if ready != nil && ready.Reason == porchv1alpha1.ReasonTaskFailed {
 			failed[name] = true
 			continue
@@ -99,11 +99,7 @@ func TestHistory(t *testing.T) {
 	}
 	for _, a := range anomalies {
 		t.Error(a.what)
-		for _, w := range h.acked {
-			if w.name == a.name {
-				t.Logf("  %s: writer %d: %s %s %d (uid %s)", w.at.Format("15:04:05.000"), w.writer, w.op, w.file, w.number, w.uid)
-			}
-		}
+		h.logWrites(t, a.name)
 	}
 	if counts["approve"] == 0 || counts["edit"] == 0 || counts["delete"] == 0 {
 		t.Errorf("the load acknowledged %v: too few approvals, edits or deletions to check anything", counts)
@@ -319,6 +315,16 @@ func (h *history) delete(a attempt) (write, client.Object, error) {
 	return w, pr, err
 }
 
+// logWrites logs the acknowledged writes of the revision named name.
+func (h *history) logWrites(t *testing.T, name string) {
+	t.Helper()
+	for _, w := range h.acked {
+		if w.name == name {
+			t.Logf("  %s: writer %d: %s %s %d (uid %s)", w.at.Format("15:04:05.000"), w.writer, w.op, w.file, w.number, w.uid)
+		}
+	}
+}
+
 // waitCarriedOut waits, up to half a minute, until the manager carried out
 // the write of obj: the generation written observed, or the object gone.
 // One that takes longer is checked at the end all the same.
@@ -347,17 +353,25 @@ func (h *history) waitCarriedOut(obj client.Object, op string) {
 // waitQuiet waits until the manager carried out every write: every
 // revision's and resources' generation observed, no deletion in progress.
 // It returns the revisions that are not Ready, with why.
-func waitQuiet(t *testing.T, c client.Client) map[string]*metav1.Condition {
+func (h *history) waitQuiet(t *testing.T) map[string]*metav1.Condition {
 	t.Helper()
+	c := h.c
 	var busy []string
+	busyNames := map[string]bool{}
 	notReady := map[string]*metav1.Condition{}
 	t.Cleanup(func() {
-		if t.Failed() && len(busy) > 0 {
-			t.Logf("not carried out: %s", strings.Join(busy, "\n"))
+		if !t.Failed() || len(busy) == 0 {
+			return
+		}
+		t.Logf("not carried out: %s", strings.Join(busy, "\n"))
+		for name := range busyNames {
+			t.Logf("acknowledged writes of %s:", name)
+			h.logWrites(t, name)
 		}
 	})
 	waitFor(t, "every write carried out", 3*time.Minute, func() bool {
 		busy = busy[:0]
+		clear(busyNames)
 		clear(notReady)
 		revisions := &porchv1alpha1.PackageRevisionList{}
 		resources := &porchv1alpha1.PackageRevisionResourcesList{}
@@ -367,6 +381,7 @@ func waitQuiet(t *testing.T, c client.Client) map[string]*metav1.Condition {
 		}
 		for _, pr := range revisions.Items {
 			if pr.Generation != pr.Status.ObservedGeneration || pr.DeletionTimestamp != nil {
+				busyNames[pr.Name] = true
 				busy = append(busy, fmt.Sprintf("%s: %s, generation %d, observed %d, deleted %v, tasks %+v, conditions %+v",
 					pr.Name, pr.Spec.Lifecycle, pr.Generation, pr.Status.ObservedGeneration, pr.DeletionTimestamp, pr.Spec.Tasks, pr.Status.Conditions))
 			}
@@ -376,6 +391,7 @@ func waitQuiet(t *testing.T, c client.Client) map[string]*metav1.Condition {
 		}
 		for _, prr := range resources.Items {
 			if prr.Generation != prr.Status.ObservedGeneration {
+				busyNames[prr.Name] = true
 				busy = append(busy, fmt.Sprintf("%s (resources): generation %d, observed %d, %d files asked for, %d committed", prr.Name, prr.Generation, prr.Status.ObservedGeneration, len(prr.Spec.Resources), len(prr.Status.Resources)))
 			}
 		}

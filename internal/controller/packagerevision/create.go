@@ -19,7 +19,7 @@ import (
 // When the user edited the resources before the draft could be committed
 // (its first render failed), the edit is the content instead of the task's.
 func (r *Reconciler) create(ctx context.Context, s *scope) error {
-	if s.adopted() {
+	if s.pr.Adopted() {
 		return nil
 	}
 	if !s.state.Head().IsZero() {

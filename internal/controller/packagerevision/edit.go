@@ -21,7 +21,7 @@ import (
 // the committed content stays, and the failure is in the render status
 // and the Rendered condition. An edit that changes nothing commits nothing.
 func (r *Reconciler) edit(ctx context.Context, s *scope) error {
-	if !s.editPending() || !s.adopted() || s.resourcesSyncWriting() {
+	if !s.editPending() || !s.pr.Adopted() {
 		return nil
 	}
 	if len(s.prr.Spec.Resources) == 0 {
@@ -35,8 +35,10 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	case editAcknowledged:
 		return r.acknowledgeResources(ctx, s)
 	case editRefused:
-		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
-			return r.decideAgain(ctx, s, err, r.edit)
+		if again, err := r.confirmAbsent(ctx, s); err != nil {
+			return err
+		} else if again {
+			return r.edit(ctx, s)
 		}
 		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}

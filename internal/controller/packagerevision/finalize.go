@@ -28,7 +28,7 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	}
 	switch {
 	case s.repo == nil:
-	case s.adopted():
+	case s.pr.Adopted():
 		if err := r.openRepository(ctx, s); err != nil {
 			return err
 		}
@@ -63,10 +63,7 @@ func (r *Reconciler) deleteUnadopted(ctx context.Context, s *scope) error {
 	// the remote only.
 	err := r.openRepository(ctx, s)
 	if err == nil {
-		err = s.mirror.Fetch(ctx)
-	}
-	if err == nil {
-		err = r.readState(s)
+		_, err = r.confirmAbsent(ctx, s)
 	}
 	if err != nil {
 		log.FromContext(ctx).Info("Letting a revision never adopted go without reading its repository", "error", err.Error())

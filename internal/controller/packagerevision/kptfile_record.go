@@ -15,12 +15,12 @@ import (
 // in the Kptfile's status. It commits only when the Kptfile lacks some of
 // them; nothing is rendered, as none changes what the pipeline makes.
 func (r *Reconciler) recordInKptfile(ctx context.Context, s *scope) error {
-	if !s.adopted() || s.state.Draft.IsZero() || s.prr == nil || len(s.prr.Status.Resources) == 0 {
+	if !s.pr.Adopted() || s.state.Draft.IsZero() || s.prr == nil || len(s.prr.Status.Resources) == 0 {
 		return nil
 	}
 	current := cad.Package(s.prr.Status.Resources)
 	files := current
-	if s.specPending() {
+	if s.pr.SpecPending() {
 		var err error
 		if files, err = withMetadata(files, s.pr.Spec); err != nil {
 			return err

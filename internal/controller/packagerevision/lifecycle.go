@@ -19,7 +19,7 @@ import (
 // written when git has it there already, so a change acted on before a
 // failure is not acted on twice.
 func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
-	if !s.specPending() || !s.adopted() {
+	if !s.pr.SpecPending() || !s.pr.Adopted() {
 		return nil
 	}
 	pkg, ws, st := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName, s.state
@@ -36,9 +36,12 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Proposed.IsZero():
 		wrote = false
 	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
-		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
-			return r.decideAgain(ctx, s, err, r.changeLifecycle)
+		if again, err := r.confirmAbsent(ctx, s); err != nil {
+			return err
+		} else if again {
+			return r.changeLifecycle(ctx, s)
 		}
+		logCannotChange(ctx, s)
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
@@ -58,11 +61,12 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	case st.Revision > 0:
 		wrote = false // published, and marked for deletion or not, as asked
 	default:
-		if again, err := r.confirmAbsent(ctx, s); err != nil || again {
-			return r.decideAgain(ctx, s, err, r.changeLifecycle)
+		if again, err := r.confirmAbsent(ctx, s); err != nil {
+			return err
+		} else if again {
+			return r.changeLifecycle(ctx, s)
 		}
-		log.FromContext(ctx).Info("Lifecycle change cannot be carried out", "lifecycle", want, "state", fmt.Sprintf("%+v", st),
-			"generation", s.pr.Generation, "observedGeneration", s.pr.Status.ObservedGeneration)
+		logCannotChange(ctx, s)
 		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want)}
 	}
@@ -80,6 +84,13 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	}
 	ready(s, fmt.Sprintf("%s in the repository", s.pr.Spec.Lifecycle))
 	return nil
+}
+
+// logCannotChange logs where a revision whose lifecycle change stalls
+// stands, for the operator who is asked why.
+func logCannotChange(ctx context.Context, s *scope) {
+	log.FromContext(ctx).Info("Lifecycle change cannot be carried out", "lifecycle", s.pr.Spec.Lifecycle, "state", fmt.Sprintf("%+v", s.state),
+		"generation", s.pr.Generation, "observedGeneration", s.pr.Status.ObservedGeneration)
 }
 
 // proposeAndPublish moves a draft to its proposed branch, then publishes it.

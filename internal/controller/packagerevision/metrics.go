@@ -42,11 +42,11 @@ func (s *scope) step() string {
 		return "delete"
 	case !s.actionNeeded():
 		return ""
-	case s.specPending() && !s.adopted():
+	case s.pr.SpecPending() && !s.pr.Adopted():
 		return "create"
 	case s.editPending():
 		return "edit"
-	case !s.specPending():
+	case !s.pr.SpecPending():
 		return "record"
 	}
 	switch s.pr.Spec.Lifecycle {

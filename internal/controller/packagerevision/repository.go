@@ -95,15 +95,6 @@ func (r *Reconciler) confirmAbsent(ctx context.Context, s *scope) (bool, error) 
 	return true, r.readState(s)
 }
 
-// decideAgain runs step again once confirmAbsent read a fresh state, or
-// returns the error of reading it.
-func (r *Reconciler) decideAgain(ctx context.Context, s *scope, fetchErr error, step func(context.Context, *scope) error) error {
-	if fetchErr != nil {
-		return fetchErr
-	}
-	return step(ctx, s)
-}
-
 // readState reads where the revision stands in the mirror.
 func (r *Reconciler) readState(s *scope) (err error) {
 	s.state, err = s.writer.State(s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)

@@ -35,7 +35,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 			Spec: porchv1alpha1.PackageRevisionResourcesSpec{PackageName: s.pr.Spec.PackageName, WorkspaceName: s.pr.Spec.WorkspaceName,
 				Revision: s.pr.Spec.Revision, RepositoryName: s.pr.Spec.RepositoryName},
 		}
-		if s.adopted() {
+		if s.pr.Adopted() {
 			ownResources(prr, s)
 		}
 		err := r.Create(ctx, prr, FieldOwner)
@@ -48,7 +48,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 		}
 		s.prr = prr
 	}
-	if s.adopted() && s.prr.Labels[porchv1alpha1.RepositoryLabel] != s.repo.Name {
+	if s.pr.Adopted() && s.prr.Labels[porchv1alpha1.RepositoryLabel] != s.repo.Name {
 		// Made before the revision was adopted (its first render failed).
 		before := s.prr.DeepCopy()
 		ownResources(s.prr, s)

@@ -56,30 +56,10 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	return s, nil
 }
 
-// adopted says whether the revision is in the repository already: its task
-// ran, or the sync made it from git. Both label it with its repository.
-func (s *scope) adopted() bool {
-	return s.pr.Labels[porchv1alpha1.RepositoryLabel] == s.pr.Spec.RepositoryName
-}
-
-// specPending says whether a change of the revision's spec waits for this
-// controller: a new revision's task, or a lifecycle change.
-func (s *scope) specPending() bool {
-	return s.pr.Generation != s.pr.Status.ObservedGeneration
-}
-
-// editPending says whether the resources hold a generation not yet acted
-// on: an edit to render and commit, or (with no edit) one to record.
+// editPending says whether the revision's resources hold a generation to
+// act on (see PackageRevisionResources.GenerationPending).
 func (s *scope) editPending() bool {
-	return s.prr != nil && s.prr.Generation != s.prr.Status.ObservedGeneration
-}
-
-// resourcesSyncWriting says whether the sync is still writing resources it
-// made: it creates them without content, then writes their status, which
-// observes their generation. Acknowledging that generation meanwhile would
-// only make the sync's status write conflict and wait for the next sync.
-func (s *scope) resourcesSyncWriting() bool {
-	return s.prr != nil && s.prr.Labels[porchv1alpha1.RepositoryLabel] != "" && len(s.prr.Spec.Resources) == 0 && s.prr.Status.ObservedGeneration == 0
+	return s.prr != nil && s.prr.GenerationPending()
 }
 
 // actionNeeded says whether there is anything for this controller to do.
@@ -87,7 +67,7 @@ func (s *scope) actionNeeded() bool {
 	if s.pr.MirrorUnfinished() {
 		return false
 	}
-	return s.specPending() || s.editPending() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return s.pr.SpecPending() || s.editPending() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
 }
 
 // conditionsPending says whether a Draft's package conditions, which its
@@ -95,7 +75,7 @@ func (s *scope) actionNeeded() bool {
 // are not yet in its Kptfile, where git keeps them: a cluster rebuilt
 // from git gets them back.
 func (s *scope) conditionsPending() bool {
-	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft || !s.adopted() || s.prr == nil || len(s.pr.Status.PackageConditions) == 0 {
+	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft || !s.pr.Adopted() || s.prr == nil || len(s.pr.Status.PackageConditions) == 0 {
 		return false
 	}
 	files := cad.Package(s.prr.Status.Resources)

@@ -31,7 +31,7 @@ func (r *Reconciler) waitingOn(ctx context.Context, obj client.Object) []reconci
 		// not tried again, fetching its sources, at each turn to ready.
 		ready := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionReady)
 		waiting := ready == nil || ready.Reason == reasonRepositoryNotReady || ready.Reason == porchv1alpha1.ReasonPending
-		if pr.Generation != pr.Status.ObservedGeneration && waiting {
+		if pr.SpecPending() && waiting {
 			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Namespace: pr.Namespace, Name: pr.Name}})
 		}
 	}

@@ -82,13 +82,7 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 		}
 		return obj
 	},
-	// A spec change not yet observed is a user's (the sync observes its
-	// own right after making it), for the authoring controller to act on;
-	// but a revision the sync made and never observed is its own to
-	// finish.
-	pending: func(obj *porchv1alpha1.PackageRevision) bool {
-		return obj.Generation != obj.Status.ObservedGeneration && !obj.MirrorUnfinished()
-	},
+	pending: (*porchv1alpha1.PackageRevision).SpecPending,
 	note: func(have, want *porchv1alpha1.PackageRevision) string {
 		if len(want.Spec.Tasks) > 0 && len(have.Spec.Tasks) == 0 {
 			return fmt.Sprintf("%s: left out what the schema refused: the task recorded in git, %s", describe(want), want.Spec.Tasks[0].Type)
@@ -128,11 +122,7 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 			s.ObservedGeneration = have.Generation
 		})
 	},
-	// An edit of spec.resources not yet committed is the authoring
-	// controller's to act on.
-	pending: func(obj *porchv1alpha1.PackageRevisionResources) bool {
-		return len(obj.Spec.Resources) > 0 && obj.Generation != obj.Status.ObservedGeneration
-	},
+	pending: (*porchv1alpha1.PackageRevisionResources).EditPending,
 	forCreate: func(want *porchv1alpha1.PackageRevisionResources) *porchv1alpha1.PackageRevisionResources {
 		obj := want.DeepCopy()
 		obj.Status = porchv1alpha1.PackageRevisionResourcesStatus{}
