@@ -62,7 +62,7 @@ FUZZERS = \
 	./internal/webhook:FuzzPathProblem \
 	./internal/webhook:FuzzPackageRevisionAdmission \
 	./internal/webhook:FuzzPackageRevisionResourcesAdmission \
-	./internal/packagevariantset:FuzzTemplate
+	./internal/variantset:FuzzTemplate
 # A count of runs, not a duration: when a duration ends while a worker is
 # busy, as on a loaded machine, Go's fuzzing coordinator can fail the
 # fuzzer with "context deadline exceeded" though it found nothing.

@@ -30,6 +30,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/controller/index"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/localmode"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
@@ -242,6 +243,10 @@ func run(f flags) (retErr error) {
 			return err
 		}
 		f.controllers.Functions = functions
+	}
+	// The indexes the reconcilers and the webhooks share, once.
+	if err := index.Register(ctx, mgr.GetFieldIndexer()); err != nil {
+		return fmt.Errorf("indexing the cache: %w", err)
 	}
 	if err := controller.SetupWithManager(mgr, f.controllers); err != nil {
 		return fmt.Errorf("setting up the controllers: %w", err)

@@ -2,7 +2,6 @@
 package controller
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/porch-dev/porch/internal/controller/packagerevision"
 	"github.com/porch-dev/porch/internal/controller/packagevariant"
 	"github.com/porch-dev/porch/internal/controller/packagevariantset"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/runner"
@@ -115,12 +113,6 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Options:   authoring,
 	}).SetupWithManager(mgr); err != nil {
 		return err
-	}
-	if len(opts.Reconcilers) > 0 {
-		// Both optional reconcilers read the revisions of one package.
-		if err := reconcileutil.IndexRevisionsByPackage(context.Background(), mgr.GetFieldIndexer()); err != nil {
-			return err
-		}
 	}
 	if slices.Contains(opts.Reconcilers, "packagevariants") {
 		if err := (&packagevariant.Reconciler{

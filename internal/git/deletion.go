@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // ProposeDeletion marks published revision n for deletion: it creates
@@ -24,7 +24,7 @@ func (w *Writer) ProposeDeletion(ctx context.Context, pkg string, n int) error {
 			return err
 		}
 		if h.IsZero() {
-			return fmt.Errorf("%w: tag %s is absent; read the repository again", repository.ErrConflict, tag.Short())
+			return fmt.Errorf("%w: tag %s is absent; read the repository again", backend.ErrConflict, tag.Short())
 		}
 		commit, err := tx.o.peel(h)
 		if err != nil {
@@ -112,7 +112,7 @@ func (w *Writer) DeletePackage(ctx context.Context, pkg string) (plumbing.Hash, 
 // package's path in the repository.
 func (w *Writer) versionPath(pkg string, n int) (string, error) {
 	if n < 1 {
-		return "", fmt.Errorf("%w: published revisions are numbered from 1, not %d", repository.ErrInvalidPackage, n)
+		return "", fmt.Errorf("%w: published revisions are numbered from 1, not %d", backend.ErrInvalidPackage, n)
 	}
 	return w.repoPath(pkg)
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func TestDeletePublished(t *testing.T) {
@@ -102,7 +102,7 @@ func TestWriterRefusesInvalidInput(t *testing.T) {
 	before := r.refs()
 	refuse := func(name string, err error, mention string) {
 		t.Helper()
-		if !errors.Is(err, repository.ErrInvalidPackage) || !strings.Contains(err.Error(), mention) {
+		if !errors.Is(err, backend.ErrInvalidPackage) || !strings.Contains(err.Error(), mention) {
 			t.Errorf("%s: got %v, want ErrInvalidPackage naming %s", name, err, mention)
 		}
 	}
@@ -138,7 +138,7 @@ func TestWriterRefusesInvalidInput(t *testing.T) {
 	refuse("lifecycle", r.w.DeleteUnpublished(ctx, "app", "ws1", porchv1alpha1.PackageRevisionLifecyclePublished, head), "Published")
 	refuse("revision 0", r.w.ProposeDeletion(ctx, "app", 0), "0")
 	for _, opts := range []WriterOptions{{Branch: ""}, {Branch: "a..b"}, {Branch: "main", Directory: "a/../b"}, {Branch: "main", Directory: ".git"}} {
-		if _, err := NewWriter(r.m, opts); !errors.Is(err, repository.ErrInvalidPackage) {
+		if _, err := NewWriter(r.m, opts); !errors.Is(err, backend.ErrInvalidPackage) {
 			t.Errorf("NewWriter(%+v) = %v, want ErrInvalidPackage", opts, err)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 const (
@@ -155,7 +155,7 @@ func (r *layoutRepo) summary(rev PackageRevision) string {
 // credentials.
 func serve(t *testing.T, r *layoutRepo, name string) (*gitserver.Server, Endpoint) {
 	srv := startServer(t, basicAuth)
-	ep := Endpoint{URL: srv.RepoURL(name), Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: srv.RepoURL(name), Credentials: backend.Credentials{Username: user, Password: password}}
 	r.f.push(testContext(t), ep)
 	return srv, ep
 }

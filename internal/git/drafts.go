@@ -7,7 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // DraftSpec is a new draft revision.
@@ -39,7 +39,7 @@ func (w *Writer) CreateDraft(ctx context.Context, spec DraftSpec) (plumbing.Hash
 		return plumbing.ZeroHash, err
 	}
 	if spec.Task.Type == "" {
-		return plumbing.ZeroHash, fmt.Errorf("%w: a new draft needs the task that creates it", repository.ErrInvalidPackage)
+		return plumbing.ZeroHash, fmt.Errorf("%w: a new draft needs the task that creates it", backend.ErrInvalidPackage)
 	}
 	var head plumbing.Hash
 	err = w.locked(ctx, func(tx *writeTx) error {
@@ -205,7 +205,7 @@ func workspaceRef(path, ws string, lifecycle porchv1alpha1.PackageRevisionLifecy
 	case porchv1alpha1.PackageRevisionLifecycleProposed:
 		return proposedRef(path, ws), nil
 	default:
-		return "", fmt.Errorf("%w: a %s revision has no branch of its own to write", repository.ErrInvalidPackage, lifecycle)
+		return "", fmt.Errorf("%w: a %s revision has no branch of its own to write", backend.ErrInvalidPackage, lifecycle)
 	}
 }
 
@@ -213,7 +213,7 @@ func workspaceRef(path, ws string, lifecycle porchv1alpha1.PackageRevisionLifecy
 // caller expects it at.
 func needHead(ref plumbing.ReferenceName, head plumbing.Hash) error {
 	if head.IsZero() {
-		return fmt.Errorf("%w: writing %s needs the commit it is expected at", repository.ErrInvalidPackage, ref.Short())
+		return fmt.Errorf("%w: writing %s needs the commit it is expected at", backend.ErrInvalidPackage, ref.Short())
 	}
 	return nil
 }

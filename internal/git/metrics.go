@@ -15,7 +15,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/tracing"
 )
 
@@ -66,7 +66,7 @@ func operationResult(err error) string {
 	switch {
 	case err == nil, errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return "success"
-	case errors.Is(err, repository.ErrConflict):
+	case errors.Is(err, backend.ErrConflict):
 		return "conflict"
 	default:
 		return "failure"

@@ -66,6 +66,10 @@ type Mirror struct {
 	store *filesystem.Storage
 	// derived is what the last discovery derived from objects, for the next.
 	derived *derived
+	// refGuard orders the creation of objects from fetched refs against
+	// the deletion of refs and then of their objects: see HoldRef. It is
+	// taken before mu, never while holding it.
+	refGuard sync.RWMutex
 }
 
 // ErrMirrorRemoved is returned by a Mirror, and the Writers on it, once
@@ -122,7 +126,7 @@ func (m *Mirror) storage() (mirrorStore, error) {
 // Fetch makes the mirror's branches and tags equal to the remote's, pruning
 // the ones the remote no longer has. A failed fetch leaves the refs as they
 // were: go-git updates refs only after the whole pack has been stored.
-// Errors wrap repository.ErrAuthentication or ErrUnreachable, without
+// Errors wrap backend.ErrAuthentication or ErrUnreachable, without
 // credentials.
 func (m *Mirror) Fetch(ctx context.Context) error {
 	if err := m.lock(); err != nil {
@@ -135,7 +139,7 @@ func (m *Mirror) Fetch(ctx context.Context) error {
 // FetchOnce fetches unless a fetch through this Mirror already succeeded.
 // A writer calls it before its first read: from then on its own pushes
 // keep the mirror current for what it writes, and a lost race
-// (repository.ErrConflict) tells it to Fetch again, so that it need not
+// (backend.ErrConflict) tells it to Fetch again, so that it need not
 // fetch before every write. A Mirror from Mirrors lives as long as the
 // process, so this fetches once per process and folder.
 func (m *Mirror) FetchOnce(ctx context.Context) error {

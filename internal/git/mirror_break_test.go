@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // breakingHandler serves git, but while broken it cuts every pack response
@@ -83,7 +83,7 @@ func TestMirrorFetchBrokenMidwayKeepsRefsAndRecovers(t *testing.T) {
 	if h.cuts.Load() == 0 {
 		t.Fatal("the fetch was never cut off; the test does not test anything")
 	}
-	if !errors.Is(err, repository.ErrUnreachable) {
+	if !errors.Is(err, backend.ErrUnreachable) {
 		t.Fatalf("a fetch cut off midway: got %v, want ErrUnreachable", err)
 	}
 	if RefsHash(mirrorRefs(t, m)) != before {

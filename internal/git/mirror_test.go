@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func refNames(t *testing.T, refs []*plumbing.Reference) []string {
@@ -131,12 +131,12 @@ func TestMirrorFetchFailuresKeepRefs(t *testing.T) {
 	}
 
 	// Wrong credentials on the same mirror folder.
-	bad, err := OpenMirror(dir, Endpoint{URL: good.URL, Credentials: repository.Credentials{Username: user, Password: "wrong-password-42"}})
+	bad, err := OpenMirror(dir, Endpoint{URL: good.URL, Credentials: backend.Credentials{Username: user, Password: "wrong-password-42"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = bad.Fetch(ctx)
-	if !errors.Is(err, repository.ErrAuthentication) {
+	if !errors.Is(err, backend.ErrAuthentication) {
 		t.Fatalf("wrong password: got %v, want ErrAuthentication", err)
 	}
 	if strings.Contains(err.Error(), "wrong-password-42") || strings.Contains(err.Error(), password) {
@@ -147,7 +147,7 @@ func TestMirrorFetchFailuresKeepRefs(t *testing.T) {
 	// An interrupted fetch.
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	if err := m.Fetch(cancelled); !errors.Is(err, repository.ErrUnreachable) {
+	if err := m.Fetch(cancelled); !errors.Is(err, backend.ErrUnreachable) {
 		t.Fatalf("cancelled fetch: got %v, want ErrUnreachable", err)
 	}
 	unchanged("an interrupted fetch")
@@ -157,7 +157,7 @@ func TestMirrorFetchFailuresKeepRefs(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = m.Fetch(ctx)
-	if !errors.Is(err, repository.ErrUnreachable) {
+	if !errors.Is(err, backend.ErrUnreachable) {
 		t.Fatalf("stopped server: got %v, want ErrUnreachable", err)
 	}
 	if strings.Contains(err.Error(), password) {
@@ -185,7 +185,7 @@ func summaries(r *layoutRepo, d *Discovery) []string {
 func TestMirrorOfEmptyRemote(t *testing.T) {
 	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
-	ep := Endpoint{URL: srv.RepoURL("empty"), Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: srv.RepoURL("empty"), Credentials: backend.Credentials{Username: user, Password: password}}
 	if refs, err := ListRemoteRefs(ctx, ep); err != nil || refs != nil {
 		t.Fatalf("ListRemoteRefs of an empty remote = %v, %v; want nil, nil", refs, err)
 	}
@@ -240,7 +240,7 @@ func TestOpenMirrorReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := bad.Fetch(testContext(t)); !errors.Is(err, repository.ErrInvalidAddress) {
+	if err := bad.Fetch(testContext(t)); !errors.Is(err, backend.ErrInvalidAddress) {
 		t.Fatalf("bad address: %v", err)
 	}
 }

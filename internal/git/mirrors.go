@@ -18,6 +18,13 @@ type Mirrors struct {
 	mirrors map[string]*Mirror
 }
 
+// MirrorDir is the local bare mirror of a repository under the cache
+// folder: one per Repository object (id is its UID), which the sync
+// fetches into and the authoring controller writes through.
+func MirrorDir(cacheDir, id string) string {
+	return filepath.Join(cacheDir, "git", id)
+}
+
 // NewMirrors returns an empty registry.
 func NewMirrors() *Mirrors {
 	return &Mirrors{mirrors: map[string]*Mirror{}}

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 func TestMirrorsOpenConcurrentlyReturnsOneMirror(t *testing.T) {
@@ -77,8 +77,8 @@ func (e *registryEnv) open(t *testing.T, ep Endpoint) *Mirror {
 func TestMirrorsOpenUpdatesTheEndpoint(t *testing.T) {
 	e := newRegistryEnv(t, "ep")
 	ctx := testContext(t)
-	m := e.open(t, Endpoint{URL: e.ep.URL, Credentials: repository.Credentials{Username: user, Password: "wrong"}})
-	if err := m.FetchOnce(ctx); !errors.Is(err, repository.ErrAuthentication) {
+	m := e.open(t, Endpoint{URL: e.ep.URL, Credentials: backend.Credentials{Username: user, Password: "wrong"}})
+	if err := m.FetchOnce(ctx); !errors.Is(err, backend.ErrAuthentication) {
 		t.Fatalf("FetchOnce with a wrong password = %v, want ErrAuthentication", err)
 	}
 	if e.open(t, e.ep) != m {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // go-git's pack parser, which stores a fetched pack, holds each object
@@ -31,7 +31,7 @@ const (
 )
 
 // checkPack reads the pack in r and refuses it, wrapping
-// repository.ErrSourceTooLarge, when it holds more than limit/512 objects,
+// backend.ErrSourceTooLarge, when it holds more than limit/512 objects,
 // an object that unpacks to more than limit bytes, or objects that unpack
 // to more than 64 times limit together. The sizes are the ones the pack
 // declares, which go-git holds the content to when it unpacks it. A limit
@@ -47,7 +47,7 @@ func checkPack(ctx context.Context, r io.Reader, limit int64) error {
 	}
 	if maxObjects := limit / packBytesPerObject; int64(count) > maxObjects {
 		return fmt.Errorf("%w: the pack received holds %d objects, over the %d that a limit of %d bytes allows",
-			repository.ErrSourceTooLarge, count, maxObjects, limit)
+			backend.ErrSourceTooLarge, count, maxObjects, limit)
 	}
 	var unpacked int64
 	for range count {
@@ -73,11 +73,11 @@ func checkPack(ctx context.Context, r io.Reader, limit int64) error {
 		}
 		if size > limit {
 			return fmt.Errorf("%w: the pack received holds an object of %d bytes, over the limit of %d",
-				repository.ErrSourceTooLarge, size, limit)
+				backend.ErrSourceTooLarge, size, limit)
 		}
 		if unpacked += size; unpacked > maxUnpackFactor*limit {
 			return fmt.Errorf("%w: the objects of the pack received unpack to more than %d bytes, %d times the limit of %d",
-				repository.ErrSourceTooLarge, maxUnpackFactor*limit, maxUnpackFactor, limit)
+				backend.ErrSourceTooLarge, maxUnpackFactor*limit, maxUnpackFactor, limit)
 		}
 	}
 	return nil

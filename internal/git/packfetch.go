@@ -18,7 +18,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // packSource fetches from one remote into a folder on disk, every byte
@@ -59,7 +59,7 @@ func openPackSource(ctx context.Context, ep Endpoint, dir string, limit int64) (
 	s := &packSource{ep: ep, dir: dir, limit: limit, wire: &byteBudget{limit: limit}, disk: &byteBudget{limit: limit}}
 	var err error
 	if s.endpoint, err = transport.NewEndpoint(ep.URL); err != nil {
-		return nil, fmt.Errorf("%w: %q is not a git address: %s", repository.ErrInvalidAddress, SafeURL(ep.URL),
+		return nil, fmt.Errorf("%w: %q is not a git address: %s", backend.ErrInvalidAddress, SafeURL(ep.URL),
 			ep.Credentials.Redact(stripUserinfo(err.Error(), ep.URL)))
 	}
 	switch s.endpoint.Protocol {
@@ -123,7 +123,7 @@ func (s *packSource) fetch(ctx context.Context, st *filesystem.Storage, depth in
 	ctx, end := startOperation(ctx, "fetch-package", s.ep)
 	defer func() { end(err) }()
 	if s.adv == nil {
-		return fmt.Errorf("%w: %s is empty", repository.ErrRefNotFound, SafeURL(s.ep.URL))
+		return fmt.Errorf("%w: %s is empty", backend.ErrRefNotFound, SafeURL(s.ep.URL))
 	}
 	session, adv := s.session, s.adv
 	s.session = nil
@@ -198,7 +198,7 @@ func (s *packSource) store(ctx context.Context, st *filesystem.Storage, pack str
 		}
 		err = step(f)
 		_ = f.Close()
-		if errors.Is(err, repository.ErrSourceTooLarge) {
+		if errors.Is(err, backend.ErrSourceTooLarge) {
 			return fmt.Errorf("%w; fetched from %s", err, SafeURL(s.ep.URL))
 		}
 		if err != nil {
@@ -213,7 +213,7 @@ func (s *packSource) store(ctx context.Context, st *filesystem.Storage, pack str
 func (s *packSource) failure(doing string, err error) error {
 	if s.wire.spent() || s.disk.spent() {
 		return fmt.Errorf("%w: %s %s was stopped on passing the limit of %d bytes",
-			repository.ErrSourceTooLarge, doing, SafeURL(s.ep.URL), s.limit)
+			backend.ErrSourceTooLarge, doing, SafeURL(s.ep.URL), s.limit)
 	}
 	return classify(s.ep, doing, err)
 }

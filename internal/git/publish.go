@@ -7,7 +7,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // Published is what Publish wrote.
@@ -48,7 +48,7 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 		if cur, err := tx.ref(proposed); err != nil || cur != head {
 			if err == nil {
 				err = fmt.Errorf("%w: %s is %s, expected at %s; nothing was written",
-					repository.ErrConflict, proposed.Short(), describeHash(cur), head)
+					backend.ErrConflict, proposed.Short(), describeHash(cur), head)
 			}
 			return final{err}
 		}
@@ -61,7 +61,7 @@ func (w *Writer) Publish(ctx context.Context, pkg, workspace string, head plumbi
 			return err
 		}
 		if folder.IsZero() {
-			return fmt.Errorf("%w: the proposed commit %s has no folder %q", repository.ErrInvalidPackage, head, path)
+			return fmt.Errorf("%w: the proposed commit %s has no folder %q", backend.ErrInvalidPackage, head, path)
 		}
 		msg, err := annotate(fmt.Sprintf(approveSubject, path, n),
 			annotation{Package: path, WorkspaceName: workspace, Revision: strconv.Itoa(n)})

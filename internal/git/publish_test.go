@@ -12,7 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func TestPublish(t *testing.T) {
@@ -157,7 +157,7 @@ func TestPublishConcurrent(t *testing.T) {
 			// controller's requeue does.
 			for range 10 {
 				results[i], errs[i] = writers[i].Publish(ctx, "app", ws, heads[i])
-				if !errors.Is(errs[i], repository.ErrConflict) {
+				if !errors.Is(errs[i], backend.ErrConflict) {
 					return
 				}
 			}

@@ -16,7 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // packWindow is how many objects the pack encoder compares for deltas.
@@ -37,7 +37,7 @@ type refUpdate struct {
 // another writer, even between the ref advertisement and the push, fails
 // the push. The expectations are also checked against the advertisement
 // first, which spares sending objects for a push bound to fail.
-// A lost compare-and-swap returns an error matching repository.ErrConflict
+// A lost compare-and-swap returns an error matching backend.ErrConflict
 // that names the refs that differ.
 func push(ctx context.Context, ep Endpoint, objs *overlay, updates []refUpdate) (err error) {
 	ctx, end := startOperation(ctx, "push", ep)
@@ -47,11 +47,11 @@ func push(ctx context.Context, ep Endpoint, objs *overlay, updates []refUpdate) 
 	}
 	tep, err := transport.NewEndpoint(ep.URL)
 	if err != nil {
-		return fmt.Errorf("%w: %q is not a git address", repository.ErrInvalidAddress, SafeURL(ep.URL))
+		return fmt.Errorf("%w: %q is not a git address", backend.ErrInvalidAddress, SafeURL(ep.URL))
 	}
 	cl, err := client.NewClient(tep)
 	if err != nil {
-		return fmt.Errorf("%w: %v", repository.ErrInvalidAddress, err)
+		return fmt.Errorf("%w: %v", backend.ErrInvalidAddress, err)
 	}
 	sess, err := cl.NewReceivePackSession(tep, authMethod(ep.Credentials))
 	if err != nil {
@@ -174,7 +174,7 @@ func checkExpected(current map[plumbing.ReferenceName]plumbing.Hash, updates []r
 	if len(moved) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %s; nothing was written", repository.ErrConflict, strings.Join(moved, "; "))
+	return fmt.Errorf("%w: %s; nothing was written", backend.ErrConflict, strings.Join(moved, "; "))
 }
 
 func describeHash(h plumbing.Hash) string {

@@ -14,7 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // commitHashRE is a full commit hash, as a clone's upstream ref may be.
@@ -58,7 +58,7 @@ const readObjectCache = 8 * cache.MiByte
 // discovery leaves them out. commit is the hash of the commit read, tags
 // peeled.
 //
-// Errors wrap repository.ErrSourceTooLarge (the fetch passed
+// Errors wrap backend.ErrSourceTooLarge (the fetch passed
 // opts.MaxFetchBytes and was stopped), ErrRefNotFound,
 // ErrPackageNotFound, ErrInvalidPackage (a directory that is no folder
 // path, or content over opts.MaxPackageBytes), or ErrAuthentication and
@@ -92,7 +92,7 @@ func ReadPackage(ctx context.Context, ep Endpoint, ref, directory string, opts R
 	o := newObjects(st)
 	c, err := o.peel(target)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, "", fmt.Errorf("%w: %s has no commit %s on any branch or tag", repository.ErrRefNotFound, SafeURL(ep.URL), ref)
+		return nil, "", fmt.Errorf("%w: %s has no commit %s on any branch or tag", backend.ErrRefNotFound, SafeURL(ep.URL), ref)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("reading %s of %s: %w", ref, SafeURL(ep.URL), err)
@@ -107,9 +107,9 @@ func ReadPackage(ctx context.Context, ep Endpoint, ref, directory string, opts R
 	case err != nil:
 		return nil, "", fmt.Errorf("reading the %s: %w", where, err)
 	case t == nil:
-		return nil, "", fmt.Errorf("%w: there is no %s", repository.ErrPackageNotFound, where)
+		return nil, "", fmt.Errorf("%w: there is no %s", backend.ErrPackageNotFound, where)
 	case !hasKptfile(t):
-		return nil, "", fmt.Errorf("%w: the %s has no %s, so it is not a package", repository.ErrPackageNotFound, where, kptfileName)
+		return nil, "", fmt.Errorf("%w: the %s has no %s, so it is not a package", backend.ErrPackageNotFound, where, kptfileName)
 	}
 	maxBytes := opts.MaxPackageBytes
 	content, err := o.content(t, maxBytes)
@@ -118,7 +118,7 @@ func ReadPackage(ctx context.Context, ep Endpoint, ref, directory string, opts R
 	}
 	if content.tooLarge {
 		return nil, "", fmt.Errorf("%w: the package in the %s holds %d bytes, over the limit of %d",
-			repository.ErrInvalidPackage, where, content.size, maxBytes)
+			backend.ErrInvalidPackage, where, content.size, maxBytes)
 	}
 	return content.files, c.Hash.String(), nil
 }
@@ -141,7 +141,7 @@ func fetchRef(ctx context.Context, src *packSource, st *filesystem.Storage, ref 
 	}
 	url := SafeURL(src.ep.URL)
 	if !commitHashRE.MatchString(ref) {
-		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch or tag %q, and it is not a full commit hash", repository.ErrRefNotFound, url, ref)
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch or tag %q, and it is not a full commit hash", backend.ErrRefNotFound, url, ref)
 	}
 	h := plumbing.NewHash(ref)
 	for _, r := range src.refs {
@@ -150,10 +150,10 @@ func fetchRef(ctx context.Context, src *packSource, st *filesystem.Storage, ref 
 		}
 	}
 	if len(src.refs) == 0 {
-		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch or tag at all, so no commit %s", repository.ErrRefNotFound, url, ref)
+		return plumbing.ZeroHash, fmt.Errorf("%w: %s has no branch or tag at all, so no commit %s", backend.ErrRefNotFound, url, ref)
 	}
 	err := src.fetch(ctx, st, 1, h)
-	if err == nil || errors.Is(err, repository.ErrSourceTooLarge) || ctx.Err() != nil {
+	if err == nil || errors.Is(err, backend.ErrSourceTooLarge) || ctx.Err() != nil {
 		return h, err
 	}
 	// The server refused the commit alone, or has no such commit: look for

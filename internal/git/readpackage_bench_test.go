@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // benchLargeFile is the size of the random file of the benchmark's
@@ -46,7 +46,7 @@ func BenchmarkReadPackageOfALargeFile(b *testing.B) {
 	stop := sampleHeapInuse()
 	for b.Loop() {
 		_, _, err := ReadPackage(ctx, ep, "main", "pkg", opts)
-		if !errors.Is(err, repository.ErrSourceTooLarge) {
+		if !errors.Is(err, backend.ErrSourceTooLarge) {
 			b.Fatalf("ReadPackage: %v; want ErrSourceTooLarge", err)
 		}
 	}

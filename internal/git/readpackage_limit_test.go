@@ -13,8 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // randomText is n bytes that compression cannot shrink.
@@ -29,7 +29,7 @@ func randomText(t testing.TB, n int) string {
 // pushed pushes a fixture's refs to a new repository on a new server.
 func pushed(t *testing.T, f *fixture) Endpoint {
 	srv := startServer(t, basicAuth)
-	ep := Endpoint{URL: srv.RepoURL("upstream"), Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: srv.RepoURL("upstream"), Credentials: backend.Credentials{Username: user, Password: password}}
 	f.push(testContext(t), ep)
 	return ep
 }
@@ -78,7 +78,7 @@ func TestReadPackageStopsAtTheFetchLimit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tmp := t.TempDir()
 			files, commit, err := ReadPackage(testContext(t), withUser, tt.ref, "pkg", ReadOptions{TempDir: tmp, MaxFetchBytes: tt.limit})
-			if !errors.Is(err, repository.ErrSourceTooLarge) {
+			if !errors.Is(err, backend.ErrSourceTooLarge) {
 				t.Fatalf("ReadPackage = %d files, %q, %v; want an error wrapping ErrSourceTooLarge", len(files), commit, err)
 			}
 			t.Log(err)
@@ -141,7 +141,7 @@ func TestReadPackageFetchesACommitAlone(t *testing.T) {
 		t.Errorf("read %s with cm.yaml %q; want %s with v: 2", commit, files["cm.yaml"], h.afterLarge)
 	}
 	_, _, err = ReadPackage(testContext(t), ep, h.withLarge, "pkg", ReadOptions{TempDir: tmp, MaxFetchBytes: limit})
-	if !errors.Is(err, repository.ErrSourceTooLarge) {
+	if !errors.Is(err, backend.ErrSourceTooLarge) {
 		t.Errorf("ReadPackage of the commit holding the file over the limit: %v; want ErrSourceTooLarge", err)
 	}
 	assertEmpty(t, tmp)
@@ -187,7 +187,7 @@ func TestReadPackageFallsBackToHistory(t *testing.T) {
 	refusing := &refusingWants{next: srv.Handler(), hash: h.afterLarge}
 	ts := httptest.NewServer(refusing)
 	t.Cleanup(ts.Close)
-	ep := Endpoint{URL: ts.URL + "/upstream.git", Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: ts.URL + "/upstream.git", Credentials: backend.Credentials{Username: user, Password: password}}
 	f.push(testContext(t), ep)
 
 	tmp := t.TempDir()
@@ -205,7 +205,7 @@ func TestReadPackageFallsBackToHistory(t *testing.T) {
 
 	// The history is fetched within the limit too.
 	_, _, err = ReadPackage(testContext(t), ep, h.afterLarge, "pkg", ReadOptions{TempDir: tmp, MaxFetchBytes: 32 << 10})
-	if !errors.Is(err, repository.ErrSourceTooLarge) {
+	if !errors.Is(err, backend.ErrSourceTooLarge) {
 		t.Errorf("ReadPackage of history over the limit: %v; want ErrSourceTooLarge", err)
 	}
 	assertEmpty(t, tmp)

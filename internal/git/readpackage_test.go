@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func TestReadPackage(t *testing.T) {
@@ -63,21 +63,21 @@ func TestReadPackageFailures(t *testing.T) {
 		want     error
 		mention  []string
 	}{
-		{"an unknown branch", withUser, "nope", "a", 0, repository.ErrRefNotFound, []string{`"nope"`, ep.URL}},
-		{"an unknown commit", ep, strings.Repeat("0123456789", 4), "a", 0, repository.ErrRefNotFound, []string{strings.Repeat("0123456789", 4)}},
-		{"an abbreviated commit", ep, r.hashes["A3"].String()[:12], "a", 0, repository.ErrRefNotFound, []string{"not a full commit hash"}},
-		{"a missing folder", withUser, "main", "nowhere/pkg", 0, repository.ErrPackageNotFound, []string{`"/nowhere/pkg"`, "main", ep.URL}},
-		{"a folder at another ref only", ep, "a/v1", "nested/b", 0, repository.ErrPackageNotFound, []string{`"/nested/b"`, "a/v1"}},
-		{"a folder without a Kptfile", ep, "main", "notpkg", 0, repository.ErrPackageNotFound, []string{`"/notpkg"`, "no Kptfile"}},
-		{"the root, which is no package", ep, "main", "/", 0, repository.ErrPackageNotFound, []string{`"/"`, "no Kptfile"}},
-		{"a file, not a folder", ep, "main", "README.md", 0, repository.ErrPackageNotFound, []string{`"/README.md"`}},
-		{"a directory climbing out", ep, "main", "a/../../etc", 0, repository.ErrInvalidPackage, []string{"a/../../etc"}},
-		{"content over the limit", ep, "main", "big", maxBytesInTest, repository.ErrInvalidPackage, []string{`"/big"`, "over the limit of 1000"}},
-		{"a wrong password", Endpoint{URL: ep.URL, Credentials: repository.Credentials{Username: user, Password: "wrong-password-7"}}, "main", "a", 0,
-			repository.ErrAuthentication, []string{ep.URL, "check the username and password"}},
-		{"no credentials", Endpoint{URL: ep.URL}, "main", "a", 0, repository.ErrAuthentication, []string{ep.URL, "needs credentials"}},
-		{"no server there", Endpoint{URL: "http://127.0.0.1:1/x.git", Credentials: creds}, "main", "a", 0, repository.ErrUnreachable, []string{"127.0.0.1:1"}},
-		{"an empty repository", Endpoint{URL: srv.RepoURL("empty"), Credentials: creds}, "main", "a", 0, repository.ErrRefNotFound, []string{`"main"`}},
+		{"an unknown branch", withUser, "nope", "a", 0, backend.ErrRefNotFound, []string{`"nope"`, ep.URL}},
+		{"an unknown commit", ep, strings.Repeat("0123456789", 4), "a", 0, backend.ErrRefNotFound, []string{strings.Repeat("0123456789", 4)}},
+		{"an abbreviated commit", ep, r.hashes["A3"].String()[:12], "a", 0, backend.ErrRefNotFound, []string{"not a full commit hash"}},
+		{"a missing folder", withUser, "main", "nowhere/pkg", 0, backend.ErrPackageNotFound, []string{`"/nowhere/pkg"`, "main", ep.URL}},
+		{"a folder at another ref only", ep, "a/v1", "nested/b", 0, backend.ErrPackageNotFound, []string{`"/nested/b"`, "a/v1"}},
+		{"a folder without a Kptfile", ep, "main", "notpkg", 0, backend.ErrPackageNotFound, []string{`"/notpkg"`, "no Kptfile"}},
+		{"the root, which is no package", ep, "main", "/", 0, backend.ErrPackageNotFound, []string{`"/"`, "no Kptfile"}},
+		{"a file, not a folder", ep, "main", "README.md", 0, backend.ErrPackageNotFound, []string{`"/README.md"`}},
+		{"a directory climbing out", ep, "main", "a/../../etc", 0, backend.ErrInvalidPackage, []string{"a/../../etc"}},
+		{"content over the limit", ep, "main", "big", maxBytesInTest, backend.ErrInvalidPackage, []string{`"/big"`, "over the limit of 1000"}},
+		{"a wrong password", Endpoint{URL: ep.URL, Credentials: backend.Credentials{Username: user, Password: "wrong-password-7"}}, "main", "a", 0,
+			backend.ErrAuthentication, []string{ep.URL, "check the username and password"}},
+		{"no credentials", Endpoint{URL: ep.URL}, "main", "a", 0, backend.ErrAuthentication, []string{ep.URL, "needs credentials"}},
+		{"no server there", Endpoint{URL: "http://127.0.0.1:1/x.git", Credentials: creds}, "main", "a", 0, backend.ErrUnreachable, []string{"127.0.0.1:1"}},
+		{"an empty repository", Endpoint{URL: srv.RepoURL("empty"), Credentials: creds}, "main", "a", 0, backend.ErrRefNotFound, []string{`"main"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

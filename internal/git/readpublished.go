@@ -7,7 +7,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // PublishedPackage is a published revision's package as git holds it.
@@ -33,7 +33,7 @@ type PublishedPackage struct {
 // on it (a clone, an edit, an upgrade): the commit a tag names, never a
 // copy kept anywhere a user could write.
 //
-// Errors wrap repository.ErrRefNotFound when the mirror holds neither ref
+// Errors wrap backend.ErrRefNotFound when the mirror holds neither ref
 // (a fetch may bring it), ErrPackageNotFound when the commit has no package
 // folder there, and ErrInvalidPackage for a path that is no package path
 // or content over maxBytes (when > 0).
@@ -43,10 +43,10 @@ func (m *Mirror) ReadPublished(directory, pkg string, n int, maxBytes int64) (*P
 		return nil, err
 	}
 	if err := checkPackagePath(pkg); err != nil {
-		return nil, fmt.Errorf("%w: package %q: %v", repository.ErrInvalidPackage, pkg, err)
+		return nil, fmt.Errorf("%w: package %q: %v", backend.ErrInvalidPackage, pkg, err)
 	}
 	if n < 1 {
-		return nil, fmt.Errorf("%w: revision %d of package %q: published revisions are numbered from 1", repository.ErrInvalidPackage, n, pkg)
+		return nil, fmt.Errorf("%w: revision %d of package %q: published revisions are numbered from 1", backend.ErrInvalidPackage, n, pkg)
 	}
 	path := joinPath(dir, pkg)
 	name, start, earlier, err := m.firstRef(versionTag(path, n), deletionProposedRef(path, n))
@@ -54,7 +54,7 @@ func (m *Mirror) ReadPublished(directory, pkg string, n int, maxBytes int64) (*P
 		return nil, err
 	}
 	if start.IsZero() {
-		return nil, fmt.Errorf("%w: the mirror of %s has no tag %s/v%d", repository.ErrRefNotFound, SafeURL(m.endpointURL()), path, n)
+		return nil, fmt.Errorf("%w: the mirror of %s has no tag %s/v%d", backend.ErrRefNotFound, SafeURL(m.endpointURL()), path, n)
 	}
 	// As in Discover, the objects are read after the lock: a mirror only
 	// ever gains objects, and the ref's are all in it.
@@ -71,9 +71,9 @@ func (m *Mirror) ReadPublished(directory, pkg string, n int, maxBytes int64) (*P
 	case err != nil:
 		return nil, fmt.Errorf("reading the %s: %w", where, err)
 	case folder == nil:
-		return nil, fmt.Errorf("%w: there is no %s", repository.ErrPackageNotFound, where)
+		return nil, fmt.Errorf("%w: there is no %s", backend.ErrPackageNotFound, where)
 	case !hasKptfile(folder):
-		return nil, fmt.Errorf("%w: the %s has no %s, so it is not a package", repository.ErrPackageNotFound, where, kptfileName)
+		return nil, fmt.Errorf("%w: the %s has no %s, so it is not a package", backend.ErrPackageNotFound, where, kptfileName)
 	}
 	c, err := o.content(folder, maxBytes)
 	if err != nil {
@@ -81,7 +81,7 @@ func (m *Mirror) ReadPublished(directory, pkg string, n int, maxBytes int64) (*P
 	}
 	if c.tooLarge {
 		return nil, fmt.Errorf("%w: the package in the %s holds %d bytes, over the limit of %d",
-			repository.ErrInvalidPackage, where, c.size, maxBytes)
+			backend.ErrInvalidPackage, where, c.size, maxBytes)
 	}
 	// The content may be shared with the mirror's last discovery: the
 	// caller gets a map of its own.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func TestReadPublished(t *testing.T) {
@@ -76,13 +76,13 @@ func TestReadPublishedFailures(t *testing.T) {
 		want           error
 		wantText       string
 	}{
-		{"no such revision", "", "a", 9, maxBytesInTest, repository.ErrRefNotFound, "has no tag a/v9"},
-		{"a package outside the directory", "blueprints", "a", 1, maxBytesInTest, repository.ErrRefNotFound, "has no tag blueprints/a/v1"},
-		{"a tag of a commit without the package", "", "gone", 1, maxBytesInTest, repository.ErrPackageNotFound, `there is no folder "/gone" at gone/v1`},
-		{"a tag of a folder with no Kptfile", "", "notpkg", 1, maxBytesInTest, repository.ErrPackageNotFound, "has no Kptfile"},
-		{"content over the limit", "", "a", 1, 10, repository.ErrInvalidPackage, "over the limit of 10"},
-		{"a package path that climbs out", "", "../a", 1, maxBytesInTest, repository.ErrInvalidPackage, `package "../a"`},
-		{"revision 0", "", "a", 0, maxBytesInTest, repository.ErrInvalidPackage, "numbered from 1"},
+		{"no such revision", "", "a", 9, maxBytesInTest, backend.ErrRefNotFound, "has no tag a/v9"},
+		{"a package outside the directory", "blueprints", "a", 1, maxBytesInTest, backend.ErrRefNotFound, "has no tag blueprints/a/v1"},
+		{"a tag of a commit without the package", "", "gone", 1, maxBytesInTest, backend.ErrPackageNotFound, `there is no folder "/gone" at gone/v1`},
+		{"a tag of a folder with no Kptfile", "", "notpkg", 1, maxBytesInTest, backend.ErrPackageNotFound, "has no Kptfile"},
+		{"content over the limit", "", "a", 1, 10, backend.ErrInvalidPackage, "over the limit of 10"},
+		{"a package path that climbs out", "", "../a", 1, maxBytesInTest, backend.ErrInvalidPackage, `package "../a"`},
+		{"revision 0", "", "a", 0, maxBytesInTest, backend.ErrInvalidPackage, "numbered from 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

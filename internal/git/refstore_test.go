@@ -13,7 +13,7 @@ import (
 
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // TestMirrorRefsOnDiskMatchMemory checks that what a process leaves on
@@ -104,7 +104,7 @@ func TestFetchFollowsRefsToKnownObjects(t *testing.T) {
 		srv.Handler().ServeHTTP(w, req)
 	}))
 	t.Cleanup(web.Close)
-	ep := Endpoint{URL: web.URL + "/layout.git", Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: web.URL + "/layout.git", Credentials: backend.Credentials{Username: user, Password: password}}
 	ctx := testContext(t)
 	r.f.push(ctx, ep)
 	m := mustOpen(t, filepath.Join(t.TempDir(), "mirror"), ep)

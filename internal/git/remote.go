@@ -15,22 +15,22 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // Endpoint is a remote git repository and the credentials to reach it.
 type Endpoint struct {
 	URL         string
-	Credentials repository.Credentials
+	Credentials backend.Credentials
 }
 
 // ResolveBranch lists the remote's refs and returns the commit the branch points at.
-// Failures wrap repository.ErrAuthentication, ErrUnreachable, ErrBranchNotFound
+// Failures wrap backend.ErrAuthentication, ErrUnreachable, ErrBranchNotFound
 // or ErrInvalidAddress, with credentials removed from the message.
 func ResolveBranch(ctx context.Context, ep Endpoint, branch string) (plumbing.Hash, error) {
 	refs, err := listRefs(ctx, ep)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return plumbing.ZeroHash, fmt.Errorf("%w: the repository %s is empty, so it has no branch %q", repository.ErrBranchNotFound, SafeURL(ep.URL), branch)
+		return plumbing.ZeroHash, fmt.Errorf("%w: the repository %s is empty, so it has no branch %q", backend.ErrBranchNotFound, SafeURL(ep.URL), branch)
 	}
 	if err != nil {
 		return plumbing.ZeroHash, err
@@ -41,7 +41,7 @@ func ResolveBranch(ctx context.Context, ep Endpoint, branch string) (plumbing.Ha
 			return ref.Hash(), nil
 		}
 	}
-	return plumbing.ZeroHash, fmt.Errorf("%w: the repository %s has no branch %q", repository.ErrBranchNotFound, SafeURL(ep.URL), branch)
+	return plumbing.ZeroHash, fmt.Errorf("%w: the repository %s has no branch %q", backend.ErrBranchNotFound, SafeURL(ep.URL), branch)
 }
 
 func listRefs(ctx context.Context, ep Endpoint) (_ []*plumbing.Reference, err error) {
@@ -62,7 +62,7 @@ func listRefs(ctx context.Context, ep Endpoint) (_ []*plumbing.Reference, err er
 }
 
 // authMethod turns credentials into go-git's HTTP auth; nil means anonymous.
-func authMethod(c repository.Credentials) transport.AuthMethod {
+func authMethod(c backend.Credentials) transport.AuthMethod {
 	switch {
 	case c.BearerToken != "":
 		return &githttp.TokenAuth{Token: c.BearerToken}
@@ -85,7 +85,7 @@ func classify(ep Endpoint, doing string, err error) error {
 	what := err.Error()
 	switch {
 	case errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed):
-		kind = repository.ErrAuthentication
+		kind = backend.ErrAuthentication
 		what = transport.ErrAuthorizationFailed.Error()
 		if errors.Is(err, transport.ErrAuthenticationRequired) {
 			what = transport.ErrAuthenticationRequired.Error()
@@ -96,14 +96,14 @@ func classify(ep Endpoint, doing string, err error) error {
 			hint = "check the username and password or token in the Secret named by secretRef"
 		}
 	case errors.Is(err, transport.ErrRepositoryNotFound):
-		kind = repository.ErrUnreachable
+		kind = backend.ErrUnreachable
 		what = transport.ErrRepositoryNotFound.Error()
 		hint = "no repository at this address: check spec.git.repo"
 	case errors.Is(err, context.DeadlineExceeded), isNetError(err):
-		kind = repository.ErrUnreachable
+		kind = backend.ErrUnreachable
 		hint = "check the address and that the server is up"
 	default:
-		kind = repository.ErrUnreachable
+		kind = backend.ErrUnreachable
 		hint = "check the address and that it serves git"
 	}
 	msg := fmt.Sprintf("%s %s failed: %s; %s", doing, where, what, hint)
@@ -120,10 +120,10 @@ func checkURL(raw string) error {
 	if strings.Contains(raw, "://") {
 		u, err := url.Parse(raw)
 		if err != nil {
-			return fmt.Errorf("%w: %q does not parse as a URL", repository.ErrInvalidAddress, SafeURL(raw))
+			return fmt.Errorf("%w: %q does not parse as a URL", backend.ErrInvalidAddress, SafeURL(raw))
 		}
 		if u.Host == "" && u.Scheme != "file" {
-			return fmt.Errorf("%w: %q has no host", repository.ErrInvalidAddress, SafeURL(raw))
+			return fmt.Errorf("%w: %q has no host", backend.ErrInvalidAddress, SafeURL(raw))
 		}
 	}
 	return nil

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // echoingRemote refuses every request with status, answering with a body
@@ -33,7 +33,7 @@ func TestFailureMessagesHoldNoRemoteAnswer(t *testing.T) {
 	for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusNotFound, http.StatusInternalServerError} {
 		for _, pass := range []string{"§", "§¶÷", "long-password-echoed"} {
 			srv := echoingRemote(t, status)
-			ep := Endpoint{URL: srv.URL + "/x.git", Credentials: repository.Credentials{Username: "u", Password: pass}}
+			ep := Endpoint{URL: srv.URL + "/x.git", Credentials: backend.Credentials{Username: "u", Password: pass}}
 			_, err := ListRemoteRefs(testContext(t), ep)
 			if err == nil {
 				t.Fatalf("HTTP %d: listing succeeded", status)
@@ -43,7 +43,7 @@ func TestFailureMessagesHoldNoRemoteAnswer(t *testing.T) {
 					t.Fatalf("HTTP %d, password %q: the message holds %q: %v", status, pass, leak, err)
 				}
 			}
-			if status == http.StatusUnauthorized && !errors.Is(err, repository.ErrAuthentication) {
+			if status == http.StatusUnauthorized && !errors.Is(err, backend.ErrAuthentication) {
 				t.Fatalf("HTTP 401: got %v, want ErrAuthentication", err)
 			}
 		}

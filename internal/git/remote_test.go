@@ -9,8 +9,8 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 const (
@@ -44,10 +44,10 @@ func testContext(t *testing.T) context.Context {
 func TestResolveAndCreateBranch(t *testing.T) {
 	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
-	ep := Endpoint{URL: srv.RepoURL("demo"), Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: srv.RepoURL("demo"), Credentials: backend.Credentials{Username: user, Password: password}}
 
 	_, err := ResolveBranch(ctx, ep, "main")
-	if !errors.Is(err, repository.ErrBranchNotFound) || !strings.Contains(err.Error(), "is empty") {
+	if !errors.Is(err, backend.ErrBranchNotFound) || !strings.Contains(err.Error(), "is empty") {
 		t.Fatalf("empty repository: got %v, want ErrBranchNotFound saying it is empty", err)
 	}
 
@@ -61,7 +61,7 @@ func TestResolveAndCreateBranch(t *testing.T) {
 	}
 
 	_, err = ResolveBranch(ctx, ep, "release")
-	if !errors.Is(err, repository.ErrBranchNotFound) || !strings.Contains(err.Error(), `no branch "release"`) {
+	if !errors.Is(err, backend.ErrBranchNotFound) || !strings.Contains(err.Error(), `no branch "release"`) {
 		t.Fatalf("missing branch: got %v", err)
 	}
 
@@ -77,7 +77,7 @@ func TestResolveAndCreateBranch(t *testing.T) {
 func TestResolveBranchFailures(t *testing.T) {
 	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
-	good := repository.Credentials{Username: user, Password: password}
+	good := backend.Credentials{Username: user, Password: password}
 	if _, err := CreateBranch(ctx, Endpoint{URL: srv.RepoURL("demo"), Credentials: good}, "main", DefaultSignature, "x"); err != nil {
 		t.Fatal(err)
 	}
@@ -87,13 +87,13 @@ func TestResolveBranchFailures(t *testing.T) {
 		wantKind error
 		wantMsg  string
 	}{
-		{"wrong password", Endpoint{URL: srv.RepoURL("demo"), Credentials: repository.Credentials{Username: user, Password: "wrong-password-42"}},
-			repository.ErrAuthentication, "check the username and password"},
-		{"no credentials", Endpoint{URL: srv.RepoURL("demo")}, repository.ErrAuthentication, "needs credentials"},
+		{"wrong password", Endpoint{URL: srv.RepoURL("demo"), Credentials: backend.Credentials{Username: user, Password: "wrong-password-42"}},
+			backend.ErrAuthentication, "check the username and password"},
+		{"no credentials", Endpoint{URL: srv.RepoURL("demo")}, backend.ErrAuthentication, "needs credentials"},
 		{"password in the URL", Endpoint{URL: strings.Replace(srv.RepoURL("demo"), "http://", "http://porch:wrong-password-42@", 1)},
-			repository.ErrAuthentication, ""},
-		{"connection refused", Endpoint{URL: "http://127.0.0.1:1/demo.git"}, repository.ErrUnreachable, "check the address"},
-		{"not a URL", Endpoint{URL: "http://[::1"}, repository.ErrInvalidAddress, "does not parse"},
+			backend.ErrAuthentication, ""},
+		{"connection refused", Endpoint{URL: "http://127.0.0.1:1/demo.git"}, backend.ErrUnreachable, "check the address"},
+		{"not a URL", Endpoint{URL: "http://[::1"}, backend.ErrInvalidAddress, "does not parse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,16 +114,16 @@ func TestResolveBranchFailures(t *testing.T) {
 func TestBearerToken(t *testing.T) {
 	srv := startServer(t, gitserver.Options{BearerToken: "token-abc-123"})
 	ctx := testContext(t)
-	good := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-abc-123"}}
+	good := Endpoint{URL: srv.RepoURL("tok"), Credentials: backend.Credentials{BearerToken: "token-abc-123"}}
 	if _, err := CreateBranch(ctx, good, "main", DefaultSignature, "x"); err != nil {
 		t.Fatalf("CreateBranch with a bearer token: %v", err)
 	}
 	if _, err := ResolveBranch(ctx, good, "main"); err != nil {
 		t.Fatalf("ResolveBranch with a bearer token: %v", err)
 	}
-	bad := Endpoint{URL: srv.RepoURL("tok"), Credentials: repository.Credentials{BearerToken: "token-wrong-999"}}
+	bad := Endpoint{URL: srv.RepoURL("tok"), Credentials: backend.Credentials{BearerToken: "token-wrong-999"}}
 	_, err := ResolveBranch(ctx, bad, "main")
-	if !errors.Is(err, repository.ErrAuthentication) || strings.Contains(err.Error(), "token-wrong-999") {
+	if !errors.Is(err, backend.ErrAuthentication) || strings.Contains(err.Error(), "token-wrong-999") {
 		t.Fatalf("wrong token: got %v, want ErrAuthentication without the token", err)
 	}
 }
@@ -146,7 +146,7 @@ func TestSafeURL(t *testing.T) {
 func TestInitialCommitIsDeterministicInShape(t *testing.T) {
 	srv := startServer(t, basicAuth)
 	ctx := testContext(t)
-	ep := Endpoint{URL: srv.RepoURL("shape"), Credentials: repository.Credentials{Username: user, Password: password}}
+	ep := Endpoint{URL: srv.RepoURL("shape"), Credentials: backend.Credentials{Username: user, Password: password}}
 	h, err := CreateBranch(ctx, ep, "feature/x", Signature{Name: "A", Email: "a@example.com"}, "# shape\n")
 	if err != nil {
 		t.Fatal(err)

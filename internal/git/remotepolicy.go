@@ -10,7 +10,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // Schemes a RemotePolicy may allow besides http and https.
@@ -72,20 +72,20 @@ func (p RemotePolicy) Validate() error {
 }
 
 // Check says whether the remote raw, a git address, may be reached. A
-// refusal wraps repository.ErrRemoteRefused, an address that does not parse
-// repository.ErrInvalidAddress, and a host name that does not resolve (only
-// looked up for DenyPrivate) repository.ErrUnreachable. Remotes are
+// refusal wraps backend.ErrRemoteRefused, an address that does not parse
+// backend.ErrInvalidAddress, and a host name that does not resolve (only
+// looked up for DenyPrivate) backend.ErrUnreachable. Remotes are
 // classified as go-git reaches them, so that what is checked is what is
 // fetched.
 func (p RemotePolicy) Check(ctx context.Context, raw string) error {
 	ep, err := transport.NewEndpoint(raw)
 	if err != nil {
-		return fmt.Errorf("%w: %q is not a git address", repository.ErrInvalidAddress, SafeURL(raw))
+		return fmt.Errorf("%w: %q is not a git address", backend.ErrInvalidAddress, SafeURL(raw))
 	}
 	// ssh names its login user in the address (git@host:path); that is no secret.
 	if ep.Password != "" || (ep.User != "" && ep.Protocol != SchemeSSH) {
 		return fmt.Errorf("%w: %q carries user info in the URL; put the credentials in a Secret and name it in secretRef",
-			repository.ErrRemoteRefused, SafeURL(raw))
+			backend.ErrRemoteRefused, SafeURL(raw))
 	}
 	if p.underPrefix(ep) {
 		return nil
@@ -94,16 +94,16 @@ func (p RemotePolicy) Check(ctx context.Context, raw string) error {
 	case ep.Protocol == "http" || ep.Protocol == "https":
 	case ep.Protocol == SchemeFile && !slices.Contains(p.Schemes, SchemeFile):
 		return fmt.Errorf("%w: %q is a path on the manager's disk (file:// or a bare path); remotes are http(s) URLs "+
-			"(the manager's --allow-remote-schemes=file allows local paths)", repository.ErrRemoteRefused, raw)
+			"(the manager's --allow-remote-schemes=file allows local paths)", backend.ErrRemoteRefused, raw)
 	case !slices.Contains(p.Schemes, ep.Protocol):
 		return fmt.Errorf("%w: %q uses %s; remotes are http(s) URLs (the manager's --allow-remote-schemes widens this)",
-			repository.ErrRemoteRefused, SafeURL(raw), ep.Protocol)
+			backend.ErrRemoteRefused, SafeURL(raw), ep.Protocol)
 	}
 	if ep.Protocol == SchemeFile {
 		return nil
 	}
 	if ep.Host == "" {
-		return fmt.Errorf("%w: %q has no host", repository.ErrInvalidAddress, SafeURL(raw))
+		return fmt.Errorf("%w: %q has no host", backend.ErrInvalidAddress, SafeURL(raw))
 	}
 	return p.CheckHost(ctx, ep.Host)
 }
@@ -136,13 +136,13 @@ func (p RemotePolicy) CheckHost(ctx context.Context, host string) error {
 		}
 		if addrs, err = resolver.LookupNetIP(ctx, "ip", host); err != nil {
 			return fmt.Errorf("%w: host %q does not resolve, and the manager refuses private addresses (--deny-private-remotes): %v",
-				repository.ErrUnreachable, host, err)
+				backend.ErrUnreachable, host, err)
 		}
 	}
 	for _, a := range addrs {
 		if isPrivate(a) {
 			return fmt.Errorf("%w: host %q is %s, a loopback, private or link-local address, which the manager refuses (--deny-private-remotes)",
-				repository.ErrRemoteRefused, host, a.Unmap())
+				backend.ErrRemoteRefused, host, a.Unmap())
 		}
 	}
 	return nil

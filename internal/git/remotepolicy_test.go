@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // fakeResolver answers host names from a table; any other name does not resolve.
@@ -35,33 +35,33 @@ func TestRemotePolicyCheck(t *testing.T) {
 	}{
 		{"https", RemotePolicy{}, "https://git.example.com/org/x.git", nil, ""},
 		{"http on loopback by default", RemotePolicy{}, "http://127.0.0.1:8080/x.git", nil, ""},
-		{"user and password", RemotePolicy{}, "https://alice:s3cret@git.example.com/x.git", repository.ErrRemoteRefused, "secretRef"},
-		{"user alone", RemotePolicy{}, "https://alice@git.example.com/x.git", repository.ErrRemoteRefused, "secretRef"},
-		{"user info under a prefix", local, "http://alice:pw@127.0.0.1:40123/x.git", repository.ErrRemoteRefused, "user info"},
-		{"file URL", RemotePolicy{}, "file:///var/cache/porch/git/other-tenant", repository.ErrRemoteRefused, "--allow-remote-schemes=file"},
-		{"bare absolute path", RemotePolicy{}, "/var/cache/porch/git/other-tenant", repository.ErrRemoteRefused, "manager's disk"},
-		{"bare relative path", RemotePolicy{}, "../other", repository.ErrRemoteRefused, "manager's disk"},
+		{"user and password", RemotePolicy{}, "https://alice:s3cret@git.example.com/x.git", backend.ErrRemoteRefused, "secretRef"},
+		{"user alone", RemotePolicy{}, "https://alice@git.example.com/x.git", backend.ErrRemoteRefused, "secretRef"},
+		{"user info under a prefix", local, "http://alice:pw@127.0.0.1:40123/x.git", backend.ErrRemoteRefused, "user info"},
+		{"file URL", RemotePolicy{}, "file:///var/cache/porch/git/other-tenant", backend.ErrRemoteRefused, "--allow-remote-schemes=file"},
+		{"bare absolute path", RemotePolicy{}, "/var/cache/porch/git/other-tenant", backend.ErrRemoteRefused, "manager's disk"},
+		{"bare relative path", RemotePolicy{}, "../other", backend.ErrRemoteRefused, "manager's disk"},
 		{"file allowed by flag", RemotePolicy{Schemes: []string{SchemeFile}}, "file:///srv/x.git", nil, ""},
-		{"ssh", RemotePolicy{}, "ssh://git@git.example.com/x.git", repository.ErrRemoteRefused, "uses ssh"},
-		{"scp-like is ssh", RemotePolicy{}, "git@git.example.com:org/x.git", repository.ErrRemoteRefused, "uses ssh"},
+		{"ssh", RemotePolicy{}, "ssh://git@git.example.com/x.git", backend.ErrRemoteRefused, "uses ssh"},
+		{"scp-like is ssh", RemotePolicy{}, "git@git.example.com:org/x.git", backend.ErrRemoteRefused, "uses ssh"},
 		{"scp-like allowed with ssh", RemotePolicy{Schemes: []string{SchemeSSH}}, "git@git.example.com:org/x.git", nil, ""},
-		{"ssh with a password", RemotePolicy{Schemes: []string{SchemeSSH}}, "ssh://git:pw@git.example.com/x.git", repository.ErrRemoteRefused, "user info"},
-		{"git protocol", RemotePolicy{}, "git://git.example.com/x.git", repository.ErrRemoteRefused, "uses git"},
-		{"other scheme", RemotePolicy{}, "ftp://git.example.com/x.git", repository.ErrRemoteRefused, "uses ftp"},
-		{"no host", RemotePolicy{}, "https:///x.git", repository.ErrInvalidAddress, "no host"},
+		{"ssh with a password", RemotePolicy{Schemes: []string{SchemeSSH}}, "ssh://git:pw@git.example.com/x.git", backend.ErrRemoteRefused, "user info"},
+		{"git protocol", RemotePolicy{}, "git://git.example.com/x.git", backend.ErrRemoteRefused, "uses git"},
+		{"other scheme", RemotePolicy{}, "ftp://git.example.com/x.git", backend.ErrRemoteRefused, "uses ftp"},
+		{"no host", RemotePolicy{}, "https:///x.git", backend.ErrInvalidAddress, "no host"},
 
-		{"private: loopback literal", RemotePolicy{DenyPrivate: true}, "http://127.0.0.1:8080/x.git", repository.ErrRemoteRefused, "--deny-private-remotes"},
-		{"private: IPv6 loopback", RemotePolicy{DenyPrivate: true}, "http://[::1]:8080/x.git", repository.ErrRemoteRefused, "--deny-private-remotes"},
-		{"private: link-local metadata", RemotePolicy{DenyPrivate: true}, "http://169.254.169.254/x.git", repository.ErrRemoteRefused, "169.254.169.254"},
-		{"private: a name with one private address", RemotePolicy{DenyPrivate: true, Resolver: resolver}, "https://internal.corp/x.git", repository.ErrRemoteRefused, "10.1.2.3"},
+		{"private: loopback literal", RemotePolicy{DenyPrivate: true}, "http://127.0.0.1:8080/x.git", backend.ErrRemoteRefused, "--deny-private-remotes"},
+		{"private: IPv6 loopback", RemotePolicy{DenyPrivate: true}, "http://[::1]:8080/x.git", backend.ErrRemoteRefused, "--deny-private-remotes"},
+		{"private: link-local metadata", RemotePolicy{DenyPrivate: true}, "http://169.254.169.254/x.git", backend.ErrRemoteRefused, "169.254.169.254"},
+		{"private: a name with one private address", RemotePolicy{DenyPrivate: true, Resolver: resolver}, "https://internal.corp/x.git", backend.ErrRemoteRefused, "10.1.2.3"},
 		{"private: public name", RemotePolicy{DenyPrivate: true, Resolver: resolver}, "https://git.example.com/x.git", nil, ""},
-		{"private: unknown name", RemotePolicy{DenyPrivate: true, Resolver: resolver}, "https://nowhere.invalid/x.git", repository.ErrUnreachable, "does not resolve"},
+		{"private: unknown name", RemotePolicy{DenyPrivate: true, Resolver: resolver}, "https://nowhere.invalid/x.git", backend.ErrUnreachable, "does not resolve"},
 
 		{"local mode: its own server", local, "http://127.0.0.1:40123/blueprints.git", nil, ""},
-		{"local mode: another port", local, "http://127.0.0.1:40124/blueprints.git", repository.ErrRemoteRefused, "--deny-private-remotes"},
-		{"local mode: climbing out of the prefix", RemotePolicy{Prefixes: []string{"file:///srv/shared"}}, "file:///srv/shared/../../var/cache", repository.ErrRemoteRefused, "manager's disk"},
+		{"local mode: another port", local, "http://127.0.0.1:40124/blueprints.git", backend.ErrRemoteRefused, "--deny-private-remotes"},
+		{"local mode: climbing out of the prefix", RemotePolicy{Prefixes: []string{"file:///srv/shared"}}, "file:///srv/shared/../../var/cache", backend.ErrRemoteRefused, "manager's disk"},
 		{"file prefix: inside", RemotePolicy{Prefixes: []string{"file:///srv/shared"}}, "/srv/shared/x.git", nil, ""},
-		{"file prefix: a sibling sharing its name", RemotePolicy{Prefixes: []string{"file:///srv/shared"}}, "/srv/shared-other/x.git", repository.ErrRemoteRefused, "manager's disk"},
+		{"file prefix: a sibling sharing its name", RemotePolicy{Prefixes: []string{"file:///srv/shared"}}, "/srv/shared-other/x.git", backend.ErrRemoteRefused, "manager's disk"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestRemotePolicyCheckRegistry(t *testing.T) {
 		"[fd00::1]:5000/x":              true,
 	} {
 		err := deny.CheckRegistry(context.Background(), registry)
-		if refused != errors.Is(err, repository.ErrRemoteRefused) {
+		if refused != errors.Is(err, backend.ErrRemoteRefused) {
 			t.Errorf("CheckRegistry(%q) = %v, want refused %t", registry, err, refused)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 type encoder interface {
@@ -75,7 +75,7 @@ func writeFolder(st storer.EncodedObjectStorer, files map[string]string) (plumbi
 		for i, seg := range segs[:len(segs)-1] {
 			if _, isFile := node.files[seg]; isFile {
 				return plumbing.ZeroHash, fmt.Errorf("%w: file %q is inside %q, which is also a file",
-					repository.ErrInvalidPackage, p, strings.Join(segs[:i+1], "/"))
+					backend.ErrInvalidPackage, p, strings.Join(segs[:i+1], "/"))
 			}
 			next := node.folders[seg]
 			if next == nil {
@@ -86,7 +86,7 @@ func writeFolder(st storer.EncodedObjectStorer, files map[string]string) (plumbi
 		}
 		name := segs[len(segs)-1]
 		if _, isFolder := node.folders[name]; isFolder {
-			return plumbing.ZeroHash, fmt.Errorf("%w: file %q is also a folder", repository.ErrInvalidPackage, p)
+			return plumbing.ZeroHash, fmt.Errorf("%w: file %q is also a folder", backend.ErrInvalidPackage, p)
 		}
 		node.files[name] = blob
 	}
@@ -139,7 +139,7 @@ func replaceIn(st storer.EncodedObjectStorer, tree plumbing.Hash, segs []string,
 		if i >= 0 {
 			if entries[i].Mode != filemode.Dir {
 				return plumbing.ZeroHash, fmt.Errorf("%w: %q is a file in the repository, not a folder",
-					repository.ErrInvalidPackage, joinPath(at, name))
+					backend.ErrInvalidPackage, joinPath(at, name))
 			}
 			sub = entries[i].Hash
 		}

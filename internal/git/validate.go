@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // checkFilePath says why a package-relative file path cannot be written,
@@ -19,20 +19,20 @@ import (
 func checkFilePath(p string) error {
 	if len(p) > porchv1alpha1.MaxFilePathBytes {
 		return fmt.Errorf("%w: file path %q is %d bytes long, over the limit of %d",
-			repository.ErrInvalidPackage, p, len(p), porchv1alpha1.MaxFilePathBytes)
+			backend.ErrInvalidPackage, p, len(p), porchv1alpha1.MaxFilePathBytes)
 	}
 	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p {
 		return fmt.Errorf("%w: file path %q must be relative and clean, with no empty, \".\" or \"..\" segment",
-			repository.ErrInvalidPackage, p)
+			backend.ErrInvalidPackage, p)
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if unsafeName(seg) {
 			return fmt.Errorf("%w: file path %q has the segment %q, which could leave the package folder or be taken for git metadata",
-				repository.ErrInvalidPackage, p, seg)
+				backend.ErrInvalidPackage, p, seg)
 		}
 		if len(seg) > porchv1alpha1.MaxFileNameSegmentBytes {
 			return fmt.Errorf("%w: file path %q has a segment of %d bytes, over the limit of %d",
-				repository.ErrInvalidPackage, p, len(seg), porchv1alpha1.MaxFileNameSegmentBytes)
+				backend.ErrInvalidPackage, p, len(seg), porchv1alpha1.MaxFileNameSegmentBytes)
 		}
 	}
 	return nil
@@ -47,7 +47,7 @@ func checkFiles(files map[string]string) error {
 		}
 	}
 	if _, ok := files[kptfileName]; !ok {
-		return fmt.Errorf("%w: the package has no %s at its root", repository.ErrInvalidPackage, kptfileName)
+		return fmt.Errorf("%w: the package has no %s at its root", backend.ErrInvalidPackage, kptfileName)
 	}
 	return nil
 }
@@ -57,7 +57,7 @@ func checkFiles(files map[string]string) error {
 func checkWorkspace(ws string) error {
 	if norm, err := normaliseWorkspace(ws); err != nil || norm != ws {
 		return fmt.Errorf("%w: workspace name %q must be lower-case alphanumeric words joined by '-' or '.', at most %d characters",
-			repository.ErrInvalidPackage, ws, maxWorkspaceName)
+			backend.ErrInvalidPackage, ws, maxWorkspaceName)
 	}
 	return nil
 }

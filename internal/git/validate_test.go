@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 func TestCheckFilePathLengths(t *testing.T) {
@@ -28,7 +28,7 @@ func TestCheckFilePathLengths(t *testing.T) {
 			}
 			continue
 		}
-		if !errors.Is(err, repository.ErrInvalidPackage) || !strings.Contains(err.Error(), tt.want) {
+		if !errors.Is(err, backend.ErrInvalidPackage) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("checkFilePath of %d bytes = %v, want ErrInvalidPackage saying %q", len(tt.path), err, tt.want)
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/failpoint"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // branchAttempts bounds how often a write on the registered branch (Publish,
@@ -37,7 +37,7 @@ type WriterOptions struct {
 // Porch's layout. Each operation is one push whose ref updates are all
 // compare-and-swaps on the values the caller (or the mirror) last saw, and
 // atomic when there are several: it wins whole or changes nothing. A lost
-// race returns an error matching repository.ErrConflict, after which the
+// race returns an error matching backend.ErrConflict, after which the
 // caller fetches, re-reads and decides again.
 //
 // Objects are built in memory over the mirror's store, with no working
@@ -60,7 +60,7 @@ type Writer struct {
 func NewWriter(m *Mirror, opts WriterOptions) (*Writer, error) {
 	branch := plumbing.NewBranchReferenceName(opts.Branch)
 	if opts.Branch == "" || branch.Validate() != nil {
-		return nil, fmt.Errorf("%w: %q is not a valid branch name", repository.ErrInvalidPackage, opts.Branch)
+		return nil, fmt.Errorf("%w: %q is not a valid branch name", backend.ErrInvalidPackage, opts.Branch)
 	}
 	dir := normaliseDirectory(opts.Directory)
 	if err := checkDirectory(dir); err != nil {
@@ -82,7 +82,7 @@ func NewWriter(m *Mirror, opts WriterOptions) (*Writer, error) {
 // its path in the repository.
 func (w *Writer) repoPath(pkg string) (string, error) {
 	if err := checkPackagePath(pkg); err != nil {
-		return "", fmt.Errorf("%w: package %q: %v", repository.ErrInvalidPackage, pkg, err)
+		return "", fmt.Errorf("%w: package %q: %v", backend.ErrInvalidPackage, pkg, err)
 	}
 	return joinPath(w.dir, pkg), nil
 }
@@ -117,7 +117,7 @@ func (tx *writeTx) update(name plumbing.ReferenceName, old, new plumbing.Hash) {
 func (tx *writeTx) commitOf(h plumbing.Hash) (*object.Commit, error) {
 	c, err := tx.o.commit(h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("%w: commit %s is not in the mirror; fetch and read the repository again", repository.ErrConflict, h)
+		return nil, fmt.Errorf("%w: commit %s is not in the mirror; fetch and read the repository again", backend.ErrConflict, h)
 	}
 	return c, err
 }
@@ -197,7 +197,7 @@ func (w *Writer) retrying(ctx context.Context, build func(*writeTx) error) error
 		if errors.As(err, &stop) {
 			return stop.err
 		}
-		if !errors.Is(err, repository.ErrConflict) {
+		if !errors.Is(err, backend.ErrConflict) {
 			return err
 		}
 		if attempt == branchAttempts {

@@ -15,8 +15,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/gitserver"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // raceHandler serves git and, before the next push's POST reaches the
@@ -81,7 +81,7 @@ func newWriteRepo(t *testing.T, dir string) *writeRepo {
 	t.Cleanup(web.Close)
 	r := &writeRepo{
 		t:    t,
-		ep:   Endpoint{URL: web.URL + "/writes.git", Credentials: repository.Credentials{Username: user, Password: password}},
+		ep:   Endpoint{URL: web.URL + "/writes.git", Credentials: backend.Credentials{Username: user, Password: password}},
 		bare: filepath.Join(root, "writes.git"),
 		race: race,
 		dir:  dir,
@@ -211,7 +211,7 @@ func (r *writeRepo) wantDiscover(m *Mirror, want ...string) {
 // refs are still before.
 func (r *writeRepo) wantConflict(err error, before string) {
 	r.t.Helper()
-	if !errors.Is(err, repository.ErrConflict) {
+	if !errors.Is(err, backend.ErrConflict) {
 		r.t.Fatalf("got %v, want ErrConflict", err)
 	}
 	if after := r.refs(); after != before {

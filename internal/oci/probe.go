@@ -13,32 +13,32 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // Probe checks that the registry answers and accepts the credentials. The
 // registry may carry a repository path (registry.example.com/packages); a
 // repository that does not exist yet is fine, since packages create it.
-func Probe(ctx context.Context, registry string, creds repository.Credentials) error {
+func Probe(ctx context.Context, registry string, creds backend.Credentials) error {
 	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(authenticator(creds))}
 	var err error
 	if strings.Contains(strings.TrimSuffix(registry, "/"), "/") {
 		var repo name.Repository
 		if repo, err = name.NewRepository(strings.TrimSuffix(registry, "/")); err != nil {
-			return fmt.Errorf("%w: spec.oci.registry %q: %v", repository.ErrInvalidAddress, registry, err)
+			return fmt.Errorf("%w: spec.oci.registry %q: %v", backend.ErrInvalidAddress, registry, err)
 		}
 		_, err = remote.List(repo, opts...)
 	} else {
 		var reg name.Registry
 		if reg, err = name.NewRegistry(registry); err != nil {
-			return fmt.Errorf("%w: spec.oci.registry %q: %v", repository.ErrInvalidAddress, registry, err)
+			return fmt.Errorf("%w: spec.oci.registry %q: %v", backend.ErrInvalidAddress, registry, err)
 		}
 		_, err = remote.CatalogPage(reg, "", 1, opts...)
 	}
 	return classify(registry, creds, err)
 }
 
-func authenticator(c repository.Credentials) authn.Authenticator {
+func authenticator(c backend.Credentials) authn.Authenticator {
 	switch {
 	case c.BearerToken != "":
 		return &authn.Bearer{Token: c.BearerToken}
@@ -52,7 +52,7 @@ func authenticator(c repository.Credentials) authn.Authenticator {
 // classify sorts a probe's failure. A registry's answer is reported by its
 // status code and a fixed explanation, never by its body: the body is the
 // remote's text, which may echo what it was sent or say anything at all.
-func classify(registry string, creds repository.Credentials, err error) error {
+func classify(registry string, creds backend.Credentials, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -66,18 +66,18 @@ func classify(registry string, creds repository.Credentials, err error) error {
 			if creds.IsZero() {
 				hint = "the registry needs credentials: set spec.oci.secretRef"
 			}
-			return fmt.Errorf("%w: registry %s refused access (HTTP %d); %s", repository.ErrAuthentication, registry, terr.StatusCode, hint)
+			return fmt.Errorf("%w: registry %s refused access (HTTP %d); %s", backend.ErrAuthentication, registry, terr.StatusCode, hint)
 		default:
 			return fmt.Errorf("%w: registry %s answered HTTP %d %s; check the address and that it serves the OCI distribution API",
-				repository.ErrUnreachable, registry, terr.StatusCode, http.StatusText(terr.StatusCode))
+				backend.ErrUnreachable, registry, terr.StatusCode, http.StatusText(terr.StatusCode))
 		}
 	}
 	if !isConnectionError(err) {
 		return fmt.Errorf("%w: registry %s gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
-			repository.ErrUnreachable, registry)
+			backend.ErrUnreachable, registry)
 	}
 	return fmt.Errorf("%w: registry %s did not answer: %s; check the address and that the registry is up",
-		repository.ErrUnreachable, registry, creds.Redact(err.Error()))
+		backend.ErrUnreachable, registry, creds.Redact(err.Error()))
 }
 
 // isConnectionError says whether err failed before any answer came: the

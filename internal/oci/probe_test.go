@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/registry"
 
-	"github.com/porch-dev/porch/internal/repository"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // withBasicAuth guards a registry the way a real one does: 401 with a Basic challenge.
@@ -36,16 +36,16 @@ func TestProbe(t *testing.T) {
 	tests := []struct {
 		name     string
 		registry string
-		creds    repository.Credentials
+		creds    backend.Credentials
 		wantKind error
 	}{
-		{"open registry", host(open), repository.Credentials{}, nil},
-		{"open registry with a repository path", host(open) + "/packages", repository.Credentials{}, nil},
-		{"guarded, right credentials", host(guarded) + "/packages", repository.Credentials{Username: "u", Password: "registry-pass"}, nil},
-		{"guarded, wrong credentials", host(guarded) + "/packages", repository.Credentials{Username: "u", Password: "wrong-pass-99"}, repository.ErrAuthentication},
-		{"guarded, no credentials", host(guarded), repository.Credentials{}, repository.ErrAuthentication},
-		{"nothing listening", "127.0.0.1:1/packages", repository.Credentials{}, repository.ErrUnreachable},
-		{"not an address", "UPPER CASE/x", repository.Credentials{}, repository.ErrInvalidAddress},
+		{"open registry", host(open), backend.Credentials{}, nil},
+		{"open registry with a repository path", host(open) + "/packages", backend.Credentials{}, nil},
+		{"guarded, right credentials", host(guarded) + "/packages", backend.Credentials{Username: "u", Password: "registry-pass"}, nil},
+		{"guarded, wrong credentials", host(guarded) + "/packages", backend.Credentials{Username: "u", Password: "wrong-pass-99"}, backend.ErrAuthentication},
+		{"guarded, no credentials", host(guarded), backend.Credentials{}, backend.ErrAuthentication},
+		{"nothing listening", "127.0.0.1:1/packages", backend.Credentials{}, backend.ErrUnreachable},
+		{"not an address", "UPPER CASE/x", backend.Credentials{}, backend.ErrInvalidAddress},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,17 +85,17 @@ func TestProbeReportsNoBody(t *testing.T) {
 		wantKind error
 		wantMsg  string
 	}{
-		{"server error", answer(http.StatusInternalServerError, sentinel), repository.ErrUnreachable, "answered HTTP 500 Internal Server Error"},
-		{"teapot with JSON errors", answer(http.StatusTeapot, `{"errors":[{"code":"DENIED","message":"`+sentinel+`"}]}`), repository.ErrUnreachable, "answered HTTP 418"},
-		{"unauthorized", answer(http.StatusUnauthorized, sentinel), repository.ErrAuthentication, "HTTP 401"},
-		{"not a registry's answer", answer(http.StatusOK, sentinel), repository.ErrUnreachable, "not an OCI registry's"},
+		{"server error", answer(http.StatusInternalServerError, sentinel), backend.ErrUnreachable, "answered HTTP 500 Internal Server Error"},
+		{"teapot with JSON errors", answer(http.StatusTeapot, `{"errors":[{"code":"DENIED","message":"`+sentinel+`"}]}`), backend.ErrUnreachable, "answered HTTP 418"},
+		{"unauthorized", answer(http.StatusUnauthorized, sentinel), backend.ErrAuthentication, "HTTP 401"},
+		{"not a registry's answer", answer(http.StatusOK, sentinel), backend.ErrUnreachable, "not an OCI registry's"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			for _, registry := range []string{tt.registry, tt.registry + "/packages"} {
-				err := Probe(ctx, registry, repository.Credentials{Username: "u", Password: "§"})
+				err := Probe(ctx, registry, backend.Credentials{Username: "u", Password: "§"})
 				if !errors.Is(err, tt.wantKind) || !strings.Contains(err.Error(), tt.wantMsg) {
 					t.Fatalf("Probe(%q) = %v, want %v saying %q", registry, err, tt.wantKind, tt.wantMsg)
 				}

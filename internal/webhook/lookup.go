@@ -18,21 +18,13 @@ import (
 
 // Indexes of the manager's PackageRevision cache that the rules list by.
 const (
-	// packageIndex keys a PackageRevision by "<repository>/<package>".
-	packageIndex = "porch.kpt.dev/package"
 	// upstreamIndex keys a PackageRevision by the name of every revision
 	// its task names: clone upstream, edit source, upgrade references.
 	upstreamIndex = "porch.kpt.dev/upstream"
 )
 
-func packageKey(repository, pkg string) string { return repository + "/" + pkg }
-
 // indexes maps each index of PackageRevisions to the keys of an object.
 var indexes = map[string]client.IndexerFunc{
-	packageIndex: func(obj client.Object) []string {
-		pr := obj.(*porchv1alpha1.PackageRevision)
-		return []string{packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)}
-	},
 	upstreamIndex: func(obj client.Object) []string {
 		var names []string
 		for _, ref := range taskRefs(obj.(*porchv1alpha1.PackageRevision)) {

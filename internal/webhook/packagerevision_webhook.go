@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/index"
 )
 
 // +kubebuilder:webhook:path=/validate-porch-kpt-dev-v1alpha1-packagerevision,mutating=false,failurePolicy=fail,sideEffects=None,groups=porch.kpt.dev,resources=packagerevisions,verbs=create;update;delete,versions=v1alpha1,name=vpackagerevision-v1alpha1.porch.kpt.dev,admissionReviewVersions=v1
@@ -145,7 +146,7 @@ func (v *PackageRevisionValidator) deleteRefusal(ctx context.Context, pr *porchv
 func (v *PackageRevisionValidator) validateTask(ctx context.Context, pr *porchv1alpha1.PackageRevision) (field.ErrorList, error) {
 	var errs field.ErrorList
 	if createsPackage(pr) {
-		others, err := v.objects.list(ctx, pr.Namespace, packageIndex, packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName))
+		others, err := v.objects.list(ctx, pr.Namespace, index.RevisionPackageIndex, index.PackageKey(pr.Spec.RepositoryName, pr.Spec.PackageName))
 		if err != nil {
 			return nil, err
 		}

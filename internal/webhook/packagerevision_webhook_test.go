@@ -17,6 +17,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/controller/index"
 )
 
 // The fake clients stand in for the cache and the apiserver's reads; what
@@ -33,10 +34,18 @@ func fakeReader(t testing.TB, objs ...client.Object) client.Client {
 		}
 	}
 	b := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...)
-	for name, fn := range indexes {
-		b = b.WithIndex(&porchv1alpha1.PackageRevision{}, name, fn)
+	return withIndexes(b).Build()
+}
+
+// withIndexes adds the indexes the rules list by, the webhook's own and
+// those it shares with the reconcilers, to a client's builder.
+func withIndexes(b *fake.ClientBuilder) *fake.ClientBuilder {
+	for _, set := range []map[string]client.IndexerFunc{indexes, index.Revisions} {
+		for name, fn := range set {
+			b = b.WithIndex(&porchv1alpha1.PackageRevision{}, name, fn)
+		}
 	}
-	return b.Build()
+	return b
 }
 
 type (

@@ -49,10 +49,7 @@ func fakeReaderWith(t *testing.T, funcs interceptor.Funcs) client.Client {
 		}
 	}
 	b := fake.NewClientBuilder().WithScheme(scheme).WithInterceptorFuncs(funcs)
-	for name, fn := range indexes {
-		b = b.WithIndex(&porchv1alpha1.PackageRevision{}, name, fn)
-	}
-	return b.Build()
+	return withIndexes(b).Build()
 }
 
 func repositoryValidator(t *testing.T, r *reviewer) *RepositoryValidator {

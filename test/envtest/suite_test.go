@@ -24,8 +24,10 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
+	"github.com/porch-dev/porch/internal/controller/index"
 	"github.com/porch-dev/porch/internal/controller/repository"
 	"github.com/porch-dev/porch/internal/controlplane"
+	"github.com/porch-dev/porch/internal/git"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
@@ -46,6 +48,9 @@ var (
 	// syncRequests asks the manager's Repository controller for syncs, as
 	// the authoring controller does after writing git.
 	syncRequests *repository.SyncRequests
+	// mirrors are the manager's local git mirrors, shared with its
+	// controllers, for specs that order their work against the sync's.
+	mirrors *git.Mirrors
 )
 
 func TestEnvtest(t *testing.T) {
@@ -111,6 +116,9 @@ func startManager() {
 	opts.Repository.MinSyncInterval = time.Minute
 	syncRequests = repository.NewSyncRequests()
 	opts.SyncRequests = syncRequests
+	mirrors = git.NewMirrors()
+	opts.Mirrors = mirrors
+	Expect(index.Register(ctx, mgr.GetFieldIndexer())).To(Succeed())
 	Expect(controller.SetupWithManager(mgr, opts)).To(Succeed())
 	Expect(porchwebhook.SetupWithManager(mgr, porchwebhook.Options{SystemUsers: []string{manager.Name},
 		MaxPackageBytes: opts.Repository.MaxPackageBytes, MinSyncInterval: opts.Repository.MinSyncInterval})).To(Succeed())

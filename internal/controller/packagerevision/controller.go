@@ -28,7 +28,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/tracing"
@@ -95,7 +95,7 @@ type Reconciler struct {
 	Options   Options
 
 	// conflicts spaces out the retries of revisions that lose races in git.
-	conflicts *reconcileutil.Backoff
+	conflicts *outcome.Backoff
 }
 
 // +kubebuilder:rbac:groups=porch.kpt.dev,resources=packagerevisions;packagerevisionresources,verbs=get;list;watch;create;update;patch;delete
@@ -129,7 +129,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		tracing.End(span, err)
 	}
 	r.askForSync(s)
-	return reconcileutil.Result(ctrl.Result{}, err)
+	return outcome.Result(ctrl.Result{}, err)
 }
 
 // steps are the reconcile's work in order; each stops the rest on error.
@@ -168,7 +168,7 @@ const repositoryIndex = "spec.repository"
 // it changes and when its resources do (both share its name), and a
 // revision waiting for its Repository when that becomes ready.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	r.conflicts = reconcileutil.NewConflictBackoff()
+	r.conflicts = outcome.NewConflictBackoff()
 	r.Functions = timeFunctions(r.Functions)
 	err := mgr.GetFieldIndexer().IndexField(context.Background(), &porchv1alpha1.PackageRevision{}, repositoryIndex,
 		func(obj client.Object) []string {

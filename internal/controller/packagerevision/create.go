@@ -6,7 +6,7 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -55,9 +55,9 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 			return err
 		}
 		if result.tooLarge {
-			return &reconcile.Stalling{Reason: porchv1alpha1.ReasonContentTooLarge, Message: result.err.Error()}
+			return &outcome.Stalling{Reason: porchv1alpha1.ReasonContentTooLarge, Message: result.err.Error()}
 		}
-		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonRenderFailed,
+		return &outcome.Stalling{Reason: porchv1alpha1.ReasonRenderFailed,
 			Message: fmt.Sprintf("the package failed to render, so nothing was committed; fix it by editing its resources: %v", result.err)}
 	}
 	base := out.base

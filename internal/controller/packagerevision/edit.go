@@ -10,10 +10,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 	"github.com/porch-dev/porch/internal/git"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // edit renders and commits a user's edit of a draft's resources. A render
@@ -51,7 +51,7 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName, Lifecycle: lifecycle,
 		Head: head, Files: result.files, Subject: git.PatchSubject,
 	})
-	if errors.Is(err, repository.ErrInvalidPackage) {
+	if errors.Is(err, backend.ErrInvalidPackage) {
 		return r.refuseEdit(ctx, s, err)
 	}
 	if err != nil {

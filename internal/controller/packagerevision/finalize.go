@@ -26,21 +26,25 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	if err := r.getRepository(ctx, s); err != nil {
 		return err
 	}
-	switch {
-	case s.repo == nil:
-	case s.pr.Adopted():
-		if err := r.openRepository(ctx, s); err != nil {
+	if s.repo != nil {
+		opened, err := r.openForDeletion(ctx, s)
+		if err != nil {
 			return err
 		}
-		if err := r.deleteInGit(ctx, s); err != nil {
-			return r.writeFailed(ctx, s, err)
-		}
-		r.requestSync(s)
-	default:
-		if err := r.deleteUnadopted(ctx, s); err != nil {
-			return err
+		if opened {
+			// Held until the object is gone: see git.Mirror.HoldRef.
+			defer s.mirror.HoldForRemoval()()
+			if err := r.deleteInGit(ctx, s); err != nil {
+				return r.writeFailed(ctx, s, err)
+			}
+			r.requestSync(s)
 		}
 	}
+	return r.letGo(ctx, s)
+}
+
+// letGo deletes the revision's resources and removes its finalizer.
+func (r *Reconciler) letGo(ctx context.Context, s *scope) error {
 	if s.prr != nil {
 		if err := r.Delete(ctx, s.prr, client.Preconditions{UID: &s.prr.UID}); err != nil && !apierrors.IsNotFound(err) {
 			return err
@@ -51,32 +55,29 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 	return client.IgnoreNotFound(r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner))
 }
 
-// deleteUnadopted deletes the branch of a revision deleted before it was
-// adopted: its create may have committed the draft and then failed to
-// adopt it (the deletion itself makes that write conflict), and a branch
-// left behind would bring the revision back at the next sync. As create
-// does, it takes a draft or proposed branch of the workspace for this
-// revision's. When the repository cannot be read, the revision is let go:
-// a deletion must not wait on a repository that may never work.
-func (r *Reconciler) deleteUnadopted(ctx context.Context, s *scope) error {
-	// The mirror is fetched afresh: the push whose answer was lost is in
-	// the remote only.
+// openForDeletion opens the repository and reads where the revision
+// stands, and says whether it did. A revision deleted before it was
+// adopted is looked for in a freshly fetched mirror: its create may have
+// committed the draft and then failed to adopt it (the deletion itself
+// makes that write conflict), or its push may have landed with its answer
+// lost, so that the remote alone has it; a branch left behind would bring
+// the revision back at the next sync. As create does, it takes a draft or
+// proposed branch of the workspace for this revision's. When the
+// repository cannot be read, such a revision is let go: a deletion must
+// not wait on a repository that may never work.
+func (r *Reconciler) openForDeletion(ctx context.Context, s *scope) (bool, error) {
+	if s.pr.Adopted() {
+		return true, r.openRepository(ctx, s)
+	}
 	err := r.openRepository(ctx, s)
 	if err == nil {
 		_, err = r.confirmAbsent(ctx, s)
 	}
 	if err != nil {
 		log.FromContext(ctx).Info("Letting a revision never adopted go without reading its repository", "error", err.Error())
-		return nil
+		return false, nil
 	}
-	if s.state.Head().IsZero() {
-		return nil
-	}
-	if err := r.deleteInGit(ctx, s); err != nil {
-		return r.writeFailed(ctx, s, err)
-	}
-	r.requestSync(s)
-	return nil
+	return true, nil
 }
 
 func (r *Reconciler) deleteInGit(ctx context.Context, s *scope) error {

@@ -10,7 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // changeLifecycle moves the revision in git to the lifecycle its spec asks
@@ -42,7 +42,7 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 			return r.changeLifecycle(ctx, s)
 		}
 		logCannotChange(ctx, s)
-		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
 		_, err = s.writer.Publish(ctx, pkg, ws, st.Proposed)
@@ -67,7 +67,7 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 			return r.changeLifecycle(ctx, s)
 		}
 		logCannotChange(ctx, s)
-		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want)}
 	}
 	if err != nil {

@@ -10,9 +10,10 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/backend"
+	"github.com/porch-dev/porch/internal/controller/credentials"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // Reasons of the conditions this controller writes, besides the API's.
@@ -40,7 +41,7 @@ func (r *Reconciler) getRepository(ctx context.Context, s *scope) error {
 		return nil
 	}
 	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
-		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
+		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
 			Message: fmt.Sprintf("spec.repository: Repository %q is of type %s; revisions are authored in git repositories only", repo.Name, repo.Spec.Type)}
 	}
 	s.repo = repo
@@ -54,12 +55,12 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, "spec.repository: Repository "+repo.Name+" spec.git.repo", reasonRepositoryNotReady); err != nil {
 		return err
 	}
-	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return r.gitError(err)
 	}
 	s.ep = git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
-	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, repo), s.ep)
+	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(repo.UID)), s.ep)
 	if err != nil {
 		return err
 	}
@@ -110,18 +111,18 @@ func (r *Reconciler) checkRemote(ctx context.Context, url, field, reason string)
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, repository.ErrUnreachable):
+	case errors.Is(err, backend.ErrUnreachable):
 		return r.waiting(field + ": " + err.Error())
 	default:
-		return &reconcile.Stalling{Reason: reason, Message: field + ": " + err.Error()}
+		return &outcome.Stalling{Reason: reason, Message: field + ": " + err.Error()}
 	}
 }
 
 // backOffConflicts sets when a revision that lost a race in git is tried
 // again: each race it loses in a row doubles the wait (see
-// reconcile.Backoff); any other outcome starts it over.
+// outcome.Backoff); any other outcome starts it over.
 func (r *Reconciler) backOffConflicts(key types.NamespacedName, err error) {
-	var waiting *reconcile.Waiting
+	var waiting *outcome.Waiting
 	if errors.As(err, &waiting) && waiting.Reason == reasonConflict {
 		waiting.RequeueAfter = r.conflicts.Retry(key)
 		return
@@ -131,7 +132,7 @@ func (r *Reconciler) backOffConflicts(key types.NamespacedName, err error) {
 
 // waiting is a Waiting error for something outside the revision's spec.
 func (r *Reconciler) waiting(msg string) error {
-	return &reconcile.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
+	return &outcome.Waiting{Reason: reasonRepositoryNotReady, Message: msg, RequeueAfter: outcome.Jitter(r.Options.RetryInterval)}
 }
 
 // writeFailed sorts a failed write. A lost race fetches the mirror, so
@@ -139,12 +140,12 @@ func (r *Reconciler) waiting(msg string) error {
 // repository cannot hold stalls the revision with the reason.
 func (r *Reconciler) writeFailed(ctx context.Context, s *scope, err error) error {
 	switch {
-	case errors.Is(err, repository.ErrConflict):
+	case errors.Is(err, backend.ErrConflict):
 		if ferr := s.mirror.Fetch(ctx); ferr != nil {
 			return r.gitError(ferr)
 		}
-	case errors.Is(err, repository.ErrInvalidPackage):
-		return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: err.Error()}
+	case errors.Is(err, backend.ErrInvalidPackage):
+		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: err.Error()}
 	}
 	return r.gitError(err)
 }
@@ -155,9 +156,9 @@ func (r *Reconciler) writeFailed(ctx context.Context, s *scope, err error) error
 // problem later, and anything else goes to the rate limiter.
 func (r *Reconciler) gitError(err error) error {
 	switch {
-	case errors.Is(err, repository.ErrConflict):
-		return &reconcile.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: reconcile.ConflictRetryFirst}
-	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication), errors.Is(err, repository.ErrSecret):
+	case errors.Is(err, backend.ErrConflict):
+		return &outcome.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: outcome.ConflictRetryFirst}
+	case errors.Is(err, backend.ErrUnreachable), errors.Is(err, backend.ErrAuthentication), errors.Is(err, credentials.ErrSecret):
 		return r.waiting(err.Error())
 	default:
 		return err

@@ -13,10 +13,11 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/credentials"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // source is a published revision a task reads: its files and where they
@@ -70,11 +71,11 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, field+": spec.git.repo of Repository "+repo.Name, porchv1alpha1.ReasonTaskFailed); err != nil {
 		return nil, err
 	}
-	creds, err := repository.ReadCredentials(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return nil, r.gitError(err)
 	}
-	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, repo), git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
+	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(repo.UID)), git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 		return mirror.ReadPublished(repo.Spec.Git.Directory, pr.Spec.PackageName, pr.Spec.Revision, r.Options.MaxPackageBytes)
 	}
 	pkg, err := read()
-	if errors.Is(err, repository.ErrRefNotFound) {
+	if errors.Is(err, backend.ErrRefNotFound) {
 		if err := mirror.Fetch(ctx); err != nil {
 			return nil, r.gitError(err)
 		}
@@ -94,9 +95,9 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	switch {
 	case err == nil:
 		return pkg, nil
-	case errors.Is(err, repository.ErrRefNotFound):
+	case errors.Is(err, backend.ErrRefNotFound):
 		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is not in its repository: %v", field, pr.Name, err))
-	case errors.Is(err, repository.ErrPackageNotFound), errors.Is(err, repository.ErrInvalidPackage):
+	case errors.Is(err, backend.ErrPackageNotFound), errors.Is(err, backend.ErrInvalidPackage):
 		return nil, taskFailed("%s: PackageRevision %q: %v", field, pr.Name, err)
 	default:
 		return nil, r.gitError(err)
@@ -118,5 +119,5 @@ func upstreamLock(repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevi
 
 // taskFailed is a task that cannot succeed until its spec changes.
 func taskFailed(format string, args ...any) error {
-	return &reconcile.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: fmt.Sprintf(format, args...)}
+	return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: fmt.Sprintf(format, args...)}
 }

@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // setCondition sets one condition of the revision for its current generation.
@@ -46,8 +46,8 @@ func recordError(s *scope, err error) {
 	if err == nil || !s.pr.DeletionTimestamp.IsZero() {
 		return
 	}
-	var stalling *reconcile.Stalling
-	var waiting *reconcile.Waiting
+	var stalling *outcome.Stalling
+	var waiting *outcome.Waiting
 	switch {
 	case errors.As(err, &stalling):
 		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, stalling.Reason, stalling.Message)

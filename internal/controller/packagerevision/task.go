@@ -13,11 +13,12 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/upgrade"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/credentials"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // taskOutput is what a task made: the package, and the commit its draft
@@ -103,7 +104,7 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 
 // readGitUpstream reads a package from a git repository named by URL.
 func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *porchv1alpha1.GitPackage, field string) (cad.Package, string, error) {
-	creds, err := repository.ReadCredentials(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
+	creds, err := credentials.Read(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
 	if err != nil {
 		return nil, "", r.gitError(err)
 	}
@@ -113,12 +114,12 @@ func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *p
 	switch {
 	case err == nil:
 		return files, commit, nil
-	case errors.Is(err, repository.ErrSourceTooLarge):
-		return nil, "", &reconcile.Stalling{Reason: porchv1alpha1.ReasonSourceTooLarge, Message: fmt.Sprintf(
+	case errors.Is(err, backend.ErrSourceTooLarge):
+		return nil, "", &outcome.Stalling{Reason: porchv1alpha1.ReasonSourceTooLarge, Message: fmt.Sprintf(
 			"%s: %v; the limit is the manager's --max-clone-fetch-bytes=%d: clone a smaller repository, "+
 				"a branch or tag rather than a commit no ref points at, or raise the limit and create the revision again",
 			field, err, r.Options.MaxCloneFetchBytes)}
-	case errors.Is(err, repository.ErrUnreachable), errors.Is(err, repository.ErrAuthentication):
+	case errors.Is(err, backend.ErrUnreachable), errors.Is(err, backend.ErrAuthentication):
 		return nil, "", r.waiting(field + ": " + err.Error())
 	default:
 		return nil, "", taskFailed("%s: %v", field, err)
@@ -134,7 +135,7 @@ func stoppedAtFetchLimit(s *scope) error {
 	if c == nil || c.Reason != porchv1alpha1.ReasonSourceTooLarge || c.ObservedGeneration != s.pr.Generation {
 		return nil
 	}
-	return &reconcile.Stalling{Reason: c.Reason, Message: c.Message}
+	return &outcome.Stalling{Reason: c.Reason, Message: c.Message}
 }
 
 // cloneFetchDir holds the folders that clones from a git URL fetch into,

@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 func TestStoppedAtFetchLimit(t *testing.T) {
@@ -33,7 +33,7 @@ func TestStoppedAtFetchLimit(t *testing.T) {
 				pr.Status.Conditions = []metav1.Condition{*tt.ready}
 			}
 			err := stoppedAtFetchLimit(&scope{pr: pr})
-			var stalling *reconcile.Stalling
+			var stalling *outcome.Stalling
 			if got := errors.As(err, &stalling); got != tt.stalls {
 				t.Fatalf("stoppedAtFetchLimit = %v; want stalling %t", err, tt.stalls)
 			}

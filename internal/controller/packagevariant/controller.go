@@ -14,7 +14,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // FieldOwner names this controller in the objects' managed fields.
@@ -42,7 +42,7 @@ type Reconciler struct {
 	Options   Options
 
 	// lostRaces spaces out the retries of objects whose writes lose races.
-	lostRaces *reconcileutil.Backoff
+	lostRaces *outcome.Backoff
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariants,verbs=get;list;watch;update;patch
@@ -58,7 +58,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	err = r.steps(ctx, s)
-	if reconcileutil.LostRace(err) {
+	if outcome.LostRace(err) {
 		// Someone wrote first: start again from what they wrote, later at
 		// each race lost in a row, and say nothing of it in the conditions.
 		return ctrl.Result{RequeueAfter: r.lostRaces.Retry(req.NamespacedName)}, nil
@@ -68,7 +68,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr
 	}
-	return reconcileutil.Result(ctrl.Result{}, err)
+	return outcome.Result(ctrl.Result{}, err)
 }
 
 // steps are the reconcile's work in order; each stops the rest on error.

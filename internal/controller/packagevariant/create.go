@@ -11,7 +11,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // workspacePrefix starts the workspace of every revision a variant makes.
@@ -25,7 +25,7 @@ func (r *Reconciler) ensureDownstream(ctx context.Context, s *scope) error {
 	if len(s.targets) == 0 {
 		if len(s.downstream) > 0 {
 			down := s.pv.Spec.Downstream
-			return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonDownstreamNotOwned, Message: fmt.Sprintf(
+			return &outcome.Stalling{Reason: configv1alpha1.ReasonDownstreamNotOwned, Message: fmt.Sprintf(
 				"spec.downstream: package %q already exists in repository %q and is not this PackageVariant's: "+
 					"set spec.adoptionPolicy to adoptExisting to take it over, or name another package", down.Package, down.Repo)}
 		}
@@ -38,7 +38,7 @@ func (r *Reconciler) ensureDownstream(ctx context.Context, s *scope) error {
 	}
 	switch current := r.upstreamOf(ctx, s, published); current {
 	case "":
-		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonUpstreamUnknown, Message: fmt.Sprintf(
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonUpstreamUnknown, Message: fmt.Sprintf(
 			"%s says neither by its task nor by its Kptfile's upstreamLock which upstream revision it came from, so it cannot be upgraded", published.Name)}
 	case s.upstream.Name:
 	default:

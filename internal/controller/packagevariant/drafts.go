@@ -12,8 +12,8 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variant "github.com/porch-dev/porch/internal/packagevariant"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variant"
 )
 
 // mutateDrafts gives each Draft target the variant's labels and
@@ -107,7 +107,7 @@ func (r *Reconciler) mutated(ctx context.Context, s *scope, base cad.Package) (c
 	}
 	want, err := variant.Mutate(base, s.pv, injections)
 	if err != nil {
-		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: err.Error()}
+		return nil, &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: err.Error()}
 	}
 	return want, nil
 }

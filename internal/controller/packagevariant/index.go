@@ -9,7 +9,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/index"
 )
 
 // The cache indexes revisions by package (reconcile.RevisionPackageIndex)
@@ -24,7 +24,7 @@ const (
 )
 
 // packageKey names a package of a repository in the indexes.
-var packageKey = reconcileutil.PackageKey
+var packageKey = index.PackageKey
 
 func key(namespace, name string) types.NamespacedName {
 	return types.NamespacedName{Namespace: namespace, Name: name}
@@ -61,7 +61,7 @@ func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
 
 // revisionsOf lists the revisions of a package, from the cache.
 func (r *Reconciler) revisionsOf(ctx context.Context, namespace, repo, pkg string) ([]*porchv1alpha1.PackageRevision, error) {
-	return reconcileutil.RevisionsOf(ctx, r.Client, namespace, repo, pkg)
+	return index.RevisionsOf(ctx, r.Client, namespace, repo, pkg)
 }
 
 // ownedRevisions lists the revisions the variant owns, wherever they are.

@@ -10,7 +10,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	variant "github.com/porch-dev/porch/internal/packagevariant"
+	"github.com/porch-dev/porch/internal/variant"
 )
 
 // injections finds, for each injection point of the package, the

@@ -11,13 +11,13 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // scope is what one reconcile of a PackageVariant reads and decides.
 type scope struct {
 	pv     *configv1alpha1.PackageVariant
-	status *reconcileutil.StatusPatcher
+	status *outcome.StatusPatcher
 
 	// upstream is the published revision spec.upstream names, among the
 	// revisions of its package.
@@ -40,7 +40,7 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pv); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return &scope{pv: pv, status: reconcileutil.NewStatusPatcher(pv), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
+	return &scope{pv: pv, status: outcome.NewStatusPatcher(pv), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
 }
 
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
@@ -62,7 +62,7 @@ func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
 	if err := r.Patch(ctx, s.pv, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
 		return err
 	}
-	s.status = reconcileutil.NewStatusPatcher(s.pv)
+	s.status = outcome.NewStatusPatcher(s.pv)
 	return nil
 }
 

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // recordOutcome sets the Stalled and Ready conditions, and the downstream
@@ -18,8 +18,8 @@ func recordOutcome(s *scope, err error) {
 	if !s.pv.DeletionTimestamp.IsZero() {
 		return
 	}
-	var stalling *reconcileutil.Stalling
-	var waiting *reconcileutil.Waiting
+	var stalling *outcome.Stalling
+	var waiting *outcome.Waiting
 	switch {
 	case errors.As(err, &stalling):
 		setCondition(s, configv1alpha1.ConditionStalled, metav1.ConditionTrue, stalling.Reason, stalling.Message)

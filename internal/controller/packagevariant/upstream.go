@@ -7,8 +7,8 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variant "github.com/porch-dev/porch/internal/packagevariant"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variant"
 )
 
 // resolveUpstream finds the published revision spec.upstream names. When
@@ -21,7 +21,7 @@ func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
 	}
 	s.upstreamRevisions = revisions
 	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
-		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: variant.UpstreamNotFound(up)}
 	}
 	return nil

@@ -12,14 +12,14 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // SetupWithManager registers the controller. A variant is reconciled when
 // it changes, and when a revision of its upstream or downstream package,
 // or one it owns, changes: only those variants, found by index.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	r.lostRaces = reconcileutil.NewConflictBackoff()
+	r.lostRaces = outcome.NewConflictBackoff()
 	if err := addIndexes(context.Background(), mgr); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // FieldOwner names this controller in the objects' managed fields.
@@ -46,7 +46,7 @@ type Reconciler struct {
 	Options   Options
 
 	// lostRaces spaces out the retries of objects whose writes lose races.
-	lostRaces *reconcileutil.Backoff
+	lostRaces *outcome.Backoff
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariantsets,verbs=get;list;watch;update;patch
@@ -62,7 +62,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	err = r.steps(ctx, s)
-	if reconcileutil.LostRace(err) {
+	if outcome.LostRace(err) {
 		return ctrl.Result{RequeueAfter: r.lostRaces.Retry(req.NamespacedName)}, nil
 	}
 	r.lostRaces.Forget(req.NamespacedName)
@@ -70,7 +70,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 		err = perr
 	}
-	return reconcileutil.Result(s.resync(r.Options.ResyncInterval), err)
+	return outcome.Result(s.resync(r.Options.ResyncInterval), err)
 }
 
 // steps are the reconcile's work in order; each stops the rest on error.

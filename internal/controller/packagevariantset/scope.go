@@ -11,14 +11,14 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variantset"
 )
 
 // scope is what one reconcile of a set reads and decides.
 type scope struct {
 	pvs    *configv1alpha1.PackageVariantSet
-	status *reconcileutil.StatusPatcher
+	status *outcome.StatusPatcher
 
 	// templates are the compiled templates, one per target entry.
 	templates []*variantset.Template
@@ -45,7 +45,7 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pvs); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return &scope{pvs: pvs, status: reconcileutil.NewStatusPatcher(pvs)}, nil
+	return &scope{pvs: pvs, status: outcome.NewStatusPatcher(pvs)}, nil
 }
 
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
@@ -60,7 +60,7 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
 // objects is looked at again later, as its objects are not watched.
 func (s *scope) resync(every time.Duration) ctrl.Result {
 	if s.selectsObjects {
-		return ctrl.Result{RequeueAfter: reconcileutil.Jitter(every)}
+		return ctrl.Result{RequeueAfter: outcome.Jitter(every)}
 	}
 	return ctrl.Result{}
 }

@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variantset"
 )
 
 // expandTargets lists what each target entry selects: repositories by
@@ -44,7 +44,7 @@ func (r *Reconciler) expandTargets(ctx context.Context, s *scope) error {
 		case t.RepositorySelector != nil:
 			selector, err := metav1.LabelSelectorAsSelector(t.RepositorySelector)
 			if err != nil {
-				return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
+				return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError,
 					Message: fmt.Sprintf("spec.targets[%d].repositorySelector: %v", i, err)}
 			}
 			list := &configv1alpha1.RepositoryList{}
@@ -80,7 +80,7 @@ func (r *Reconciler) selectObjects(ctx context.Context, s *scope, entry int, sel
 	path := fmt.Sprintf("spec.targets[%d].objectSelector", entry)
 	selector, err := metav1.LabelSelectorAsSelector(&sel.LabelSelector)
 	if err != nil {
-		return nil, &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf("%s: %v", path, err)}
+		return nil, &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf("%s: %v", path, err)}
 	}
 	if err := r.checkNamespaced(sel, path); err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (r *Reconciler) selectObjects(ctx context.Context, s *scope, entry int, sel
 	err = r.APIReader.List(ctx, list, client.InNamespace(s.pvs.Namespace), client.MatchingLabelsSelector{Selector: selector})
 	if apierrors.IsForbidden(err) {
 		// The operator may grant it (config/rbac: manager-readable).
-		return nil, &reconcileutil.Waiting{Reason: configv1alpha1.ReasonError, RequeueAfter: r.Options.ResyncInterval, Message: fmt.Sprintf(
+		return nil, &outcome.Waiting{Reason: configv1alpha1.ReasonError, RequeueAfter: r.Options.ResyncInterval, Message: fmt.Sprintf(
 			"%s: the manager may not list kind %q of %q in namespace %s; to let it, label a ClusterRole granting get and list on it "+
 				"with %s: \"true\"", path, sel.Kind, sel.APIVersion, s.pvs.Namespace, configv1alpha1.ManagerReadableLabel)}
 	}
@@ -118,14 +118,14 @@ func (r *Reconciler) checkNamespaced(sel *configv1alpha1.ObjectSelector, path st
 	gvk := schema.FromAPIVersionAndKind(sel.APIVersion, sel.Kind)
 	mapping, err := r.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
-		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError,
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError,
 			Message: fmt.Sprintf("%s: the cluster has no kind %q in %q", path, sel.Kind, sel.APIVersion)}
 	}
 	if err != nil {
 		return err
 	}
 	if mapping.Scope.Name() == meta.RESTScopeNameRoot && !r.Options.AllowClusterScopedSelectors {
-		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf(
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf(
 			"%s.kind: kind %q of %q is not namespaced: a PackageVariantSet selects objects of its own namespace only "+
 				"(the manager allows kinds that are not namespaced with --allow-cluster-scoped-selectors)", path, sel.Kind, sel.APIVersion)}
 	}

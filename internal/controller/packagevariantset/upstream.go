@@ -6,9 +6,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variant "github.com/porch-dev/porch/internal/packagevariant"
-	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+	"github.com/porch-dev/porch/internal/controller/index"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variant"
+	"github.com/porch-dev/porch/internal/variantset"
 )
 
 // compile compiles the template of every target entry once, and stalls a
@@ -25,7 +26,7 @@ func compile(s *scope) error {
 		s.templates[i], errs = tmpl, append(errs, terrs...)
 	}
 	if len(errs) > 0 {
-		return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: errs.ToAggregate().Error()}
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: errs.ToAggregate().Error()}
 	}
 	return nil
 }
@@ -33,12 +34,12 @@ func compile(s *scope) error {
 // resolveUpstream finds the published revision spec.upstream names.
 func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
 	up := s.pvs.Spec.Upstream
-	revisions, err := reconcileutil.RevisionsOf(ctx, r.Client, s.pvs.Namespace, up.Repo, up.Package)
+	revisions, err := index.RevisionsOf(ctx, r.Client, s.pvs.Namespace, up.Repo, up.Package)
 	if err != nil {
 		return err
 	}
 	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
-		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: reconcileutil.Jitter(r.Options.RetryInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: variant.UpstreamNotFound(up)}
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
-	variantset "github.com/porch-dev/porch/internal/packagevariantset"
+	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/variantset"
 )
 
 // renderVariants evaluates each target's template into the PackageVariant
@@ -22,7 +22,7 @@ func renderVariants(s *scope) error {
 	for _, t := range s.targets {
 		spec, err := s.templates[t.entry].Spec(s.pvs.Spec.Upstream, t.vars)
 		if err != nil {
-			return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: err.Error()}
+			return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: err.Error()}
 		}
 		name := variantset.PackageVariantName(s.pvs.Name, spec.Downstream.Repo, spec.Downstream.Package)
 		if seen[name] {
@@ -67,7 +67,7 @@ func (r *Reconciler) applyVariants(ctx context.Context, s *scope) error {
 		r.event(s, "Deleted", "deleted PackageVariant %s: its target is gone", gone.Name)
 	}
 	if len(s.variants) == 0 {
-		return &reconcileutil.Waiting{Reason: configv1alpha1.ReasonNoMatchingTargets, RequeueAfter: reconcileutil.Jitter(r.Options.ResyncInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonNoMatchingTargets, RequeueAfter: outcome.Jitter(r.Options.ResyncInterval),
 			Message: "spec.targets: no repository or object matches them"}
 	}
 	return nil
@@ -78,7 +78,7 @@ func (r *Reconciler) applyVariant(ctx context.Context, s *scope, want, have *con
 		other := &configv1alpha1.PackageVariant{}
 		err := r.Get(ctx, client.ObjectKeyFromObject(want), other)
 		if err == nil {
-			return &reconcileutil.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf(
+			return &outcome.Stalling{Reason: configv1alpha1.ReasonValidationError, Message: fmt.Sprintf(
 				"PackageVariant %s, which a target asks for, exists and is not this set's: delete or rename it", want.Name)}
 		}
 		if err := client.IgnoreNotFound(err); err != nil {

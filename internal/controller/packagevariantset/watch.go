@@ -13,21 +13,22 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	reconcileutil "github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/index"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // The cache indexes sets by their upstream package, so that a revision
 // wakes only the sets it is the upstream of.
 const upstreamIndex = "packagevariantset.upstream"
 
-var packageKey = reconcileutil.PackageKey
+var packageKey = index.PackageKey
 
 // SetupWithManager registers the controller. A set is reconciled when it
 // or one of its PackageVariants changes, when a revision of its upstream
 // package changes, and when a Repository of its namespace does (targets
 // select repositories by label).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	r.lostRaces = reconcileutil.NewConflictBackoff()
+	r.lostRaces = outcome.NewConflictBackoff()
 	indexer := mgr.GetFieldIndexer()
 	if err := indexer.IndexField(context.Background(), &configv1alpha1.PackageVariantSet{}, upstreamIndex, func(o client.Object) []string {
 		if up := o.(*configv1alpha1.PackageVariantSet).Spec.Upstream; up != nil {

@@ -73,6 +73,11 @@ type applier struct {
 
 	// reader reads from the apiserver, not the cache; nil when unused.
 	reader client.Reader
+	// refs holds, for each create of a revision or its resources, the
+	// ref it was read from (see git.Mirror.HoldRef), which sources name;
+	// nil when nothing is held.
+	refs    refHolder
+	sources map[string]refAt
 
 	// memo records the objects left as wanted, with the digests of what
 	// was wanted; nil when nothing is recorded. See syncMemo.
@@ -82,6 +87,22 @@ type applier struct {
 	// are neither read nor written. moved are objects that changed between
 	// the listing and their reading: they wait for the next sync.
 	settled, moved map[memoKey]bool
+}
+
+// refHolder is the mirror's ref guard, as the sync holds it.
+type refHolder interface {
+	HoldRef(ref, commit string) (holds bool, release func(), err error)
+}
+
+// holdSource holds the ref the object named name was read from, if it was
+// read from one, and says whether the ref is still as fetched; release it
+// once the object is created or not.
+func (a *applier) holdSource(name string) (holds bool, release func(), err error) {
+	src, ok := a.sources[name]
+	if !ok || a.refs == nil {
+		return true, func() {}, nil
+	}
+	return a.refs.HoldRef(src.ref, src.commit)
 }
 
 // remember records obj as the apiserver returned it, now as wanted, with
@@ -187,28 +208,51 @@ func (k mirrorKind[T]) isPending(obj T) bool {
 	return k.pending != nil && k.pending(obj)
 }
 
-// createObject creates want, then brings its spec and status to what is wanted.
+// createObject creates want, then brings its spec and status to what is
+// wanted. A revision, or its resources, is created only while the ref it
+// was read from is still as fetched: one deleted since, with its object,
+// by the authoring controller carrying out a user's deletion, is not
+// brought back.
 func createObject[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) error {
-	obj := k.forCreate(want)
-	err := a.client.Create(ctx, obj, FieldOwner)
+	obj, created, err := createFromRef(ctx, a, k, want)
 	if apierrors.IsAlreadyExists(err) {
 		// Not listed: made since the listing, by the authoring controller
 		// adopting a revision; or this Repository's with its label removed;
 		// or someone else's. See nameTaken.
 		return nameTaken(ctx, a, k, want)
 	}
-	if apierrors.IsInvalid(err) && k.relax != nil && k.relax(obj) {
-		// What was left out is noted by writeChanges, at every sync.
-		log.FromContext(ctx).Info("Left out what the schema refused", "object", describe(want), "error", err.Error())
-		err = a.client.Create(ctx, obj, FieldOwner)
-	}
-	if err != nil {
-		return fmt.Errorf("creating %s: %w", describe(want), err)
+	if err != nil || !created {
+		return err
 	}
 	a.writes.Add(1)
 	a.created.Add(1)
 	_, err = writeChanges(ctx, a, k, obj, want)
 	return err
+}
+
+// createFromRef creates the object for want while holding the ref it was
+// read from, provided that is still as fetched, and says whether it did.
+func createFromRef[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], want T) (obj T, created bool, err error) {
+	holds, release, err := a.holdSource(want.GetName())
+	defer release()
+	if err != nil {
+		return obj, false, fmt.Errorf("reading the ref of %s: %w", describe(want), err)
+	}
+	if !holds {
+		a.stale.Add(1) // moved or deleted since the fetch: the next sync sees it
+		return obj, false, nil
+	}
+	obj = k.forCreate(want)
+	err = a.client.Create(ctx, obj, FieldOwner)
+	if apierrors.IsInvalid(err) && k.relax != nil && k.relax(obj) {
+		// What was left out is noted by writeChanges, at every sync.
+		log.FromContext(ctx).Info("Left out what the schema refused", "object", describe(want), "error", err.Error())
+		err = a.client.Create(ctx, obj, FieldOwner)
+	}
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		return obj, false, fmt.Errorf("creating %s: %w", describe(want), err)
+	}
+	return obj, err == nil, err
 }
 
 // updateObject brings an existing object to what is wanted, writing only what differs.

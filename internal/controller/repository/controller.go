@@ -22,7 +22,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/syncschedule"
 )
@@ -105,7 +105,7 @@ type Reconciler struct {
 	memo syncMemo
 	// resyncs spaces out the syncs run again because objects changed
 	// under the last one.
-	resyncs *reconcile.Backoff
+	resyncs *outcome.Backoff
 }
 
 // scope carries what the steps of one reconcile learnt, from which the
@@ -151,7 +151,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		return ctrl.Result{}, err
 	}
 
-	patcher := reconcile.NewStatusPatcher(repo)
+	patcher := outcome.NewStatusPatcher(repo)
 	s := &scope{repo: repo, now: time.Now()}
 	defer func() {
 		r.recordStatus(ctx, s)
@@ -165,7 +165,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	case s.outcome == syncDeferred:
 		// Woken when its namespace's turn comes; this is in case that
 		// reconcile finds nothing to do and does not pass the turn on.
-		if wait := reconcile.Jitter(r.Options.RetryInterval); next <= 0 || next > wait {
+		if wait := outcome.Jitter(r.Options.RetryInterval); next <= 0 || next > wait {
 			next = wait
 		}
 	case s.resync:
@@ -177,7 +177,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	case s.outcome == syncDone:
 		r.resyncs.Forget(req.NamespacedName)
 	}
-	result, err := reconcile.Result(ctrl.Result{RequeueAfter: next}, s.err)
+	result, err := outcome.Result(ctrl.Result{RequeueAfter: next}, s.err)
 	s.requeueAfter = result.RequeueAfter
 	return result, err
 }
@@ -235,7 +235,7 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		if ready.Status != "True" {
 			eventType = "Warning"
 		}
-		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Sync", "%s", reconcile.EventNote(ready.Message))
+		r.Recorder.Eventf(s.repo, nil, eventType, ready.Reason, "Sync", "%s", outcome.EventNote(ready.Message))
 		log.FromContext(ctx).Info("Repository readiness changed", "ready", ready.Status, "reason", ready.Reason)
 	}
 }
@@ -249,7 +249,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Mirrors == nil {
 		return errors.New("the repository controller needs the process's Mirrors")
 	}
-	r.resyncs = reconcile.NewBackoff(resyncDelay, r.Options.RetryInterval)
+	r.resyncs = outcome.NewBackoff(resyncDelay, r.Options.RetryInterval)
 	b := ctrl.NewControllerManagedBy(mgr).
 		// An annotation may confirm a held deletion (AllowMassDeletionAnnotation).
 		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).

@@ -21,9 +21,16 @@ type mirrored struct {
 	resources []*porchv1alpha1.PackageRevisionResources
 	contents  []string
 	packages  []*porchv1alpha1.PorchPackage
+	// sources maps each revision's name, and so its resources', to the
+	// ref it was read from.
+	sources map[string]refAt
 	// skipped lists what could not be mirrored, and why; sorted.
 	skipped []string
 }
+
+// refAt is a ref as a fetch found it: its short name, as Discover gives
+// it, and the commit it resolved to.
+type refAt struct{ ref, commit string }
 
 // digests are the digests of every wanted object, for the memo.
 func (m *mirrored) digests() map[memoKey]string {
@@ -49,7 +56,7 @@ func (m *mirrored) digests() map[memoKey]string {
 // represent it. It is a pure function: the same repository and discovery
 // always give the same objects, so a sync can compare them with what exists.
 func mirrorObjects(repo *configv1alpha1.Repository, d *git.Discovery) *mirrored {
-	m := &mirrored{skipped: append([]string(nil), d.Skipped...)}
+	m := &mirrored{skipped: append([]string(nil), d.Skipped...), sources: map[string]refAt{}}
 	owner := ownerReference(repo)
 	latest := latestRevisions(d.Revisions)
 	names := map[string]string{}
@@ -62,6 +69,7 @@ func mirrorObjects(repo *configv1alpha1.Repository, d *git.Discovery) *mirrored 
 			continue
 		}
 		names[name] = rev.Ref
+		m.sources[name] = refAt{ref: rev.Ref, commit: rev.Commit}
 		packages[rev.Package] = true
 		m.revisions = append(m.revisions, revisionObject(repo, owner, name, rev, latest[rev.Package]))
 		m.resources = append(m.resources, resourcesObject(repo, owner, name, rev))

@@ -8,10 +8,11 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/backend"
+	"github.com/porch-dev/porch/internal/controller/credentials"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/oci"
-	"github.com/porch-dev/porch/internal/repository"
 )
 
 // Prober reaches the remote behind a Repository.
@@ -21,7 +22,7 @@ type Prober interface {
 	// CreateBranch creates the branch with an initial commit and returns it.
 	CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error)
 	// ProbeRegistry checks that an OCI registry answers and accepts the credentials.
-	ProbeRegistry(ctx context.Context, registry string, creds repository.Credentials) error
+	ProbeRegistry(ctx context.Context, registry string, creds backend.Credentials) error
 }
 
 // RemoteProber is the Prober that talks to real remotes.
@@ -39,7 +40,7 @@ func (RemoteProber) CreateBranch(ctx context.Context, ep git.Endpoint, branch st
 }
 
 // ProbeRegistry asks the registry with go-containerregistry.
-func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds repository.Credentials) error {
+func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds backend.Credentials) error {
 	return oci.Probe(ctx, registry, creds)
 }
 
@@ -70,7 +71,7 @@ func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 		}
 		return r.wrap(r.Prober.ProbeRegistry(ctx, repo.Spec.Oci.Registry, creds))
 	default:
-		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
 			Message: fmt.Sprintf("spec.type %q needs the matching spec.%s block", repo.Spec.Type, repo.Spec.Type)}
 	}
 }
@@ -85,7 +86,7 @@ func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) er
 	}
 	hash, found := branchHash(refs, branch)
 	if !found && s.repo.Spec.Git.CreateBranch && s.repo.Status.ObservedBranch == branch {
-		return &reconcile.Waiting{Reason: configv1alpha1.ReasonBranchNotFound, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonBranchNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("the branch %q of %s was there and is gone; spec.git.createBranch does not create it again, "+
 				"since every package revision mirrored from it would be deleted with it: push the branch back, "+
 				"or, to start afresh from an empty branch, delete the Repository and create it again", branch, git.SafeURL(ep.URL))}
@@ -105,7 +106,7 @@ func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) er
 		if len(refs) == 0 {
 			what = "is empty, so it has no branch"
 		}
-		return r.wrap(fmt.Errorf("%w: the repository %s %s %q", repository.ErrBranchNotFound, git.SafeURL(ep.URL), what, branch))
+		return r.wrap(fmt.Errorf("%w: the repository %s %s %q", backend.ErrBranchNotFound, git.SafeURL(ep.URL), what, branch))
 	}
 	s.endpoint, s.branchHash, s.refsHash = ep, hash, git.RefsHash(refs)
 	return nil
@@ -123,10 +124,10 @@ func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
 
 // credentials reads the Secret named by a secretRef; no name means
 // anonymous. A Secret a user must fix is waited for.
-func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (repository.Credentials, error) {
-	creds, err := repository.ReadCredentials(ctx, r.APIReader, namespace, name, field)
-	if errors.Is(err, repository.ErrSecret) {
-		return creds, &reconcile.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval), Message: err.Error()}
+func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (backend.Credentials, error) {
+	creds, err := credentials.Read(ctx, r.APIReader, namespace, name, field)
+	if errors.Is(err, credentials.ErrSecret) {
+		return creds, &outcome.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval), Message: err.Error()}
 	}
 	return creds, err
 }
@@ -139,17 +140,17 @@ func (r *Reconciler) wrap(err error) error {
 	}
 	reason := configv1alpha1.ReasonError
 	switch {
-	case errors.Is(err, repository.ErrAuthentication):
+	case errors.Is(err, backend.ErrAuthentication):
 		reason = configv1alpha1.ReasonAuthenticationFailed
-	case errors.Is(err, repository.ErrBranchNotFound):
+	case errors.Is(err, backend.ErrBranchNotFound):
 		reason = configv1alpha1.ReasonBranchNotFound
 		err = fmt.Errorf("%w; create the branch or set spec.git.createBranch: true", err)
-	case errors.Is(err, repository.ErrUnreachable):
+	case errors.Is(err, backend.ErrUnreachable):
 		reason = configv1alpha1.ReasonUnreachable
-	case errors.Is(err, repository.ErrInvalidAddress), errors.Is(err, repository.ErrRemoteRefused):
-		return &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec, Message: err.Error()}
+	case errors.Is(err, backend.ErrInvalidAddress), errors.Is(err, backend.ErrRemoteRefused):
+		return &outcome.Stalling{Reason: configv1alpha1.ReasonInvalidSpec, Message: err.Error()}
 	}
-	return &reconcile.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: reconcile.Jitter(r.Options.RetryInterval)}
+	return &outcome.Waiting{Reason: reason, Message: err.Error(), RequeueAfter: outcome.Jitter(r.Options.RetryInterval)}
 }
 
 func author(repo *configv1alpha1.Repository) git.Signature {

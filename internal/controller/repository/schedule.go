@@ -5,7 +5,7 @@ import (
 	"time"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
@@ -50,12 +50,12 @@ func planSync(repo *configv1alpha1.Repository, now time.Time, period, minInterva
 	case spec != nil && spec.Schedule != "":
 		schedule, err := syncschedule.Parse(spec.Schedule)
 		if err != nil {
-			return plan, &reconcile.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
+			return plan, &outcome.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
 				Message: fmt.Sprintf("spec.sync.schedule %q is not a cron expression: %v; use five fields such as \"*/10 * * * *\"", spec.Schedule, err)}
 		}
 		plan.next = syncschedule.NextAtLeast(schedule, now, minInterval)
 	default:
-		plan.next = now.Add(reconcile.Jitter(period))
+		plan.next = now.Add(outcome.Jitter(period))
 	}
 	if spec != nil && spec.RunOnceAt != nil && !spec.RunOnceAt.Equal(repo.Status.ObservedRunOnceAt) {
 		if spec.RunOnceAt.After(now) {

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 func TestPlanSync(t *testing.T) {
@@ -77,7 +77,7 @@ func TestPlanSync(t *testing.T) {
 func TestPlanSyncRefusesABadSchedule(t *testing.T) {
 	repo := &configv1alpha1.Repository{Spec: configv1alpha1.RepositorySpec{Sync: &configv1alpha1.RepositorySync{Schedule: "every tuesday"}}}
 	_, err := planSync(repo, time.Now(), time.Minute, time.Minute)
-	var stalling *reconcile.Stalling
+	var stalling *outcome.Stalling
 	if !errors.As(err, &stalling) || stalling.Reason != configv1alpha1.ReasonInvalidSpec || !strings.Contains(stalling.Message, `spec.sync.schedule "every tuesday"`) {
 		t.Fatalf("got %v, want a Stalling InvalidSpec error naming spec.sync.schedule", err)
 	}
@@ -85,11 +85,11 @@ func TestPlanSyncRefusesABadSchedule(t *testing.T) {
 
 func TestJitterStaysWithinTenPercent(t *testing.T) {
 	for range 1000 {
-		if d := reconcile.Jitter(time.Minute); d < 54*time.Second || d > 66*time.Second {
-			t.Fatalf("reconcile.Jitter(1m) = %v, outside ±10%%", d)
+		if d := outcome.Jitter(time.Minute); d < 54*time.Second || d > 66*time.Second {
+			t.Fatalf("outcome.Jitter(1m) = %v, outside ±10%%", d)
 		}
 	}
-	if reconcile.Jitter(0) != 0 {
-		t.Fatal("reconcile.Jitter(0) must be 0")
+	if outcome.Jitter(0) != 0 {
+		t.Fatal("outcome.Jitter(0) must be 0")
 	}
 }

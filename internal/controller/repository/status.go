@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 // maxSkippedInMessage bounds how many skipped refs the Ready message lists.
@@ -19,8 +19,8 @@ const maxSkippedInMessage = 3
 // summary says what a successful one found.
 func readyCondition(generation int64, summary string, err error) metav1.Condition {
 	cond := metav1.Condition{Type: configv1alpha1.ConditionReady, ObservedGeneration: generation}
-	var stalling *reconcile.Stalling
-	var waiting *reconcile.Waiting
+	var stalling *outcome.Stalling
+	var waiting *outcome.Waiting
 	switch {
 	case err == nil:
 		cond.Status, cond.Reason = metav1.ConditionTrue, configv1alpha1.ReasonReady

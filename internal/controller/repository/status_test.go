@@ -8,7 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
 func TestReadyCondition(t *testing.T) {
@@ -26,8 +26,8 @@ func TestReadyCondition(t *testing.T) {
 			"Repository is ready (branch at abc); mirrored 7 package revisions"},
 		{"synced with skipped refs", scope{outcome: syncDone, revisionCount: 1, skipped: []string{"a", "b", "c", "d", "e"}}, nil, metav1.ConditionTrue, "Ready",
 			"mirrored 1 package revisions; skipped 5: a; b; c; and 2 more"},
-		{"stalled", scope{}, &reconcile.Stalling{Reason: "InvalidSpec", Message: "bad address"}, metav1.ConditionFalse, "InvalidSpec", "bad address"},
-		{"waiting", scope{}, &reconcile.Waiting{Reason: "AuthenticationFailed", Message: "refused", RequeueAfter: time.Second}, metav1.ConditionFalse, "AuthenticationFailed", "refused"},
+		{"stalled", scope{}, &outcome.Stalling{Reason: "InvalidSpec", Message: "bad address"}, metav1.ConditionFalse, "InvalidSpec", "bad address"},
+		{"waiting", scope{}, &outcome.Waiting{Reason: "AuthenticationFailed", Message: "refused", RequeueAfter: time.Second}, metav1.ConditionFalse, "AuthenticationFailed", "refused"},
 		{"other error", scope{}, errors.New("apiserver hiccup"), metav1.ConditionFalse, "Error", "apiserver hiccup"},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/controller/reconcile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -100,7 +100,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	mirror, err := r.Mirrors.Open(reconcile.MirrorDir(r.Options.CacheDir, s.repo), s.endpoint)
+	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(s.repo.UID)), s.endpoint)
 	if err != nil {
 		return fmt.Errorf("opening the local mirror: %w", err)
 	}
@@ -124,6 +124,7 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	want := mirrorObjects(s.repo, found)
 	a := newApplier(r.Client, s.repo.UID, r.Options.WriteWorkers)
 	a.memo, a.digests, a.reader = memo, want.digests(), r.APIReader
+	a.refs, a.sources = mirror, want.sources
 	existing, err := r.resolve(ctx, s.repo, listed, a)
 	if err != nil {
 		return err
@@ -139,13 +140,13 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 		"created", a.created.Load(), "updated", a.updated.Load(), "relabelled", a.relabelled.Load(), "deleted", a.deleted.Load(), "writes", a.writes.Load(), "pending", a.pending.Load(), "stale", a.stale.Load(),
 		"skipped", len(want.skipped), "error", err)
 	if err != nil {
-		return &reconcile.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: reconcile.Jitter(r.Options.RetryInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonSyncFailed, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: fmt.Sprintf("mirroring the package revisions failed, and is retried: %v", err)}
 	}
 	if held != nil {
 		// What git holds was made and updated; the deletions wait for a
 		// confirmation, or for the remote to hold the revisions again.
-		return &reconcile.Waiting{Reason: configv1alpha1.ReasonMassDeletionHeld, RequeueAfter: reconcile.Jitter(r.Options.SyncInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonMassDeletionHeld, RequeueAfter: outcome.Jitter(r.Options.SyncInterval),
 			Message: held.message(guard, s.repo)}
 	}
 	s.revisionCount, s.packageCount, s.branchHash = len(want.revisions), len(want.packages), found.BranchCommit
@@ -256,7 +257,7 @@ func draftEdits(k mirrorKind[*porchv1alpha1.PackageRevisionResources], drafts ma
 // removeMirror deletes the local mirror of a repository that is going away,
 // or that is damaged, once no other controller is using it.
 func (r *Reconciler) removeMirror(repo *configv1alpha1.Repository) error {
-	return r.Mirrors.Remove(reconcile.MirrorDir(r.Options.CacheDir, repo))
+	return r.Mirrors.Remove(git.MirrorDir(r.Options.CacheDir, string(repo.UID)))
 }
 
 func pointers[T any](items []T) []*T {
