@@ -1,5 +1,9 @@
-// Package reconcile holds the mechanics every reconciler shares: typed errors
-// that decide the result of a reconcile, and the once-per-reconcile status patch.
+// Package outcome is how a reconcile ends, the same way in every
+// controller: a step returns a typed outcome (Stalling, Waiting, or any
+// other error), from which Result makes controller-runtime's result and
+// Ready (and Stalled, for the kinds that have it) the conditions users
+// read; a Patcher writes the status once, at the end, with the
+// controller's field owner.
 package outcome
 
 import (
@@ -14,19 +18,29 @@ import (
 type Stalling struct {
 	Reason  string
 	Message string
+	// Err is the failure behind it, if any, for errors.Is and errors.As.
+	Err error
 }
 
 func (e *Stalling) Error() string { return e.Message }
+func (e *Stalling) Unwrap() error { return e.Err }
 
-// Waiting means something outside the spec must change (a remote, a Secret);
-// the object is checked again after RequeueAfter.
+// Waiting means something outside the object must change (a remote, a
+// Secret, another object); it is checked again after RequeueAfter.
 type Waiting struct {
 	Reason       string
 	Message      string
 	RequeueAfter time.Duration
+	// Stalled says that, as far as the spec goes, nothing can progress
+	// (the upstream it names is not published, its targets select
+	// nothing), though it is tried again in case the world changes.
+	Stalled bool
+	// Err is the failure behind it, if any, for errors.Is and errors.As.
+	Err error
 }
 
 func (e *Waiting) Error() string { return e.Message }
+func (e *Waiting) Unwrap() error { return e.Err }
 
 // Result turns the outcome of the steps into controller-runtime's result:
 // a Stalling error stops, a Waiting one requeues later, any other error goes

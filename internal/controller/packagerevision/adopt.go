@@ -20,7 +20,7 @@ func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
 	}
 	before := s.pr.DeepCopy()
 	controllerutil.AddFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
-	return r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+	return r.patchSpec(ctx, s, before, client.MergeFromWithOptimisticLock{})
 }
 
 // adopt marks a revision whose draft is committed as its repository's, as
@@ -41,7 +41,7 @@ func (r *Reconciler) adopt(ctx context.Context, s *scope, gates ...porchv1alpha1
 	}
 	s.pr.Labels[porchv1alpha1.RepositoryLabel] = s.repo.Name
 	ownBy(s.pr, s.repo)
-	return r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
+	return r.patchSpec(ctx, s, before, client.MergeFromWithOptimisticLock{})
 }
 
 // ownBy makes repo an owner of obj, as the sync is of what it mirrors:

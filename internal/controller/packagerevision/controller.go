@@ -105,7 +105,7 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 
 // Reconcile does what a user asked of one revision and records the outcome.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, err error) {
 	s, err := r.load(ctx, req.NamespacedName)
 	if err != nil || s == nil {
 		r.conflicts.Forget(req.NamespacedName)
@@ -118,18 +118,20 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	ctx = failpoint.WithPackage(ctx, s.pr.Spec.PackageName)
 	step, started := s.step(), time.Now()
 	ctx, span := startStep(ctx, s, step)
-	err = r.steps(ctx, s)
-	r.backOffConflicts(req.NamespacedName, err)
-	recordError(s, err)
-	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
-		err = perr
-	}
-	observeStep(s, step, started, err)
-	if step != "" {
-		tracing.End(span, err)
-	}
-	r.askForSync(s)
-	return outcome.Result(ctrl.Result{}, err)
+	defer func() {
+		r.backOffConflicts(req.NamespacedName, err)
+		recordError(s, err)
+		if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
+			err = perr
+		}
+		observeStep(s, step, started, err)
+		if step != "" {
+			tracing.End(span, err)
+		}
+		r.askForSync(s)
+		result, err = outcome.Result(ctrl.Result{}, err)
+	}()
+	return ctrl.Result{}, r.steps(ctx, s)
 }
 
 // steps are the reconcile's work in order; each stops the rest on error.

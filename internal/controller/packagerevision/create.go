@@ -26,12 +26,9 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		// Committed by an earlier reconcile that could not adopt it, or by
 		// someone else: either way this object is that revision.
 		ready(s, "draft found in the repository")
-		if err := r.patchStatus(ctx, s); err != nil {
-			return err
-		}
 		// The sync mirrors the adopted revision's content.
 		r.requestFullSync(s)
-		return r.adopt(ctx, s)
+		return r.adoptObserved(ctx, s)
 	}
 	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft && s.pr.Spec.Lifecycle != "" {
 		return taskFailed("spec.lifecycle: a new revision starts as Draft, not %s", s.pr.Spec.Lifecycle)
@@ -72,20 +69,27 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 		return r.writeFailed(ctx, s, err)
 	}
 	r.requestSync(s)
-	// The status first: an adopted revision with nothing observed is one
-	// the sync is still writing (see syncWriting). Then the revision is
-	// adopted before its resources are made, so that a sync never sees
-	// resources of the repository's whose revision is not.
+	// The revision is adopted before its resources are made, so that a
+	// sync never sees resources of the repository's whose revision is not.
 	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
 	// A clone or copy starts with its package's conditions, as its gates.
 	followKptfileConditions(s, result.files)
-	if err := r.patchStatus(ctx, s); err != nil {
-		return err
-	}
-	if err := r.adopt(ctx, s, gatesOf(result.files)...); err != nil {
+	if err := r.adoptObserved(ctx, s, gatesOf(result.files)...); err != nil {
 		return err
 	}
 	return r.saveResources(ctx, s, result, head.String())
+}
+
+// adoptObserved adopts the revision once its status observes it. The
+// status goes first, as the handoff asks: an adopted revision that
+// observes nothing is one the sync is still writing, and finishes
+// (PackageRevision.MirrorUnfinished). It is the one status write a
+// reconcile makes before its end.
+func (r *Reconciler) adoptObserved(ctx context.Context, s *scope, gates ...porchv1alpha1.ReadinessGate) error {
+	if err := r.patchStatus(ctx, s); err != nil {
+		return err
+	}
+	return r.adopt(ctx, s, gates...)
 }
 
 // creatingTask is the task recorded in the draft's first commit.

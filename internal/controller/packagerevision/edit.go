@@ -128,13 +128,8 @@ func (r *Reconciler) followKptfileGates(ctx context.Context, s *scope, files cad
 	before := s.pr.DeepCopy()
 	s.pr.Spec.ReadinessGates = gates
 	// The patch sets the gates alone, so it needs no lock: a user's
-	// change of anything else since the cache was read stays. It returns
-	// the stored status; what this reconcile found so far is patched at
-	// its end.
-	status := s.pr.Status.DeepCopy()
-	err = r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner)
-	s.pr.Status = *status
-	return err
+	// change of anything else since the cache was read stays.
+	return r.patchSpec(ctx, s, before)
 }
 
 // followKptfileConditions makes the conditions of a committed edit's

@@ -52,7 +52,7 @@ func (r *Reconciler) letGo(ctx context.Context, s *scope) error {
 	}
 	before := s.pr.DeepCopy()
 	controllerutil.RemoveFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
-	return client.IgnoreNotFound(r.Patch(ctx, s.pr, client.MergeFrom(before), FieldOwner))
+	return client.IgnoreNotFound(r.patchSpec(ctx, s, before))
 }
 
 // openForDeletion opens the repository and reads where the revision

@@ -134,7 +134,7 @@ func (r *Reconciler) recordPublication(ctx context.Context, s *scope) error {
 	if s.pr.Spec.Revision != s.state.Revision {
 		before := s.pr.DeepCopy()
 		s.pr.Spec.Revision = s.state.Revision
-		if err := r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
+		if err := r.patchSpec(ctx, s, before, client.MergeFromWithOptimisticLock{}); err != nil {
 			return err
 		}
 	}

@@ -3,7 +3,6 @@ package packagerevision
 import (
 	"context"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -12,6 +11,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 )
@@ -19,8 +19,9 @@ import (
 // scope carries one reconcile's objects and what its steps learnt.
 type scope struct {
 	pr *porchv1alpha1.PackageRevision
-	// before is pr as read, for the status patch at the end.
-	before *porchv1alpha1.PackageRevision
+	// status patches pr's status from pr as read: at the end of the
+	// reconcile, and once before a new revision is adopted (see create).
+	status *outcome.Patcher
 	// prr is the revision's resources, read uncached; nil when absent.
 	prr *porchv1alpha1.PackageRevisionResources
 
@@ -45,7 +46,7 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pr); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	s := &scope{pr: pr, before: pr.DeepCopy()}
+	s := &scope{pr: pr, status: outcome.NewPatcher(pr, FieldOwner)}
 	prr := &porchv1alpha1.PackageRevisionResources{}
 	switch err := r.APIReader.Get(ctx, key, prr); {
 	case err == nil:
@@ -84,15 +85,25 @@ func (s *scope) conditionsPending() bool {
 
 // patchStatus writes the revision's status if it changed since last written.
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	if equality.Semantic.DeepEqual(s.before.Status, s.pr.Status) {
-		return nil
-	}
 	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
 		return err
 	}
-	if err := r.Status().Patch(ctx, s.pr, client.MergeFrom(s.before), FieldOwner); err != nil {
-		return client.IgnoreNotFound(err)
-	}
-	s.before = s.pr.DeepCopy()
-	return nil
+	return s.status.Patch(ctx, r.Client, s.pr)
+}
+
+// observedBefore is the generation the revision's status observed as read.
+func (s *scope) observedBefore() int64 {
+	return s.status.Before().(*porchv1alpha1.PackageRevision).Status.ObservedGeneration
+}
+
+// patchSpec writes the metadata and spec of s.pr, changed from before,
+// with the given options (a lock, where the change depends on what was
+// read). The response holds the stored status, which would replace what
+// this reconcile found so far: that is kept, for the status patch at its
+// end.
+func (r *Reconciler) patchSpec(ctx context.Context, s *scope, before *porchv1alpha1.PackageRevision, opts ...client.MergeFromOption) error {
+	found := s.pr.Status.DeepCopy()
+	err := r.Patch(ctx, s.pr, client.MergeFromWithOptions(before, opts...), FieldOwner)
+	s.pr.Status = *found
+	return err
 }

@@ -12,9 +12,7 @@ import (
 
 // setCondition sets one condition of the revision for its current generation.
 func setCondition(s *scope, kind string, status metav1.ConditionStatus, reason, message string) {
-	meta.SetStatusCondition(&s.pr.Status.Conditions, metav1.Condition{
-		Type: kind, Status: status, Reason: reason, Message: message, ObservedGeneration: s.pr.Generation,
-	})
+	outcome.SetCondition(&s.pr.Status.Conditions, s.pr.Generation, kind, status, reason, message)
 }
 
 // ready marks the revision's spec as acted upon and its content in git.
@@ -46,16 +44,8 @@ func recordError(s *scope, err error) {
 	if err == nil || !s.pr.DeletionTimestamp.IsZero() {
 		return
 	}
-	var stalling *outcome.Stalling
-	var waiting *outcome.Waiting
-	switch {
-	case errors.As(err, &stalling):
-		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, stalling.Reason, stalling.Message)
-		return
-	case errors.As(err, &waiting):
-		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, waiting.Reason, waiting.Message)
-	default:
-		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionFalse, porchv1alpha1.ReasonPending, err.Error())
+	meta.SetStatusCondition(&s.pr.Status.Conditions, outcome.Ready(s.pr.Generation, err, outcome.Done{}, porchv1alpha1.ReasonPending))
+	if !outcome.IsStalled(err) {
+		s.pr.Status.ObservedGeneration = s.observedBefore()
 	}
-	s.pr.Status.ObservedGeneration = s.before.Status.ObservedGeneration
 }

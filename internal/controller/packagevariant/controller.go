@@ -52,23 +52,15 @@ type Reconciler struct {
 
 // Reconcile brings one PackageVariant's downstream package to what its
 // spec asks, and records the outcome in its conditions.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ctrl.Result, err error) {
 	s, err := r.load(ctx, req.NamespacedName)
 	if err != nil || s == nil {
 		return ctrl.Result{}, err
 	}
-	err = r.steps(ctx, s)
-	if outcome.LostRace(err) {
-		// Someone wrote first: start again from what they wrote, later at
-		// each race lost in a row, and say nothing of it in the conditions.
-		return ctrl.Result{RequeueAfter: r.lostRaces.Retry(req.NamespacedName)}, nil
-	}
-	r.lostRaces.Forget(req.NamespacedName)
-	recordOutcome(s, err)
-	if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
-		err = perr
-	}
-	return outcome.Result(ctrl.Result{}, err)
+	end := outcome.Ending{Client: r.Client, Object: s.pv, Patcher: s.status, Races: r.lostRaces, Key: req.NamespacedName,
+		Record: func(err error) { recordOutcome(s, err) }}
+	defer func() { result, err = end.Finish(ctx, err, ctrl.Result{}) }()
+	return ctrl.Result{}, r.steps(ctx, s)
 }
 
 // steps are the reconcile's work in order; each stops the rest on error.

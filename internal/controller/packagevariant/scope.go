@@ -3,7 +3,6 @@ package packagevariant
 import (
 	"context"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -17,7 +16,7 @@ import (
 // scope is what one reconcile of a PackageVariant reads and decides.
 type scope struct {
 	pv     *configv1alpha1.PackageVariant
-	status *outcome.StatusPatcher
+	status *outcome.Patcher
 
 	// upstream is the published revision spec.upstream names, among the
 	// revisions of its package.
@@ -40,15 +39,11 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pv); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return &scope{pv: pv, status: outcome.NewStatusPatcher(pv), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
+	return &scope{pv: pv, status: outcome.NewPatcher(pv, FieldOwner), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
 }
 
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	err := s.status.Patch(ctx, r.Client, s.pv, func(o client.Object) any { return o.(*configv1alpha1.PackageVariant).Status })
-	if apierrors.IsNotFound(err) {
-		return nil // gone with its finalizer
-	}
-	return err
+	return s.status.Patch(ctx, r.Client, s.pv)
 }
 
 // addFinalizer lets the variant clean up its downstream revisions before
@@ -62,7 +57,7 @@ func (r *Reconciler) addFinalizer(ctx context.Context, s *scope) error {
 	if err := r.Patch(ctx, s.pv, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
 		return err
 	}
-	s.status = outcome.NewStatusPatcher(s.pv)
+	s.status.Reset(s.pv)
 	return nil
 }
 

@@ -1,11 +1,9 @@
 package packagevariant
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
@@ -18,31 +16,12 @@ func recordOutcome(s *scope, err error) {
 	if !s.pv.DeletionTimestamp.IsZero() {
 		return
 	}
-	var stalling *outcome.Stalling
-	var waiting *outcome.Waiting
-	switch {
-	case errors.As(err, &stalling):
-		setCondition(s, configv1alpha1.ConditionStalled, metav1.ConditionTrue, stalling.Reason, stalling.Message)
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionFalse, stalling.Reason, stalling.Message)
-		return
-	case errors.As(err, &waiting) && waiting.Reason == configv1alpha1.ReasonUpstreamNotFound:
-		// Stalled as far as the spec goes, though tried again: the
-		// upstream may yet be published.
-		setCondition(s, configv1alpha1.ConditionStalled, metav1.ConditionTrue, waiting.Reason, waiting.Message)
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionFalse, waiting.Reason, waiting.Message)
-		return
-	}
-	setCondition(s, configv1alpha1.ConditionStalled, metav1.ConditionFalse, configv1alpha1.ReasonReady, "the spec can be acted on")
-	switch {
-	case errors.As(err, &waiting):
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionFalse, waiting.Reason, waiting.Message)
-	case err != nil:
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionFalse, configv1alpha1.ReasonError, err.Error())
-	case s.pending != "":
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionFalse, configv1alpha1.ReasonPending, s.pending)
-	default:
-		setCondition(s, configv1alpha1.ConditionReady, metav1.ConditionTrue, configv1alpha1.ReasonReady, readyMessage(s))
-	}
+	outcome.Summarize(&s.pv.Status.Conditions, s.pv.Generation, err, func() outcome.Done {
+		if s.pending != "" {
+			return outcome.Done{Status: metav1.ConditionFalse, Reason: configv1alpha1.ReasonPending, Message: s.pending}
+		}
+		return outcome.Done{Status: metav1.ConditionTrue, Reason: configv1alpha1.ReasonReady, Message: readyMessage(s)}
+	}, configv1alpha1.ReasonError, configv1alpha1.ReasonReady)
 	if err == nil {
 		recordTargets(s)
 	}
@@ -64,10 +43,4 @@ func recordTargets(s *scope) {
 		targets = append(targets, configv1alpha1.DownstreamTarget{Name: t.Name, RenderStatus: s.renderStatus[t.Name]})
 	}
 	s.pv.Status.DownstreamTargets = targets
-}
-
-func setCondition(s *scope, typ string, status metav1.ConditionStatus, reason, message string) {
-	meta.SetStatusCondition(&s.pv.Status.Conditions, metav1.Condition{
-		Type: typ, Status: status, Reason: reason, Message: message, ObservedGeneration: s.pv.Generation,
-	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -18,7 +17,7 @@ import (
 // scope is what one reconcile of a set reads and decides.
 type scope struct {
 	pvs    *configv1alpha1.PackageVariantSet
-	status *outcome.StatusPatcher
+	status *outcome.Patcher
 
 	// templates are the compiled templates, one per target entry.
 	templates []*variantset.Template
@@ -45,15 +44,11 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pvs); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
-	return &scope{pvs: pvs, status: outcome.NewStatusPatcher(pvs)}, nil
+	return &scope{pvs: pvs, status: outcome.NewPatcher(pvs, FieldOwner)}, nil
 }
 
 func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	err := s.status.Patch(ctx, r.Client, s.pvs, func(o client.Object) any { return o.(*configv1alpha1.PackageVariantSet).Status })
-	if apierrors.IsNotFound(err) {
-		return nil
-	}
-	return err
+	return s.status.Patch(ctx, r.Client, s.pvs)
 }
 
 // resync is the result of a reconcile that went well: a set selecting

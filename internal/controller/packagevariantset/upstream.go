@@ -39,7 +39,7 @@ func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
 		return err
 	}
 	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
-		return &outcome.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, Stalled: true, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: variant.UpstreamNotFound(up)}
 	}
 	return nil

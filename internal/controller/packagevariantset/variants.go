@@ -67,7 +67,7 @@ func (r *Reconciler) applyVariants(ctx context.Context, s *scope) error {
 		r.event(s, "Deleted", "deleted PackageVariant %s: its target is gone", gone.Name)
 	}
 	if len(s.variants) == 0 {
-		return &outcome.Waiting{Reason: configv1alpha1.ReasonNoMatchingTargets, RequeueAfter: outcome.Jitter(r.Options.ResyncInterval),
+		return &outcome.Waiting{Reason: configv1alpha1.ReasonNoMatchingTargets, Stalled: true, RequeueAfter: outcome.Jitter(r.Options.ResyncInterval),
 			Message: "spec.targets: no repository or object matches them"}
 	}
 	return nil

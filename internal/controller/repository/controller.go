@@ -151,12 +151,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		return ctrl.Result{}, err
 	}
 
-	patcher := outcome.NewStatusPatcher(repo)
+	patcher := outcome.NewPatcher(repo, FieldOwner)
 	s := &scope{repo: repo, now: time.Now()}
 	defer func() {
 		r.recordStatus(ctx, s)
-		if err := patcher.Patch(ctx, r.Client, repo, repositoryStatus); err != nil {
-			retErr = kerrors.NewAggregate([]error{retErr, client.IgnoreNotFound(err)})
+		if err := patcher.Patch(ctx, r.Client, repo); err != nil {
+			retErr = kerrors.NewAggregate([]error{retErr, err})
 		}
 	}()
 	s.err = r.steps(ctx, s)
@@ -239,8 +239,6 @@ func (r *Reconciler) recordStatus(ctx context.Context, s *scope) {
 		log.FromContext(ctx).Info("Repository readiness changed", "ready", ready.Status, "reason", ready.Reason)
 	}
 }
-
-func repositoryStatus(o client.Object) any { return o.(*configv1alpha1.Repository).Status }
 
 // SetupWithManager registers the controller; only spec and annotation
 // changes, deletion and sync requests trigger a reconcile, besides the sync

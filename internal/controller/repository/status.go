@@ -1,7 +1,6 @@
 package repository
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -18,21 +17,8 @@ const maxSkippedInMessage = 3
 // readyCondition is the Ready condition for the outcome of a reconcile;
 // summary says what a successful one found.
 func readyCondition(generation int64, summary string, err error) metav1.Condition {
-	cond := metav1.Condition{Type: configv1alpha1.ConditionReady, ObservedGeneration: generation}
-	var stalling *outcome.Stalling
-	var waiting *outcome.Waiting
-	switch {
-	case err == nil:
-		cond.Status, cond.Reason = metav1.ConditionTrue, configv1alpha1.ReasonReady
-		cond.Message = "Repository is ready" + summary
-	case errors.As(err, &stalling):
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, stalling.Reason, stalling.Message
-	case errors.As(err, &waiting):
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, waiting.Reason, waiting.Message
-	default:
-		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, configv1alpha1.ReasonError, err.Error()
-	}
-	return cond
+	done := outcome.Done{Status: metav1.ConditionTrue, Reason: configv1alpha1.ReasonReady, Message: "Repository is ready" + summary}
+	return outcome.Ready(generation, err, done, configv1alpha1.ReasonError)
 }
 
 // readySummary says, after "Repository is ready", what the reconcile found.
