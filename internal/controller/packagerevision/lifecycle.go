@@ -36,14 +36,7 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Proposed.IsZero():
 		wrote = false
 	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
-		if again, err := r.confirmAbsent(ctx, s); err != nil {
-			return err
-		} else if again {
-			return r.changeLifecycle(ctx, s)
-		}
-		logCannotChange(ctx, s)
-		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
-			Message: fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want)}
+		return r.cannotChange(ctx, s, fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want))
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
 		_, err = s.writer.Publish(ctx, pkg, ws, st.Proposed)
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Draft.IsZero():
@@ -61,14 +54,7 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	case st.Revision > 0:
 		wrote = false // published, and marked for deletion or not, as asked
 	default:
-		if again, err := r.confirmAbsent(ctx, s); err != nil {
-			return err
-		} else if again {
-			return r.changeLifecycle(ctx, s)
-		}
-		logCannotChange(ctx, s)
-		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
-			Message: fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want)}
+		return r.cannotChange(ctx, s, fmt.Sprintf("spec.lifecycle: %s cannot become %s from where it stands in the repository; propose it, then approve it", s.pr.Name, want))
 	}
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
@@ -86,11 +72,20 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	return nil
 }
 
-// logCannotChange logs where a revision whose lifecycle change stalls
-// stands, for the operator who is asked why.
-func logCannotChange(ctx context.Context, s *scope) {
+// cannotChange stalls a lifecycle change that git, as a freshly fetched
+// mirror shows it, gives no way to carry out, saying why in message and
+// logging where the revision stands, for the operator who is asked why.
+// A mirror that lagged the remote is fetched first (confirmAbsent), and
+// the change decided again from what it shows.
+func (r *Reconciler) cannotChange(ctx context.Context, s *scope, message string) error {
+	if again, err := r.confirmAbsent(ctx, s); err != nil {
+		return err
+	} else if again {
+		return r.changeLifecycle(ctx, s)
+	}
 	log.FromContext(ctx).Info("Lifecycle change cannot be carried out", "lifecycle", s.pr.Spec.Lifecycle, "state", fmt.Sprintf("%+v", s.state),
 		"generation", s.pr.Generation, "observedGeneration", s.pr.Status.ObservedGeneration)
+	return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: message}
 }
 
 // proposeAndPublish moves a draft to its proposed branch, then publishes it.

@@ -53,19 +53,13 @@ func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 	repo := s.repo
 	switch {
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeGit && repo.Spec.Git != nil:
-		if err := r.Options.Remotes.Check(ctx, repo.Spec.Git.Repo); err != nil {
-			return r.wrap(fmt.Errorf("spec.git.repo: %w", err))
-		}
-		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef")
+		creds, err := r.reach(ctx, repo, r.Options.Remotes.Check, "spec.git.repo", repo.Spec.Git.Repo, "spec.git.secretRef", repo.Spec.Git.SecretRef)
 		if err != nil {
 			return err
 		}
 		return r.probeGit(ctx, s, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil:
-		if err := r.Options.Remotes.CheckRegistry(ctx, repo.Spec.Oci.Registry); err != nil {
-			return r.wrap(fmt.Errorf("spec.oci.registry: %w", err))
-		}
-		creds, err := r.credentials(ctx, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef")
+		creds, err := r.reach(ctx, repo, r.Options.Remotes.CheckRegistry, "spec.oci.registry", repo.Spec.Oci.Registry, "spec.oci.secretRef", repo.Spec.Oci.SecretRef)
 		if err != nil {
 			return err
 		}
@@ -122,12 +116,18 @@ func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
 	return "", false
 }
 
-// credentials reads the Secret named by a secretRef; no name means
-// anonymous. A Secret a user must fix is waited for.
-func (r *Reconciler) credentials(ctx context.Context, namespace, name, field string) (backend.Credentials, error) {
-	creds, err := credentials.Read(ctx, r.APIReader, namespace, name, field)
+// reach checks that the manager may reach address (the remote policy's
+// check), which addressField names, and reads the credentials of the
+// Secret secretField names; no name means anonymous. A Secret a user must
+// fix is waited for.
+func (r *Reconciler) reach(ctx context.Context, repo *configv1alpha1.Repository, check func(context.Context, string) error,
+	addressField, address, secretField string, secret configv1alpha1.SecretRef) (backend.Credentials, error) {
+	if err := check(ctx, address); err != nil {
+		return backend.Credentials{}, r.wrap(fmt.Errorf("%s: %w", addressField, err))
+	}
+	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, secret.Name, secretField)
 	if errors.Is(err, credentials.ErrSecret) {
-		return creds, &outcome.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval), Message: err.Error()}
+		return creds, &outcome.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval), Message: err.Error(), Err: err}
 	}
 	return creds, err
 }
