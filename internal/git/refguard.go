@@ -1,6 +1,10 @@
 package git
 
-import "github.com/go-git/go-git/v5/plumbing"
+import (
+	"strings"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
 
 // A Mirror's ref guard orders two kinds of work on what mirrors its refs.
 // The sync creates an object for a revision it read from a fetch made a
@@ -16,9 +20,11 @@ import "github.com/go-git/go-git/v5/plumbing"
 // HoldRef holds the ref guard shared and says whether the ref a revision
 // was read from, as Discover names it (PackageRevision.Ref, a branch or a
 // tag), is still in the mirror, which this process's pushes keep current:
-// a branch at commit, a tag at all (tags do not move). Call release once
-// the object made from it exists, or was not made; it is set whether or
-// not the ref holds.
+// a revision's own branch (drafts/, proposed/, deletionProposed/) at
+// commit; a tag, or the registered branch, whose head moves with every
+// publish and is not the commit of the placeholder read from it, at all.
+// Call release once the object made from it exists, or was not made; it
+// is set whether or not the ref holds.
 func (m *Mirror) HoldRef(ref, commit string) (holds bool, release func(), err error) {
 	m.refGuard.RLock()
 	release = m.refGuard.RUnlock
@@ -32,7 +38,7 @@ func (m *Mirror) HoldRef(ref, commit string) (holds bool, release func(), err er
 	}
 	defer st.Close()
 	if h := st.refs.hash(plumbing.NewBranchReferenceName(ref)); !h.IsZero() {
-		return h.String() == commit, release, nil
+		return h.String() == commit || !revisionBranch(ref), release, nil
 	}
 	return !st.refs.hash(plumbing.NewTagReferenceName(ref)).IsZero(), release, nil
 }
@@ -43,4 +49,15 @@ func (m *Mirror) HoldRef(ref, commit string) (holds bool, release func(), err er
 func (m *Mirror) HoldForRemoval() (release func()) {
 	m.refGuard.Lock()
 	return m.refGuard.Unlock
+}
+
+// revisionBranch says whether a branch, by its short name, is one
+// revision's own: a draft's, a proposal's, or a deletion proposal's.
+func revisionBranch(short string) bool {
+	for _, prefix := range []string{draftsPrefix, proposedPrefix, deletionProposedPrefix} {
+		if strings.HasPrefix(short, prefix) {
+			return true
+		}
+	}
+	return false
 }

@@ -84,6 +84,8 @@ func TestHoldRefComparesBranchesAndFindsTags(t *testing.T) {
 		{"drafts/app/ws1", moved.String(), true},
 		{"drafts/app/other", moved.String(), false},
 		{"main", r.start.String(), true},
+		{"main", moved.String(), true}, // the placeholder's commit is not the branch head
+		{"other", r.start.String(), false},
 	} {
 		holds, release, err := r.m.HoldRef(tc.ref, tc.commit)
 		release()
