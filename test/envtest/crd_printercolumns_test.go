@@ -89,19 +89,25 @@ var _ = Describe("CRD printing", func() {
 	})
 
 	DescribeTable("namespaced, with a status subresource",
-		func(name string) {
+		func(name string, versions ...string) {
 			c := crd(name)
 			Expect(c.Spec.Scope).To(Equal(apiextensionsv1.NamespaceScoped))
-			Expect(c.Spec.Versions).To(HaveLen(1))
-			Expect(c.Spec.Versions[0].Subresources).NotTo(BeNil())
-			Expect(c.Spec.Versions[0].Subresources.Status).NotTo(BeNil())
+			var served []string
+			for _, v := range c.Spec.Versions {
+				served = append(served, v.Name)
+				Expect(v.Served).To(BeTrue())
+				Expect(v.Subresources).NotTo(BeNil())
+				Expect(v.Subresources.Status).NotTo(BeNil())
+			}
+			Expect(served).To(Equal(versions))
 		},
-		Entry(nil, "packagerevisions.porch.kpt.dev"),
-		Entry(nil, "packagerevisionresources.porch.kpt.dev"),
-		Entry(nil, "packages.porch.kpt.dev"),
-		Entry(nil, "repositories.config.porch.kpt.dev"),
-		Entry(nil, "packagevariants.config.porch.kpt.dev"),
-		Entry(nil, "packagevariantsets.config.porch.kpt.dev"),
+		Entry(nil, "packagerevisions.porch.kpt.dev", "v1alpha1"),
+		Entry(nil, "packagerevisionresources.porch.kpt.dev", "v1alpha1"),
+		Entry(nil, "packages.porch.kpt.dev", "v1alpha1"),
+		Entry(nil, "repositories.config.porch.kpt.dev", "v1alpha1"),
+		Entry(nil, "packagevariants.config.porch.kpt.dev", "v1alpha1"),
+		// Upstream's version beside ours: see api/config/v1alpha2.
+		Entry(nil, "packagevariantsets.config.porch.kpt.dev", "v1alpha1", "v1alpha2"),
 	)
 
 	It("prints the Latest label of a PackageRevision", func() {
