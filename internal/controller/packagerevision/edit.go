@@ -7,12 +7,12 @@ import (
 	"slices"
 
 	"github.com/go-git/go-git/v5/plumbing"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -156,7 +156,7 @@ func (r *Reconciler) refuseEdit(ctx context.Context, s *scope, why error) error 
 
 // acknowledgeResources records that the resources' generation holds no edit.
 func (r *Reconciler) acknowledgeResources(ctx context.Context, s *scope) error {
-	before := s.prr.DeepCopy()
+	status := outcome.NewPatcher(s.prr, FieldOwner)
 	s.prr.Status.ObservedGeneration = s.prr.Generation
-	return r.Status().Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner)
+	return status.Patch(ctx, r.Client, s.prr)
 }

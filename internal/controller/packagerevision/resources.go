@@ -10,6 +10,7 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad/render"
+	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/failpoint"
 )
 
@@ -56,7 +57,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 			return fmt.Errorf("adopting the resources of %s: %w", s.pr.Name, err)
 		}
 	}
-	before := s.prr.DeepCopy()
+	status := outcome.NewPatcher(s.prr, FieldOwner)
 	st := &s.prr.Status
 	if commit != "" || st.Resources == nil {
 		st.Resources = result.files
@@ -70,7 +71,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
 		return err
 	}
-	if err := r.Status().Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner); err != nil {
+	if err := status.Patch(ctx, r.Client, s.prr); err != nil {
 		return fmt.Errorf("recording the resources of %s: %w", s.pr.Name, err)
 	}
 	return nil
