@@ -81,5 +81,14 @@ var _ = Describe("PackageVariantSet versions", func() {
 		targets[0].(map[string]any)["repositorySelector"] = map[string]any{"matchLabels": map[string]any{"site": "edge"}}
 		Expect(unstructured.SetNestedSlice(bad.Object, targets, "spec", "targets")).To(Succeed())
 		Expect(k8s.Create(ctx, bad)).To(MatchError(ContainSubstring("exactly one of repositories, repositorySelector and objectSelector must be set")))
+
+		By("admission holding v1alpha2 to v1alpha1's rules: an objectSelector of a kind the cluster does not have")
+		unknown := manifest.DeepCopy()
+		unknown.SetName("unknown-kind")
+		unknown.SetResourceVersion("")
+		Expect(unstructured.SetNestedSlice(unknown.Object, []any{map[string]any{
+			"objectSelector": map[string]any{"apiVersion": "example.com/v1", "kind": "NoSuchKind"},
+		}}, "spec", "targets")).To(Succeed())
+		Expect(k8s.Create(ctx, unknown)).To(MatchError(ContainSubstring("spec.targets[0].objectSelector.kind")))
 	})
 })
