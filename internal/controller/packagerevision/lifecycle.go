@@ -37,12 +37,8 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		wrote = false
 	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
 		return r.cannotChange(ctx, s, fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want))
-	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Proposed.IsZero():
-		_, err = s.writer.Publish(ctx, pkg, ws, st.Proposed)
-	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Draft.IsZero():
-		// Admission lets a Draft be approved only by way of Proposed: the
-		// approval came before the proposal was carried out, so both are.
-		err = r.proposeAndPublish(ctx, s)
+	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Head().IsZero():
+		err = r.publish(ctx, s)
 	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision == 0 && !st.Head().IsZero():
 		// Approved, then proposed for deletion before the approval was
 		// carried out: both are, in order.
@@ -88,36 +84,34 @@ func (r *Reconciler) cannotChange(ctx context.Context, s *scope, message string)
 	return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: message}
 }
 
-// proposeAndPublish moves a draft to its proposed branch, then publishes it.
-func (r *Reconciler) proposeAndPublish(ctx context.Context, s *scope) error {
+// publish publishes the unpublished revision from where it stands. A
+// draft is proposed first: admission lets a Draft be approved only by way
+// of Proposed, so the approval came before the proposal was carried out,
+// and both are.
+func (r *Reconciler) publish(ctx context.Context, s *scope) error {
 	pkg, ws := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName
-	if err := s.writer.Propose(ctx, pkg, ws, s.state.Draft); err != nil {
-		return err
-	}
-	if err := r.readState(s); err != nil {
-		return err
+	if s.state.Proposed.IsZero() {
+		if err := s.writer.Propose(ctx, pkg, ws, s.state.Draft); err != nil {
+			return err
+		}
+		if err := r.readState(s); err != nil {
+			return err
+		}
 	}
 	_, err := s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
 	return err
 }
 
-// publishThenProposeDeletion publishes an unpublished revision (proposing
-// a draft first), then proposes its deletion.
+// publishThenProposeDeletion publishes an unpublished revision, then
+// proposes its deletion.
 func (r *Reconciler) publishThenProposeDeletion(ctx context.Context, s *scope) error {
-	pkg, ws := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName
-	var err error
-	if s.state.Proposed.IsZero() {
-		err = r.proposeAndPublish(ctx, s)
-	} else {
-		_, err = s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
-	}
-	if err != nil {
+	if err := r.publish(ctx, s); err != nil {
 		return err
 	}
 	if err := r.readState(s); err != nil {
 		return err
 	}
-	return s.writer.ProposeDeletion(ctx, pkg, s.state.Revision)
+	return s.writer.ProposeDeletion(ctx, s.pr.Spec.PackageName, s.state.Revision)
 }
 
 // recordPublication gives a published revision its number, which only the
