@@ -114,24 +114,16 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	if slices.Contains(opts.Reconcilers, "packagevariants") {
-		if err := (&packagevariant.Reconciler{
-			Client:    mgr.GetClient(),
-			APIReader: mgr.GetAPIReader(),
-			Recorder:  mgr.GetEventRecorder("packagevariant-controller"),
-			Options:   opts.PackageVariant,
-		}).SetupWithManager(mgr); err != nil {
-			return err
-		}
+	optional := map[string]interface{ SetupWithManager(ctrl.Manager) error }{
+		"packagevariants":    &packagevariant.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariant},
+		"packagevariantsets": &packagevariantset.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariantSet},
 	}
-	if slices.Contains(opts.Reconcilers, "packagevariantsets") {
-		if err := (&packagevariantset.Reconciler{
-			Client:    mgr.GetClient(),
-			APIReader: mgr.GetAPIReader(),
-			Recorder:  mgr.GetEventRecorder("packagevariantset-controller"),
-			Options:   opts.PackageVariantSet,
-		}).SetupWithManager(mgr); err != nil {
-			return err
+	for _, name := range OptionalReconcilers {
+		if !slices.Contains(opts.Reconcilers, name) {
+			continue
+		}
+		if err := optional[name].SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the %s reconciler: %w", name, err)
 		}
 	}
 	return nil

@@ -3,7 +3,9 @@
 // other error), from which Result makes controller-runtime's result and
 // Ready (and Stalled, for the kinds that have it) the conditions users
 // read; a Patcher writes the status once, at the end, with the
-// controller's field owner.
+// controller's field owner; a Reporter ends the reconciles of the kinds
+// whose conditions follow from their steps' outcome alone, and records
+// their events.
 package outcome
 
 import (

@@ -12,7 +12,6 @@ import (
 	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
-	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -26,14 +25,14 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	}
 	if len(s.prr.Spec.Resources) == 0 {
 		// Nothing asked for: the generation is only acknowledged.
-		return r.acknowledgeResources(ctx, s)
+		return acknowledgeResources(s)
 	}
 	lifecycle, head, action := editTarget(s.state, s.pr.Spec.Lifecycle)
 	switch action {
 	case editWaits:
 		return nil
 	case editAcknowledged:
-		return r.acknowledgeResources(ctx, s)
+		return acknowledgeResources(s)
 	case editRefused:
 		if again, err := r.confirmAbsent(ctx, s); err != nil {
 			return err
@@ -154,9 +153,9 @@ func (r *Reconciler) refuseEdit(ctx context.Context, s *scope, why error) error 
 	return r.saveResources(ctx, s, rendering{status: porchv1alpha1.RenderStatus{Err: why.Error()}, err: why}, "")
 }
 
-// acknowledgeResources records that the resources' generation holds no edit.
-func (r *Reconciler) acknowledgeResources(ctx context.Context, s *scope) error {
-	status := outcome.NewPatcher(s.prr, FieldOwner)
+// acknowledgeResources records that the resources' generation holds no
+// edit.
+func acknowledgeResources(s *scope) error {
 	s.prr.Status.ObservedGeneration = s.prr.Generation
-	return status.Patch(ctx, r.Client, s.prr)
+	return nil
 }

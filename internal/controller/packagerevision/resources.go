@@ -10,8 +10,6 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad/render"
-	"github.com/porch-dev/porch/internal/controller/outcome"
-	"github.com/porch-dev/porch/internal/failpoint"
 )
 
 // ownResources labels and owns resources as their repository's, as the
@@ -25,8 +23,9 @@ func ownResources(prr *porchv1alpha1.PackageRevisionResources, s *scope) {
 	ownBy(prr, s.repo)
 }
 
-// saveResources records a render's outcome in the revision's resources,
-// making them when the revision has none yet. commit is the commit that
+// saveResources records a render's outcome in the revision's resources'
+// status, written with the revision's at the end of the reconcile, making
+// the resources when the revision has none yet. commit is the commit that
 // holds the files; "" when nothing was committed, and then the resources
 // keep the content committed before, if any.
 func (r *Reconciler) saveResources(ctx context.Context, s *scope, result rendering, commit string) error {
@@ -47,7 +46,7 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 		if err != nil {
 			return fmt.Errorf("creating the resources of %s: %w", s.pr.Name, err)
 		}
-		s.prr = prr
+		s.setResources(prr)
 	}
 	if s.pr.Adopted() && s.prr.Labels[porchv1alpha1.RepositoryLabel] != s.repo.Name {
 		// Made before the revision was adopted (its first render failed).
@@ -56,8 +55,8 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 		if err := r.Patch(ctx, s.prr, client.MergeFrom(before), FieldOwner); err != nil {
 			return fmt.Errorf("adopting the resources of %s: %w", s.pr.Name, err)
 		}
+		s.resourcesStatus.Reset(s.prr)
 	}
-	status := outcome.NewPatcher(s.prr, FieldOwner)
 	st := &s.prr.Status
 	if commit != "" || st.Resources == nil {
 		st.Resources = result.files
@@ -68,11 +67,5 @@ func (r *Reconciler) saveResources(ctx context.Context, s *scope, result renderi
 	renderStatus := render.BoundStatus(result.status, porchv1alpha1.MaxRenderStatusBytes)
 	st.RenderStatus = &renderStatus
 	st.ObservedGeneration = s.prr.Generation
-	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
-		return err
-	}
-	if err := status.Patch(ctx, r.Client, s.prr); err != nil {
-		return fmt.Errorf("recording the resources of %s: %w", s.pr.Name, err)
-	}
 	return nil
 }

@@ -12,7 +12,6 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
-	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 )
 
@@ -24,6 +23,9 @@ type scope struct {
 	status *outcome.Patcher
 	// prr is the revision's resources, read uncached; nil when absent.
 	prr *porchv1alpha1.PackageRevisionResources
+	// resourcesStatus patches prr's status, with pr's, at the end of the
+	// reconcile; nil while prr is.
+	resourcesStatus *outcome.Patcher
 
 	repo   *configv1alpha1.Repository
 	ep     git.Endpoint
@@ -50,7 +52,7 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	prr := &porchv1alpha1.PackageRevisionResources{}
 	switch err := r.APIReader.Get(ctx, key, prr); {
 	case err == nil:
-		s.prr = prr
+		s.setResources(prr)
 	case !apierrors.IsNotFound(err):
 		return nil, err
 	}
@@ -83,12 +85,9 @@ func (s *scope) conditionsPending() bool {
 	return withPackageConditions(files, s.pr.Status.PackageConditions)[cad.KptfileName] != files[cad.KptfileName]
 }
 
-// patchStatus writes the revision's status if it changed since last written.
-func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
-		return err
-	}
-	return s.status.Patch(ctx, r.Client, s.pr)
+// setResources makes prr, as read or made, the revision's resources.
+func (s *scope) setResources(prr *porchv1alpha1.PackageRevisionResources) {
+	s.prr, s.resourcesStatus = prr, outcome.NewPatcher(prr, FieldOwner)
 }
 
 // observedBefore is the generation the revision's status observed as read.

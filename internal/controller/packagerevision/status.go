@@ -1,14 +1,32 @@
 package packagerevision
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/failpoint"
 )
+
+// patchStatus writes the resources' status and then the revision's, each
+// if it changed since last written: a client that sees the revision's
+// conditions then finds the content they speak of.
+func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
+	if err := failpoint.Inject(ctx, failpoint.BeforeStatus); err != nil {
+		return err
+	}
+	if s.prr != nil {
+		if err := s.resourcesStatus.Patch(ctx, r.Client, s.prr); err != nil {
+			return fmt.Errorf("recording the resources of %s: %w", s.pr.Name, err)
+		}
+	}
+	return s.status.Patch(ctx, r.Client, s.pr)
+}
 
 // setCondition sets one condition of the revision for its current generation.
 func setCondition(s *scope, kind string, status metav1.ConditionStatus, reason, message string) {

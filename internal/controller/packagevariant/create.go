@@ -80,7 +80,7 @@ func (r *Reconciler) createDraft(ctx context.Context, s *scope, task porchv1alph
 	if err := r.Create(ctx, pr, FieldOwner); err != nil {
 		return err
 	}
-	r.event(s, "Created", "created %s by %s of %s", pr.Name, task.Type, s.upstream.Name)
+	r.report.Event(s.pv, "Created", "created %s by %s of %s", pr.Name, task.Type, s.upstream.Name)
 	s.targets = []*porchv1alpha1.PackageRevision{pr}
 	s.pending = fmt.Sprintf("%s is being made by %s", pr.Name, task.Type)
 	return nil

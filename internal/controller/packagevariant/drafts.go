@@ -64,7 +64,7 @@ func (r *Reconciler) mutateResources(ctx context.Context, s *scope, pr *porchv1a
 	if err := r.Update(ctx, prr, FieldOwner); err != nil {
 		return err
 	}
-	r.event(s, "Mutated", "wrote the mutations of the PackageVariant to %s", pr.Name)
+	r.report.Event(s.pv, "Mutated", "wrote the mutations of the PackageVariant to %s", pr.Name)
 	s.pending = fmt.Sprintf("the mutations of %s are being rendered", pr.Name)
 	return nil
 }

@@ -42,8 +42,21 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	return &scope{pv: pv, status: outcome.NewPatcher(pv, FieldOwner), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
 }
 
-func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	return s.status.Patch(ctx, r.Client, s.pv)
+// ending is how a reconcile of the variant ends (see done).
+func (s *scope) ending() outcome.Ending {
+	return outcome.Ending{Object: s.pv, Status: s.status, Conditions: &s.pv.Status.Conditions, Done: s.done,
+		Failed: configv1alpha1.ReasonError, Actionable: configv1alpha1.ReasonReady}
+}
+
+// readPackages reads the revisions of the variant's upstream and
+// downstream packages.
+func (r *Reconciler) readPackages(ctx context.Context, s *scope) (err error) {
+	up, down := s.pv.Spec.Upstream, s.pv.Spec.Downstream
+	if s.upstreamRevisions, err = r.revisionsOf(ctx, s.pv.Namespace, up.Repo, up.Package); err != nil {
+		return err
+	}
+	s.downstream, err = r.revisionsOf(ctx, s.pv.Namespace, down.Repo, down.Package)
+	return err
 }
 
 // addFinalizer lets the variant clean up its downstream revisions before

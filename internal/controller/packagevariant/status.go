@@ -10,29 +10,18 @@ import (
 	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
-// recordOutcome sets the Stalled and Ready conditions, and the downstream
-// targets, from how the steps ended.
-func recordOutcome(s *scope, err error) {
-	if !s.pv.DeletionTimestamp.IsZero() {
-		return
+// done is what Ready says of a variant whose steps went well: its
+// targets are kept current, unless one is still being made or edited.
+func (s *scope) done() outcome.Done {
+	if s.pending != "" {
+		return outcome.Done{Status: metav1.ConditionFalse, Reason: configv1alpha1.ReasonPending, Message: s.pending}
 	}
-	outcome.Summarize(&s.pv.Status.Conditions, s.pv.Generation, err, func() outcome.Done {
-		if s.pending != "" {
-			return outcome.Done{Status: metav1.ConditionFalse, Reason: configv1alpha1.ReasonPending, Message: s.pending}
-		}
-		return outcome.Done{Status: metav1.ConditionTrue, Reason: configv1alpha1.ReasonReady, Message: readyMessage(s)}
-	}, configv1alpha1.ReasonError, configv1alpha1.ReasonReady)
-	if err == nil {
-		recordTargets(s)
-	}
-}
-
-func readyMessage(s *scope) string {
 	names := make([]string, len(s.targets))
 	for i, t := range s.targets {
 		names[i] = t.Name
 	}
-	return fmt.Sprintf("downstream %s kept current with %s", strings.Join(names, ", "), s.upstream.Name)
+	return outcome.Done{Status: metav1.ConditionTrue, Reason: configv1alpha1.ReasonReady,
+		Message: fmt.Sprintf("downstream %s kept current with %s", strings.Join(names, ", "), s.upstream.Name)}
 }
 
 // recordTargets lists the targets in the status, with the render status of

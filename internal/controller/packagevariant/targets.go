@@ -21,11 +21,6 @@ import (
 // Drafts and Proposed revisions, or else its latest Published one.
 func (r *Reconciler) claimTargets(ctx context.Context, s *scope) error {
 	down := s.pv.Spec.Downstream
-	downstream, err := r.revisionsOf(ctx, s.pv.Namespace, down.Repo, down.Package)
-	if err != nil {
-		return err
-	}
-	s.downstream = downstream
 	owned, err := r.ownedRevisions(ctx, s.pv)
 	if err != nil {
 		return err
@@ -38,7 +33,7 @@ func (r *Reconciler) claimTargets(ctx context.Context, s *scope) error {
 		}
 	}
 	var mine []*porchv1alpha1.PackageRevision
-	for _, pr := range downstream {
+	for _, pr := range s.downstream {
 		switch {
 		case !pr.DeletionTimestamp.IsZero() || pr.Spec.Revision < 0:
 			// Going, or the branch placeholder, which is never a target.
@@ -119,44 +114,8 @@ func (r *Reconciler) adopt(ctx context.Context, s *scope, pr *porchv1alpha1.Pack
 	if err := r.Patch(ctx, pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
 		return err
 	}
-	r.event(s, "Adopted", "adopted %s", pr.Name)
+	r.report.Event(s.pv, "Adopted", "adopted %s", pr.Name)
 	return nil
-}
-
-// release lets go of a revision the variant owns, as the deletion policy
-// says: orphan keeps it; delete deletes a Draft or Proposed revision and
-// proposes a Published one for deletion, which a person then approves.
-func (r *Reconciler) release(ctx context.Context, s *scope, pr *porchv1alpha1.PackageRevision) error {
-	if s.pv.Spec.DeletionPolicy != configv1alpha1.DeletionPolicyOrphan {
-		switch pr.Spec.Lifecycle {
-		case porchv1alpha1.PackageRevisionLifecycleDraft, porchv1alpha1.PackageRevisionLifecycleProposed:
-			r.event(s, "Deleted", "deleted %s", pr.Name)
-			return client.IgnoreNotFound(r.Delete(ctx, pr, client.Preconditions{UID: &pr.UID}))
-		case porchv1alpha1.PackageRevisionLifecyclePublished:
-			before := pr.DeepCopy()
-			pr.Spec.Lifecycle = porchv1alpha1.PackageRevisionLifecycleDeletionProposed
-			disown(pr, s.pv)
-			r.event(s, "ProposedForDeletion", "proposed %s for deletion", pr.Name)
-			return r.Patch(ctx, pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
-		}
-	}
-	before := pr.DeepCopy()
-	disown(pr, s.pv)
-	r.event(s, "Orphaned", "let go of %s", pr.Name)
-	return r.Patch(ctx, pr, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner)
-}
-
-// disown removes the variant's reference; the Repository's becomes the
-// controller again.
-func disown(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageVariant) {
-	pr.OwnerReferences = slices.DeleteFunc(pr.OwnerReferences, func(ref metav1.OwnerReference) bool { return ref.UID == pv.UID })
-	for i := range pr.OwnerReferences {
-		if ref := &pr.OwnerReferences[i]; ref.Kind == "Repository" && ref.APIVersion == configv1alpha1.GroupVersion.String() {
-			yes := true
-			ref.Controller = &yes
-			return
-		}
-	}
 }
 
 // withMetadata sets the labels and annotations the variant gives its
@@ -180,4 +139,17 @@ func withMetadata(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageV
 		}
 	}
 	return changed
+}
+
+// disown removes the variant's reference; the Repository's becomes the
+// controller again.
+func disown(pr *porchv1alpha1.PackageRevision, pv *configv1alpha1.PackageVariant) {
+	pr.OwnerReferences = slices.DeleteFunc(pr.OwnerReferences, func(ref metav1.OwnerReference) bool { return ref.UID == pv.UID })
+	for i := range pr.OwnerReferences {
+		if ref := &pr.OwnerReferences[i]; ref.Kind == "Repository" && ref.APIVersion == configv1alpha1.GroupVersion.String() {
+			yes := true
+			ref.Controller = &yes
+			return
+		}
+	}
 }

@@ -13,14 +13,9 @@ import (
 
 // resolveUpstream finds the published revision spec.upstream names. When
 // there is none yet, the variant is Stalled and tried again later.
-func (r *Reconciler) resolveUpstream(ctx context.Context, s *scope) error {
+func (r *Reconciler) resolveUpstream(s *scope) error {
 	up := s.pv.Spec.Upstream
-	revisions, err := r.revisionsOf(ctx, s.pv.Namespace, up.Repo, up.Package)
-	if err != nil {
-		return err
-	}
-	s.upstreamRevisions = revisions
-	if s.upstream = variant.Upstream(revisions, up); s.upstream == nil {
+	if s.upstream = variant.Upstream(s.upstreamRevisions, up); s.upstream == nil {
 		return &outcome.Waiting{Reason: configv1alpha1.ReasonUpstreamNotFound, Stalled: true, RequeueAfter: outcome.Jitter(r.Options.RetryInterval),
 			Message: variant.UpstreamNotFound(up)}
 	}

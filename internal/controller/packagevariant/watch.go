@@ -19,15 +19,14 @@ import (
 // it changes, and when a revision of its upstream or downstream package,
 // or one it owns, changes: only those variants, found by index.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	r.lostRaces = outcome.NewConflictBackoff()
+	r.report = outcome.NewReporter(r.Client, mgr.GetEventRecorder("packagevariant-controller"))
 	if err := addIndexes(context.Background(), mgr); err != nil {
 		return err
 	}
-	return ctrl.NewControllerManagedBy(mgr).
+	return ctrl.NewControllerManagedBy(mgr).Named("packagevariant").
 		For(&configv1alpha1.PackageVariant{}).
 		Watches(&porchv1alpha1.PackageRevision{}, handler.EnqueueRequestsFromMapFunc(r.variantsConcerned)).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
-		Named("packagevariant").
 		Complete(r)
 }
 

@@ -8,7 +8,6 @@ import (
 	"context"
 	"time"
 
-	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -42,11 +41,9 @@ type Reconciler struct {
 	// APIReader lists the objects an objectSelector names, of any kind,
 	// without making the manager cache every kind.
 	APIReader client.Reader
-	Recorder  events.EventRecorder
 	Options   Options
 
-	// lostRaces spaces out the retries of objects whose writes lose races.
-	lostRaces *outcome.Backoff
+	report *outcome.Reporter
 }
 
 // +kubebuilder:rbac:groups=config.porch.kpt.dev,resources=packagevariantsets,verbs=get;list;watch;update;patch
@@ -61,9 +58,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	if err != nil || s == nil {
 		return ctrl.Result{}, err
 	}
-	end := outcome.Ending{Client: r.Client, Object: s.pvs, Patcher: s.status, Races: r.lostRaces, Key: req.NamespacedName,
-		Record: func(err error) { recordOutcome(s, err) }}
-	defer func() { result, err = end.Finish(ctx, err, s.resync(r.Options.ResyncInterval)) }()
+	defer func() { result, err = r.report.Finish(ctx, s.ending(), err, s.resync(r.Options.ResyncInterval)) }()
 	return ctrl.Result{}, r.steps(ctx, s)
 }
 

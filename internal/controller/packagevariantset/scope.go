@@ -47,8 +47,10 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	return &scope{pvs: pvs, status: outcome.NewPatcher(pvs, FieldOwner)}, nil
 }
 
-func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
-	return s.status.Patch(ctx, r.Client, s.pvs)
+// ending is how a reconcile of the set ends (see done).
+func (s *scope) ending() outcome.Ending {
+	return outcome.Ending{Object: s.pvs, Status: s.status, Conditions: &s.pvs.Status.Conditions, Done: s.done,
+		Failed: configv1alpha1.ReasonError, Actionable: configv1alpha1.ReasonReady}
 }
 
 // resync is the result of a reconcile that went well: a set selecting

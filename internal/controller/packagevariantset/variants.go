@@ -64,7 +64,7 @@ func (r *Reconciler) applyVariants(ctx context.Context, s *scope) error {
 		if err := client.IgnoreNotFound(r.Delete(ctx, gone, client.Preconditions{UID: &gone.UID})); err != nil {
 			return err
 		}
-		r.event(s, "Deleted", "deleted PackageVariant %s: its target is gone", gone.Name)
+		r.report.Event(s.pvs, "Deleted", "deleted PackageVariant %s: its target is gone", gone.Name)
 	}
 	if len(s.variants) == 0 {
 		return &outcome.Waiting{Reason: configv1alpha1.ReasonNoMatchingTargets, Stalled: true, RequeueAfter: outcome.Jitter(r.Options.ResyncInterval),
@@ -87,7 +87,7 @@ func (r *Reconciler) applyVariant(ctx context.Context, s *scope, want, have *con
 		if err := r.Create(ctx, want, FieldOwner); err != nil {
 			return err
 		}
-		r.event(s, "Created", "created PackageVariant %s", want.Name)
+		r.report.Event(s.pvs, "Created", "created PackageVariant %s", want.Name)
 		return nil
 	}
 	if equality.Semantic.DeepEqual(have.Spec, want.Spec) {
@@ -98,7 +98,7 @@ func (r *Reconciler) applyVariant(ctx context.Context, s *scope, want, have *con
 	if err := r.Patch(ctx, have, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), FieldOwner); err != nil {
 		return err
 	}
-	r.event(s, "Updated", "updated PackageVariant %s", have.Name)
+	r.report.Event(s.pvs, "Updated", "updated PackageVariant %s", have.Name)
 	return nil
 }
 

@@ -3,13 +3,10 @@ package packagevariantset
 import (
 	"context"
 
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -28,7 +25,7 @@ var packageKey = index.PackageKey
 // package changes, and when a Repository of its namespace does (targets
 // select repositories by label).
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
-	r.lostRaces = outcome.NewConflictBackoff()
+	r.report = outcome.NewReporter(r.Client, mgr.GetEventRecorder("packagevariantset-controller"))
 	indexer := mgr.GetFieldIndexer()
 	if err := indexer.IndexField(context.Background(), &configv1alpha1.PackageVariantSet{}, upstreamIndex, func(o client.Object) []string {
 		if up := o.(*configv1alpha1.PackageVariantSet).Spec.Upstream; up != nil {
@@ -48,30 +45,23 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		Complete(r)
 }
 
-func (r *Reconciler) setsOfUpstream(ctx context.Context, obj client.Object) []reconcile.Request {
+func (r *Reconciler) setsOfUpstream(ctx context.Context, obj client.Object) []ctrl.Request {
 	pr := obj.(*porchv1alpha1.PackageRevision)
 	return r.sets(ctx, client.InNamespace(pr.Namespace), client.MatchingFields{upstreamIndex: packageKey(pr.Spec.RepositoryName, pr.Spec.PackageName)})
 }
 
-func (r *Reconciler) setsOfNamespace(ctx context.Context, obj client.Object) []reconcile.Request {
+func (r *Reconciler) setsOfNamespace(ctx context.Context, obj client.Object) []ctrl.Request {
 	return r.sets(ctx, client.InNamespace(obj.GetNamespace()))
 }
 
-func (r *Reconciler) sets(ctx context.Context, opts ...client.ListOption) []reconcile.Request {
+func (r *Reconciler) sets(ctx context.Context, opts ...client.ListOption) []ctrl.Request {
 	list := &configv1alpha1.PackageVariantSetList{}
 	if err := r.List(ctx, list, opts...); err != nil {
 		return nil // the cache lists from memory; nothing to retry
 	}
-	requests := make([]reconcile.Request, len(list.Items))
+	requests := make([]ctrl.Request, len(list.Items))
 	for i, pvs := range list.Items {
-		requests[i] = reconcile.Request{NamespacedName: types.NamespacedName{Namespace: pvs.Namespace, Name: pvs.Name}}
+		requests[i] = ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&pvs)}
 	}
 	return requests
-}
-
-// event tells users what the set did to its PackageVariants.
-func (r *Reconciler) event(s *scope, reason, format string, args ...any) {
-	if r.Recorder != nil {
-		r.Recorder.Eventf(s.pvs, nil, corev1.EventTypeNormal, reason, reason, format, args...)
-	}
 }

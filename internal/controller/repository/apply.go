@@ -27,9 +27,9 @@ type mirrorKind[T client.Object] struct {
 	name string
 	// empty returns a new object of the kind, to read one into.
 	empty func() T
-	// mergeSpec copies the labels and spec fields the sync owns from want
-	// into have, and says whether that changed anything.
-	mergeSpec func(have, want T) bool
+	// mergeOwnSpec copies the spec fields the sync owns from want into
+	// have, and says whether that changed anything (see mergeSpec).
+	mergeOwnSpec func(have, want T) bool
 	// mergeStatus copies the status from want into have, and says whether
 	// that changed anything.
 	mergeStatus func(have, want T) bool
@@ -202,6 +202,15 @@ func execute[T client.Object](ctx context.Context, a *applier, k mirrorKind[T], 
 // view is what the applier's plans depend on: see planView.
 func (a *applier) view() planView {
 	return planView{owner: a.owner, settled: a.settled, moved: a.moved}
+}
+
+// mergeSpec copies the labels and spec fields the sync owns from want into
+// have, and says whether that changed anything. Every kind's labels merge
+// alike (mergeOwnLabels).
+func (k mirrorKind[T]) mergeSpec(have, want T) bool {
+	labels := mergeOwnLabels(have, want)
+	spec := k.mergeOwnSpec(have, want)
+	return labels || spec
 }
 
 func (k mirrorKind[T]) isPending(obj T) bool {

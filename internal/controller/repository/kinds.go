@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -30,6 +31,17 @@ func mergeLabels(have, want map[string]string) map[string]string {
 	return have
 }
 
+// mergeOwnLabels sets in have the labels the sync owns as want has them,
+// and says whether that changed anything.
+func mergeOwnLabels(have, want client.Object) bool {
+	merged := mergeLabels(copyMap(have.GetLabels()), want.GetLabels())
+	if equality.Semantic.DeepEqual(merged, have.GetLabels()) {
+		return false
+	}
+	have.SetLabels(merged)
+	return true
+}
+
 // changed runs mutate on a copy's worth of fields and says whether they moved.
 func changed[T any](field *T, mutate func(*T)) bool {
 	before := *field
@@ -40,14 +52,12 @@ func changed[T any](field *T, mutate func(*T)) bool {
 var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 	name:  "PackageRevision",
 	empty: func() *porchv1alpha1.PackageRevision { return &porchv1alpha1.PackageRevision{} },
-	mergeSpec: func(have, want *porchv1alpha1.PackageRevision) bool {
-		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
-		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionSpec) {
+	mergeOwnSpec: func(have, want *porchv1alpha1.PackageRevision) bool {
+		return changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionSpec) {
 			// The sync owns where a revision stands; what a user asked for
 			// (tasks, gates, metadata) is theirs.
 			s.Revision, s.Lifecycle = want.Spec.Revision, want.Spec.Lifecycle
 		})
-		return labels || spec
 	},
 	mergeStatus: func(have, want *porchv1alpha1.PackageRevision) bool {
 		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionStatus) {
@@ -99,16 +109,13 @@ var revisionKind = mirrorKind[*porchv1alpha1.PackageRevision]{
 }
 
 var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
-	name:  "PackageRevisionResources",
-	empty: func() *porchv1alpha1.PackageRevisionResources { return &porchv1alpha1.PackageRevisionResources{} },
-	mergeSpec: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
-		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
-		spec := changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionResourcesSpec) {
+	name: "PackageRevisionResources",
+	mergeOwnSpec: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
+		return changed(&have.Spec, func(s *porchv1alpha1.PackageRevisionResourcesSpec) {
 			// spec.resources is a user's intent for a draft: never the sync's.
 			s.PackageName, s.WorkspaceName = want.Spec.PackageName, want.Spec.WorkspaceName
 			s.Revision, s.RepositoryName = want.Spec.Revision, want.Spec.RepositoryName
 		})
-		return labels || spec
 	},
 	mergeStatus: func(have, want *porchv1alpha1.PackageRevisionResources) bool {
 		return changed(&have.Status, func(s *porchv1alpha1.PackageRevisionResourcesStatus) {
@@ -123,6 +130,7 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 		})
 	},
 	pending: (*porchv1alpha1.PackageRevisionResources).EditPending,
+	empty:   func() *porchv1alpha1.PackageRevisionResources { return &porchv1alpha1.PackageRevisionResources{} },
 	forCreate: func(want *porchv1alpha1.PackageRevisionResources) *porchv1alpha1.PackageRevisionResources {
 		obj := want.DeepCopy()
 		obj.Status = porchv1alpha1.PackageRevisionResourcesStatus{}
@@ -133,10 +141,8 @@ var resourcesKind = mirrorKind[*porchv1alpha1.PackageRevisionResources]{
 var packageKind = mirrorKind[*porchv1alpha1.PorchPackage]{
 	name:  "PorchPackage",
 	empty: func() *porchv1alpha1.PorchPackage { return &porchv1alpha1.PorchPackage{} },
-	mergeSpec: func(have, want *porchv1alpha1.PorchPackage) bool {
-		labels := changed(&have.Labels, func(l *map[string]string) { *l = mergeLabels(copyMap(*l), want.Labels) })
-		spec := changed(&have.Spec, func(s *porchv1alpha1.PorchPackageSpec) { *s = want.Spec })
-		return labels || spec
+	mergeOwnSpec: func(have, want *porchv1alpha1.PorchPackage) bool {
+		return changed(&have.Spec, func(s *porchv1alpha1.PorchPackageSpec) { *s = want.Spec })
 	},
 	mergeStatus: func(have, want *porchv1alpha1.PorchPackage) bool {
 		return changed(&have.Status, func(s *porchv1alpha1.PorchPackageStatus) { *s = want.Status })

@@ -40,14 +40,21 @@ func submit(t *testing.T, l *SyncLimiter, namespace string, n int) <-chan func()
 	return grants
 }
 
+// takenOver is a limiter of 4 slots that namespace a has taken over: it
+// holds every slot and queues 16 more syncs, whose grants come out of a.
+func takenOver(t *testing.T) (g *WithT, l *SyncLimiter, a <-chan func()) {
+	t.Helper()
+	g, l = NewWithT(t), NewSyncLimiter(4)
+	a = submit(t, l, "a", 20)
+	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 4, queued: 16}))
+	return g, l, a
+}
+
 // The attack: namespace a asks for 20 syncs at once, taking every slot, and
 // then b asks for one. b must get the very next slot that frees, ahead of
 // a's 16 queued syncs.
 func TestSyncLimiterServesAnotherNamespaceAsSoonAsASlotFrees(t *testing.T) {
-	g := NewWithT(t)
-	l := NewSyncLimiter(4)
-	a := submit(t, l, "a", 20)
-	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 4, queued: 16}))
+	g, l, a := takenOver(t)
 	var heldByA []func()
 	for range 4 {
 		heldByA = append(heldByA, <-a)
@@ -72,10 +79,7 @@ func TestSyncLimiterServesAnotherNamespaceAsSoonAsASlotFrees(t *testing.T) {
 // b is served each time a slot frees while it holds under half. Every
 // sync runs in the end.
 func TestSyncLimiterHoldsANamespaceToHalfWhileAnotherWaits(t *testing.T) {
-	g := NewWithT(t)
-	l := NewSyncLimiter(4)
-	a := submit(t, l, "a", 20)
-	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 4, queued: 16}))
+	g, l, a := takenOver(t)
 	held := map[string][]func(){}
 	for range 4 {
 		held["a"] = append(held["a"], <-a)
@@ -115,10 +119,7 @@ func TestSyncLimiterHoldsANamespaceToHalfWhileAnotherWaits(t *testing.T) {
 }
 
 func TestSyncLimiterLetsALoneNamespaceUseEverySlot(t *testing.T) {
-	g := NewWithT(t)
-	l := NewSyncLimiter(4)
-	a := submit(t, l, "a", 20)
-	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 4, queued: 16}))
+	g, l, a := takenOver(t)
 	for done := 0; done < 20; done++ {
 		(<-a)()
 		g.Expect(l.countOf("a").held).To(Equal(min(4, 20-done-1)))
@@ -129,10 +130,7 @@ func TestSyncLimiterLetsALoneNamespaceUseEverySlot(t *testing.T) {
 // A namespace whose only waiting sync gives up stops holding others to
 // half of the slots.
 func TestSyncLimiterForgetsAWaiterWhoseContextEnds(t *testing.T) {
-	g := NewWithT(t)
-	l := NewSyncLimiter(4)
-	a := submit(t, l, "a", 20)
-	g.Eventually(func() count { return l.countOf("a") }).Should(Equal(count{held: 4, queued: 16}))
+	g, l, a := takenOver(t)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	gaveUp := make(chan error)

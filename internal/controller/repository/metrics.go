@@ -31,17 +31,23 @@ var (
 	syncWrites = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "porch_repository_sync_object_writes_total",
 		Help: "Creates, updates and deletes of mirrored objects made by repository syncs, by namespace and repository.",
-	}, []string{"namespace", "repository"})
+	}, perRepository)
 	// packageRevisions is status.packageCount of each Repository.
-	packageRevisions = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "porch_repository_package_revisions",
-		Help: "Package revisions the last full sync of each Repository found, by namespace and repository.",
-	}, []string{"namespace", "repository"})
-	packages = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "porch_repository_packages",
-		Help: "Packages the last full sync of each Repository found, by namespace and repository.",
-	}, []string{"namespace", "repository"})
+	packageRevisions = repositoryGauge("porch_repository_package_revisions", "Package revisions")
+	packages         = repositoryGauge("porch_repository_packages", "Packages")
 )
+
+// perRepository are the labels of a series kept for each Repository.
+var perRepository = []string{"namespace", "repository"}
+
+// repositoryGauge is a gauge of what the last full sync of each Repository
+// found: what, by namespace and repository.
+func repositoryGauge(name, what string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: name,
+		Help: what + " the last full sync of each Repository found, by namespace and repository.",
+	}, perRepository)
+}
 
 func init() {
 	metrics.Registry.MustRegister(syncsInFlight, syncsWaiting, syncDuration, syncsByNamespace, syncWrites, packageRevisions, packages)
