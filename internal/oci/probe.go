@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
@@ -20,7 +19,7 @@ import (
 // registry may carry a repository path (registry.example.com/packages); a
 // repository that does not exist yet is fine, since packages create it.
 func Probe(ctx context.Context, registry string, creds backend.Credentials) error {
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(authenticator(creds))}
+	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(Authenticator(creds))}
 	var err error
 	if strings.Contains(strings.TrimSuffix(registry, "/"), "/") {
 		var repo name.Repository
@@ -35,24 +34,15 @@ func Probe(ctx context.Context, registry string, creds backend.Credentials) erro
 		}
 		_, err = remote.CatalogPage(reg, "", 1, opts...)
 	}
-	return classify(registry, creds, err)
+	return classify("registry "+registry, creds, err)
 }
 
-func authenticator(c backend.Credentials) authn.Authenticator {
-	switch {
-	case c.BearerToken != "":
-		return &authn.Bearer{Token: c.BearerToken}
-	case c.Username != "" || c.Password != "":
-		return &authn.Basic{Username: c.Username, Password: c.Password}
-	default:
-		return authn.Anonymous
-	}
-}
-
-// classify sorts a probe's failure. A registry's answer is reported by its
-// status code and a fixed explanation, never by its body: the body is the
-// remote's text, which may echo what it was sent or say anything at all.
-func classify(registry string, creds backend.Credentials, err error) error {
+// classify sorts a failure of a request to a registry; what names what was
+// asked for ("registry host/path", "image host/path/pkg:ws"). A registry's
+// answer is reported by its status code and a fixed explanation, never by
+// its body: the body is the remote's text, which may echo what it was sent
+// or say anything at all.
+func classify(what string, creds backend.Credentials, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -66,18 +56,18 @@ func classify(registry string, creds backend.Credentials, err error) error {
 			if creds.IsZero() {
 				hint = "the registry needs credentials: set spec.oci.secretRef"
 			}
-			return fmt.Errorf("%w: registry %s refused access (HTTP %d); %s", backend.ErrAuthentication, registry, terr.StatusCode, hint)
+			return fmt.Errorf("%w: %s: access refused (HTTP %d); %s", backend.ErrAuthentication, what, terr.StatusCode, hint)
 		default:
-			return fmt.Errorf("%w: registry %s answered HTTP %d %s; check the address and that it serves the OCI distribution API",
-				backend.ErrUnreachable, registry, terr.StatusCode, http.StatusText(terr.StatusCode))
+			return fmt.Errorf("%w: %s: the registry answered HTTP %d %s; check the address and that it serves the OCI distribution API",
+				backend.ErrUnreachable, what, terr.StatusCode, http.StatusText(terr.StatusCode))
 		}
 	}
 	if !isConnectionError(err) {
-		return fmt.Errorf("%w: registry %s gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
-			backend.ErrUnreachable, registry)
+		return fmt.Errorf("%w: %s: the registry gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
+			backend.ErrUnreachable, what)
 	}
-	return fmt.Errorf("%w: registry %s did not answer: %s; check the address and that the registry is up",
-		backend.ErrUnreachable, registry, creds.Redact(err.Error()))
+	return fmt.Errorf("%w: %s: the registry did not answer: %s; check the address and that the registry is up",
+		backend.ErrUnreachable, what, creds.Redact(err.Error()))
 }
 
 // isConnectionError says whether err failed before any answer came: the

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/registry"
-
 	"github.com/porch-dev/porch/internal/backend"
 )
 
@@ -27,11 +25,8 @@ func withBasicAuth(h http.Handler, user, pass string) http.Handler {
 }
 
 func TestProbe(t *testing.T) {
-	open := httptest.NewServer(registry.New())
-	defer open.Close()
-	guarded := httptest.NewServer(withBasicAuth(registry.New(), "u", "registry-pass"))
-	defer guarded.Close()
-	host := func(s *httptest.Server) string { return strings.TrimPrefix(s.URL, "http://") }
+	open := newRegistry(t, nil)
+	guarded := newRegistry(t, func(h http.Handler) http.Handler { return withBasicAuth(h, "u", "registry-pass") })
 
 	tests := []struct {
 		name     string
@@ -39,11 +34,11 @@ func TestProbe(t *testing.T) {
 		creds    backend.Credentials
 		wantKind error
 	}{
-		{"open registry", host(open), backend.Credentials{}, nil},
-		{"open registry with a repository path", host(open) + "/packages", backend.Credentials{}, nil},
-		{"guarded, right credentials", host(guarded) + "/packages", backend.Credentials{Username: "u", Password: "registry-pass"}, nil},
-		{"guarded, wrong credentials", host(guarded) + "/packages", backend.Credentials{Username: "u", Password: "wrong-pass-99"}, backend.ErrAuthentication},
-		{"guarded, no credentials", host(guarded), backend.Credentials{}, backend.ErrAuthentication},
+		{"open registry", open, backend.Credentials{}, nil},
+		{"open registry with a repository path", open + "/packages", backend.Credentials{}, nil},
+		{"guarded, right credentials", guarded + "/packages", backend.Credentials{Username: "u", Password: "registry-pass"}, nil},
+		{"guarded, wrong credentials", guarded + "/packages", backend.Credentials{Username: "u", Password: "wrong-pass-99"}, backend.ErrAuthentication},
+		{"guarded, no credentials", guarded, backend.Credentials{}, backend.ErrAuthentication},
 		{"nothing listening", "127.0.0.1:1/packages", backend.Credentials{}, backend.ErrUnreachable},
 		{"not an address", "UPPER CASE/x", backend.Credentials{}, backend.ErrInvalidAddress},
 	}
