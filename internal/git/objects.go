@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/storer"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // maxTagChain bounds the tags of tags followed when peeling a ref.
@@ -300,10 +301,8 @@ func (o *objects) blob(h plumbing.Hash) (string, error) {
 // not parse. Kptfiles rarely change between revisions, so they are parsed
 // once per blob.
 type kptfileInfo struct {
-	lock       *porchv1alpha1.Locator
-	gates      []porchv1alpha1.ReadinessGate
-	conditions []porchv1alpha1.PackageCondition
-	err        string
+	kptfile.Description
+	err string
 }
 
 func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
@@ -314,8 +313,8 @@ func (o *objects) kptfile(h plumbing.Hash) (kptfileInfo, error) {
 	if err != nil {
 		return kptfileInfo{}, err
 	}
-	info, err := parseKptfile([]byte(data))
-	if err != nil {
+	var info kptfileInfo
+	if info.Description, err = kptfile.Describe([]byte(data)); err != nil {
 		info.err = err.Error()
 	}
 	o.derived.kptfiles[h] = info

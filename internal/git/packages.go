@@ -118,7 +118,7 @@ func (o *objects) content(t *object.Tree, maxBytes int64) (*content, error) {
 			if err != nil {
 				return nil, err
 			}
-			c.upstreamLock, c.gates, c.conditions, c.kptfileError = info.lock, info.gates, info.conditions, info.err
+			c.upstreamLock, c.gates, c.conditions, c.kptfileError = info.UpstreamLock, info.Gates, info.Conditions, info.err
 		}
 		if c.tooLarge {
 			continue

@@ -50,6 +50,10 @@ type Store struct {
 	auth      authn.Authenticator
 	transport http.RoundTripper
 	maxBytes  int64
+	// puller keeps, per image repository, the transport and token of the
+	// first request, so that the next ones do not ping and authenticate
+	// again: a listing makes one request per package and tag, not two.
+	puller *remote.Puller
 }
 
 // NewStore makes the Store of a registry path such as
@@ -96,6 +100,9 @@ func NewStore(registry string, opts StoreOptions) (*Store, error) {
 	if s.auth == nil {
 		s.auth = authn.Anonymous
 	}
+	if s.puller, err = remote.NewPuller(remote.WithAuth(s.auth), remote.WithTransport(s.transport)); err != nil {
+		return nil, fmt.Errorf("registry %s: %w", base, err)
+	}
 	return s, nil
 }
 
@@ -140,7 +147,7 @@ func (s *Store) tag(pkg, tag string) (name.Tag, error) {
 }
 
 func (s *Store) options(ctx context.Context) []remote.Option {
-	return []remote.Option{remote.WithContext(ctx), remote.WithAuth(s.auth), remote.WithTransport(s.transport)}
+	return []remote.Option{remote.WithContext(ctx), remote.WithAuth(s.auth), remote.WithTransport(s.transport), remote.Reuse(s.puller)}
 }
 
 // head is the digest a reference points at; the zero Hash when it is absent.

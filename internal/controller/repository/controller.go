@@ -24,6 +24,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/oci"
 	"github.com/porch-dev/porch/internal/syncschedule"
 )
 
@@ -119,10 +120,14 @@ type scope struct {
 	// refs; syncKey that of everything that shapes the mirrored objects.
 	branchHash, refsHash, syncKey string
 	created                       bool
-	outcome                       syncOutcome
-	revisionCount, packageCount   int
-	skipped                       []string
-	requeueAfter                  time.Duration
+	// registry and listing are an OCI repository's store and where its
+	// revision tags pointed when probed.
+	registry                    *oci.Store
+	listing                     oci.Listing
+	outcome                     syncOutcome
+	revisionCount, packageCount int
+	skipped                     []string
+	requeueAfter                time.Duration
 	// resync says that objects changed while the sync wrote them, so its
 	// key is not recorded and it runs again soon, from a new listing.
 	resync bool

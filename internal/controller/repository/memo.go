@@ -8,6 +8,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/porch-dev/porch/internal/oci"
 )
 
 // syncMemo remembers, for each Repository, the mirrored objects a sync
@@ -74,6 +76,19 @@ type memoEntry struct {
 type repoMemo struct {
 	mu      sync.Mutex
 	entries map[memoKey]memoEntry
+	// images are what the images of an OCI repository hold, so that a
+	// sync pulls only those of the tags that moved.
+	images *oci.Cache
+}
+
+// imageCache is the memo's cache of an OCI repository's images.
+func (m *repoMemo) imageCache() *oci.Cache {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.images == nil {
+		m.images = oci.NewCache()
+	}
+	return m.images
 }
 
 // settled says whether the object was left as wanted at resourceVersion,

@@ -3,6 +3,7 @@ package repository
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -126,7 +127,7 @@ func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference
 			SelfLock:          rev.SelfLock,
 			PackageConditions: rev.Conditions,
 			Deployment:        repo.Spec.Deployment,
-			Conditions:        []metav1.Condition{mirroredCondition(rev)},
+			Conditions:        []metav1.Condition{mirroredCondition(repo, rev)},
 		},
 	}
 	if rev.Task != nil {
@@ -139,14 +140,23 @@ func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference
 	return pr
 }
 
-// mirroredCondition is the Ready condition of a revision read from git.
-func mirroredCondition(rev *git.PackageRevision) metav1.Condition {
+// mirroredCondition is the Ready condition of a revision read from the
+// repository.
+func mirroredCondition(repo *configv1alpha1.Repository, rev *git.PackageRevision) metav1.Condition {
+	from := "git ref " + rev.Ref
+	if repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil {
+		from = "image " + strings.TrimSuffix(repo.Spec.Oci.Registry, "/") + "/" + rev.Ref
+	}
 	c := metav1.Condition{Type: porchv1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: porchv1alpha1.ReasonReady,
-		Message: fmt.Sprintf("Read from git ref %s", rev.Ref)}
+		Message: "Read from " + from}
 	if rev.TooLarge {
 		c.Status, c.Reason = metav1.ConditionFalse, porchv1alpha1.ReasonContentTooLarge
-		c.Message = fmt.Sprintf("Read from git ref %s, but its files take %d bytes, over the content limit; "+
-			"its PackageRevisionResources holds no content: split the package or raise --max-package-bytes", rev.Ref, rev.Size)
+		size := "more than the content limit"
+		if rev.Size > 0 {
+			size = fmt.Sprintf("%d bytes, over the content limit", rev.Size)
+		}
+		c.Message = fmt.Sprintf("Read from %s, but its files take %s; "+
+			"its PackageRevisionResources holds no content: split the package or raise --max-package-bytes", from, size)
 	}
 	if rev.KptfileError != "" {
 		c.Message += "; its Kptfile does not parse: " + rev.KptfileError

@@ -63,7 +63,7 @@ func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 		if err != nil {
 			return err
 		}
-		return r.wrap(r.Prober.ProbeRegistry(ctx, repo.Spec.Oci.Registry, creds))
+		return r.probeRegistry(ctx, s, creds)
 	default:
 		return &outcome.Stalling{Reason: configv1alpha1.ReasonInvalidSpec,
 			Message: fmt.Sprintf("spec.type %q needs the matching spec.%s block", repo.Spec.Type, repo.Spec.Type)}
@@ -103,6 +103,25 @@ func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) er
 		return r.wrap(fmt.Errorf("%w: the repository %s %s %q", backend.ErrBranchNotFound, git.SafeURL(ep.URL), what, branch))
 	}
 	s.endpoint, s.branchHash, s.refsHash = ep, hash, git.RefsHash(refs)
+	return nil
+}
+
+// probeRegistry checks the registry, then lists where every revision tag
+// points, which is all a sync needs to know whether anything changed.
+func (r *Reconciler) probeRegistry(ctx context.Context, s *scope, creds backend.Credentials) error {
+	registry := s.repo.Spec.Oci.Registry
+	if err := r.Prober.ProbeRegistry(ctx, registry, creds); err != nil {
+		return r.wrap(err)
+	}
+	store, err := oci.NewStore(registry, oci.StoreOptions{Auth: oci.Authenticator(creds), MaxPackageBytes: r.Options.MaxPackageBytes})
+	if err != nil {
+		return r.wrap(err)
+	}
+	listing, err := store.List(ctx, r.Options.WriteWorkers)
+	if err != nil {
+		return r.wrap(err)
+	}
+	s.registry, s.listing, s.refsHash = store, listing, listing.Hash()
 	return nil
 }
 

@@ -36,9 +36,6 @@ const (
 // sync mirrors the repository's package revisions into objects when the
 // remote's refs moved since the last complete sync, or when runOnceAt asks.
 func (r *Reconciler) sync(ctx context.Context, s *scope) error {
-	if s.repo.Spec.Type != configv1alpha1.RepositoryTypeGit {
-		return nil
-	}
 	// Durations count from the start of the reconcile, so that an unchanged
 	// sync's includes the ref listing, which is all it costs.
 	start := s.now
@@ -100,31 +97,14 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(s.repo.UID)), s.endpoint)
+	found, refs, err := r.read(ctx, s, memo)
 	if err != nil {
-		return fmt.Errorf("opening the local mirror: %w", err)
-	}
-	if err := mirror.Fetch(ctx); err != nil {
-		return r.wrap(err)
-	}
-	found, err := mirror.Discover(git.DiscoverOptions{
-		Branch:          s.repo.Branch(),
-		Directory:       s.repo.Spec.Git.Directory,
-		MaxPackageBytes: r.Options.MaxPackageBytes,
-		RepoURL:         git.SafeURL(s.repo.Spec.Git.Repo),
-	})
-	if err != nil {
-		// The mirror is only a cache: a damaged one is dropped, and the next
-		// sync fetches it whole. Nothing mirrored is touched meanwhile.
-		if rmErr := r.removeMirror(s.repo); rmErr != nil {
-			log.FromContext(ctx).Error(rmErr, "Removing a damaged local mirror failed")
-		}
-		return fmt.Errorf("reading the package revisions of the local mirror, which is dropped and fetched again on the next sync: %w", err)
+		return err
 	}
 	want := mirrorObjects(s.repo, found)
 	a := newApplier(r.Client, s.repo.UID, r.Options.WriteWorkers)
 	a.memo, a.digests, a.reader = memo, want.digests(), r.APIReader
-	a.refs, a.sources = mirror, want.sources
+	a.refs, a.sources = refs, want.sources
 	existing, err := r.resolve(ctx, s.repo, listed, a)
 	if err != nil {
 		return err
@@ -154,6 +134,39 @@ func (r *Reconciler) fetchAndMirror(ctx context.Context, s *scope) error {
 	s.skipped = append(want.skipped, a.skipped...)
 	sort.Strings(s.skipped)
 	return nil
+}
+
+// read reads every package revision of the repository's remote: a git
+// repository's through its local mirror, fetched first, which also holds
+// the refs the sync's creates follow (see git.Mirror.HoldRef); an OCI
+// repository's from the registry, by the listing the probe made.
+func (r *Reconciler) read(ctx context.Context, s *scope, memo *repoMemo) (*git.Discovery, refHolder, error) {
+	if s.repo.Spec.Type == configv1alpha1.RepositoryTypeOCI {
+		found, err := r.readRegistry(ctx, s, memo)
+		return found, nil, err
+	}
+	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(s.repo.UID)), s.endpoint)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening the local mirror: %w", err)
+	}
+	if err := mirror.Fetch(ctx); err != nil {
+		return nil, nil, r.wrap(err)
+	}
+	found, err := mirror.Discover(git.DiscoverOptions{
+		Branch:          s.repo.Branch(),
+		Directory:       s.repo.Spec.Git.Directory,
+		MaxPackageBytes: r.Options.MaxPackageBytes,
+		RepoURL:         git.SafeURL(s.repo.Spec.Git.Repo),
+	})
+	if err != nil {
+		// The mirror is only a cache: a damaged one is dropped, and the next
+		// sync fetches it whole. Nothing mirrored is touched meanwhile.
+		if rmErr := r.removeMirror(s.repo); rmErr != nil {
+			log.FromContext(ctx).Error(rmErr, "Removing a damaged local mirror failed")
+		}
+		return nil, nil, fmt.Errorf("reading the package revisions of the local mirror, which is dropped and fetched again on the next sync: %w", err)
+	}
+	return found, mirror, nil
 }
 
 // syncKey identifies everything that shapes the mirrored objects: the
