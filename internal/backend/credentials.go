@@ -14,13 +14,23 @@ const (
 	SecretKeyUsername    = corev1.BasicAuthUsernameKey
 	SecretKeyPassword    = corev1.BasicAuthPasswordKey
 	SecretKeyBearerToken = "bearerToken"
+	// SecretKeyCABundle holds the PEM certificates of the CAs a registry's
+	// TLS certificate chains to, in any of the Secrets below.
+	SecretKeyCABundle = "ca.crt"
 )
 
-// Credentials authenticate to a remote: a username and password, or a bearer token.
+// Credentials authenticate to a remote: a username and password, a bearer
+// token, or a Docker config (registries only); and the CAs to trust
+// (registries only).
 type Credentials struct {
 	Username    string
 	Password    string
 	BearerToken string
+	// DockerConfig is the .dockerconfigjson of a
+	// kubernetes.io/dockerconfigjson Secret: credentials by registry host.
+	DockerConfig string
+	// CABundle is PEM certificates to trust besides the system's.
+	CABundle string
 }
 
 // IsZero says whether there are no credentials at all.
@@ -28,9 +38,34 @@ func (c Credentials) IsZero() bool {
 	return c == Credentials{}
 }
 
+// ForGit refuses what only a registry takes: git remotes authenticate
+// with a username and password or a bearer token, and trust the system's
+// CAs.
+func (c Credentials) ForGit(secret string) error {
+	switch {
+	case c.DockerConfig != "":
+		return fmt.Errorf("secret %q has type %s, which authenticates to OCI registries; a git repository takes %s (username, password) or Opaque (%s)",
+			secret, corev1.SecretTypeDockerConfigJson, corev1.SecretTypeBasicAuth, SecretKeyBearerToken)
+	case c.CABundle != "":
+		return fmt.Errorf("secret %q holds %q, which only OCI registries read; a git remote's certificate must chain to the system's CAs", secret, SecretKeyCABundle)
+	}
+	return nil
+}
+
 // CredentialsFromSecret reads credentials from a kubernetes.io/basic-auth
-// Secret (username, password) or an Opaque one with bearerToken.
+// Secret (username, password), an Opaque one with bearerToken, or a
+// kubernetes.io/dockerconfigjson one; any of them may add ca.crt, and an
+// Opaque one may hold ca.crt alone (no credentials, a private CA).
 func CredentialsFromSecret(s *corev1.Secret) (Credentials, error) {
+	c, err := credentialsOf(s)
+	if err != nil {
+		return Credentials{}, err
+	}
+	c.CABundle = string(s.Data[SecretKeyCABundle])
+	return c, nil
+}
+
+func credentialsOf(s *corev1.Secret) (Credentials, error) {
 	switch s.Type {
 	case corev1.SecretTypeBasicAuth:
 		c := Credentials{Username: string(s.Data[SecretKeyUsername]), Password: string(s.Data[SecretKeyPassword])}
@@ -40,13 +75,19 @@ func CredentialsFromSecret(s *corev1.Secret) (Credentials, error) {
 		return c, nil
 	case corev1.SecretTypeOpaque, "":
 		token := string(s.Data[SecretKeyBearerToken])
-		if token == "" {
-			return Credentials{}, fmt.Errorf("secret %q of type Opaque needs the key %q", s.Name, SecretKeyBearerToken)
+		if token == "" && len(s.Data[SecretKeyCABundle]) == 0 {
+			return Credentials{}, fmt.Errorf("secret %q of type Opaque needs the key %q (or %q alone, for a private CA)", s.Name, SecretKeyBearerToken, SecretKeyCABundle)
 		}
 		return Credentials{BearerToken: token}, nil
+	case corev1.SecretTypeDockerConfigJson:
+		config := string(s.Data[corev1.DockerConfigJsonKey])
+		if config == "" {
+			return Credentials{}, fmt.Errorf("secret %q of type %s needs the key %q", s.Name, s.Type, corev1.DockerConfigJsonKey)
+		}
+		return Credentials{DockerConfig: config}, nil
 	default:
-		return Credentials{}, fmt.Errorf("secret %q has type %s; use %s (username, password) or Opaque (%s)",
-			s.Name, s.Type, corev1.SecretTypeBasicAuth, SecretKeyBearerToken)
+		return Credentials{}, fmt.Errorf("secret %q has type %s; use %s (username, password), Opaque (%s) or, for a registry, %s",
+			s.Name, s.Type, corev1.SecretTypeBasicAuth, SecretKeyBearerToken, corev1.SecretTypeDockerConfigJson)
 	}
 }
 

@@ -27,6 +27,11 @@ func TestCredentialsFromSecret(t *testing.T) {
 		{"opaque bearer token", secret(corev1.SecretTypeOpaque, map[string]string{"bearerToken": "t"}), Credentials{BearerToken: "t"}, ""},
 		{"untyped bearer token", secret("", map[string]string{"bearerToken": "t"}), Credentials{BearerToken: "t"}, ""},
 		{"opaque without token", secret(corev1.SecretTypeOpaque, map[string]string{"password": "p"}), Credentials{}, `needs the key "bearerToken"`},
+		{"opaque with a CA alone", secret(corev1.SecretTypeOpaque, map[string]string{"ca.crt": "PEM"}), Credentials{CABundle: "PEM"}, ""},
+		{"basic auth and a CA", secret(corev1.SecretTypeBasicAuth, map[string]string{"username": "u", "password": "p", "ca.crt": "PEM"}),
+			Credentials{Username: "u", Password: "p", CABundle: "PEM"}, ""},
+		{"docker config", secret(corev1.SecretTypeDockerConfigJson, map[string]string{".dockerconfigjson": `{"auths":{}}`}), Credentials{DockerConfig: `{"auths":{}}`}, ""},
+		{"docker config without its key", secret(corev1.SecretTypeDockerConfigJson, nil), Credentials{}, `needs the key ".dockerconfigjson"`},
 		{"other type", secret(corev1.SecretTypeTLS, nil), Credentials{}, "has type kubernetes.io/tls"},
 	}
 	for _, tt := range tests {

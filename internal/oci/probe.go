@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
@@ -19,22 +18,20 @@ import (
 // registry may carry a repository path (registry.example.com/packages); a
 // repository that does not exist yet is fine, since packages create it.
 func Probe(ctx context.Context, registry string, creds backend.Credentials) error {
-	opts := []remote.Option{remote.WithContext(ctx), remote.WithAuth(Authenticator(creds))}
-	var err error
-	if strings.Contains(strings.TrimSuffix(registry, "/"), "/") {
-		var repo name.Repository
-		if repo, err = name.NewRepository(strings.TrimSuffix(registry, "/")); err != nil {
-			return fmt.Errorf("%w: spec.oci.registry %q: %v", backend.ErrInvalidAddress, registry, err)
-		}
-		_, err = remote.List(repo, opts...)
-	} else {
-		var reg name.Registry
-		if reg, err = name.NewRegistry(registry); err != nil {
-			return fmt.Errorf("%w: spec.oci.registry %q: %v", backend.ErrInvalidAddress, registry, err)
-		}
-		_, err = remote.CatalogPage(reg, "", 1, opts...)
+	opts, err := OptionsFor(creds)
+	if err != nil {
+		return err
 	}
-	return classify("registry "+registry, creds, err)
+	s, err := NewStore(registry, opts)
+	if err != nil {
+		return err
+	}
+	if s.prefix != "" {
+		_, err = remote.List(s.reg.Repo(strings.TrimSuffix(s.prefix, "/")), s.options(ctx)...)
+	} else {
+		_, err = remote.CatalogPage(s.reg, "", 1, s.options(ctx)...)
+	}
+	return classify("registry "+s.base, s.credentials(), err)
 }
 
 // classify sorts a failure of a request to a registry; what names what was

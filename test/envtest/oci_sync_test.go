@@ -1,6 +1,7 @@
 package envtest
 
 import (
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log"
@@ -17,12 +18,14 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/oci"
 )
 
@@ -33,10 +36,14 @@ type ociRegistry struct {
 	host                     string
 	refuseCatalog, down      atomic.Bool
 	contentGets, allRequests atomic.Int64
+	// user and password, when set, are the only credentials it takes.
+	user, password string
 }
 
-func startRegistry() *ociRegistry {
-	r := &ociRegistry{}
+func startRegistry() *ociRegistry { return startGuardedRegistry("", "") }
+
+func startGuardedRegistry(user, password string) *ociRegistry {
+	r := &ociRegistry{user: user, password: password}
 	inner := ociregistry.New(ociregistry.Logger(log.New(io.Discard, "", 0)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.allRequests.Add(1)
@@ -44,6 +51,12 @@ func startRegistry() *ociRegistry {
 		case r.down.Load():
 			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 			return
+		case r.user != "":
+			if u, p, ok := req.BasicAuth(); !ok || u != r.user || p != r.password {
+				w.Header().Set("WWW-Authenticate", `Basic realm="registry"`)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
 		case r.refuseCatalog.Load() && strings.HasSuffix(req.URL.Path, "/_catalog"):
 			http.Error(w, `{"errors":[{"code":"UNSUPPORTED"}]}`, http.StatusNotFound)
 			return
@@ -60,7 +73,7 @@ func startRegistry() *ociRegistry {
 // push writes a package revision as tag ws of package pkg under path.
 func (r *ociRegistry) push(path, pkg, ws string, p oci.Package) v1.Hash {
 	GinkgoHelper()
-	store, err := oci.NewStore(r.host+"/"+path, oci.StoreOptions{})
+	store, err := oci.NewStore(r.host+"/"+path, r.storeOptions())
 	Expect(err).NotTo(HaveOccurred())
 	img, err := oci.BuildImage(p)
 	Expect(err).NotTo(HaveOccurred())
@@ -73,9 +86,13 @@ func (r *ociRegistry) push(path, pkg, ws string, p oci.Package) v1.Hash {
 	return digest
 }
 
+func (r *ociRegistry) storeOptions() oci.StoreOptions {
+	return oci.StoreOptions{Auth: oci.Authenticator(backend.Credentials{Username: r.user, Password: r.password})}
+}
+
 func (r *ociRegistry) remove(path, pkg, ws string) {
 	GinkgoHelper()
-	store, err := oci.NewStore(r.host+"/"+path, oci.StoreOptions{})
+	store, err := oci.NewStore(r.host+"/"+path, r.storeOptions())
 	Expect(err).NotTo(HaveOccurred())
 	Expect(store.Delete(ctx, pkg, ws, v1.Hash{})).To(Succeed())
 }
@@ -239,5 +256,33 @@ var _ = Describe("OCI repository sync", func() {
 		syncedOnce(repo, runOnce(repo))
 		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
 		Expect(resourceVersions(ns)()).To(Equal(before))
+	})
+
+	It("reaches a registry with the credentials of a dockerconfigjson Secret, which a git Repository refuses, saying why", func() {
+		guarded := startGuardedRegistry("porch", "registry-pass-42")
+		guarded.push("packages", "basens", "v1", ociPackage("one", published, 1))
+		config := fmt.Sprintf(`{"auths":{%q:{"auth":%q}}}`, guarded.host, base64.StdEncoding.EncodeToString([]byte("porch:registry-pass-42")))
+		Expect(k8s.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "pull", Namespace: ns}, Type: corev1.SecretTypeDockerConfigJson,
+			Data: map[string][]byte{corev1.DockerConfigJsonKey: []byte(config)}})).To(Succeed())
+
+		anonymous := registerOCI(ns, "anonymous", guarded.host+"/packages")
+		Eventually(readyReason(anonymous)).Should(Equal(configv1alpha1.ReasonAuthenticationFailed))
+
+		repo := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "pulling", Namespace: ns},
+			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeOCI,
+				Oci: &configv1alpha1.OciRepository{Registry: guarded.host + "/other", SecretRef: configv1alpha1.SecretRef{Name: "pull"}}}}
+		Expect(k8s.Create(ctx, repo)).To(Succeed())
+		Eventually(readyReason(repo)).Should(Equal(configv1alpha1.ReasonReady))
+		guarded.push("other", "basens", "v1", ociPackage("one", published, 1))
+		time.Sleep(time.Second)
+		runOnce(repo)
+		Eventually(revisionRows(ns, "pulling")).Should(Equal([]string{"pulling.basens.v1 basens v1 1 Published latest=true task=init"}))
+
+		gitRepo := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "git-with-pull-secret", Namespace: ns},
+			Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit,
+				Git: &configv1alpha1.GitRepository{Repo: "http://" + guarded.host + "/repo.git", SecretRef: configv1alpha1.SecretRef{Name: "pull"}}}}
+		Expect(k8s.Create(ctx, gitRepo)).To(Succeed())
+		Eventually(readyReason(gitRepo)).Should(Equal(configv1alpha1.ReasonSecretNotFound))
+		Expect(readyMessage(gitRepo)).To(SatisfyAll(ContainSubstring("authenticates to OCI registries"), Not(ContainSubstring("registry-pass-42"))))
 	})
 })

@@ -47,3 +47,16 @@ func Read(ctx context.Context, r client.Reader, namespace, name, field string) (
 	}
 	return creds, nil
 }
+
+// ReadGit reads credentials as Read does, for a git remote: a Secret that
+// only a registry can use (a Docker config, a CA bundle) is refused.
+func ReadGit(ctx context.Context, r client.Reader, namespace, name, field string) (backend.Credentials, error) {
+	creds, err := Read(ctx, r, namespace, name, field)
+	if err != nil {
+		return creds, err
+	}
+	if err := creds.ForGit(name); err != nil {
+		return backend.Credentials{}, &secretError{fmt.Sprintf("%s: %v", field, err)}
+	}
+	return creds, nil
+}

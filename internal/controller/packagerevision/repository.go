@@ -55,7 +55,7 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, "spec.repository: Repository "+repo.Name+" spec.git.repo", reasonRepositoryNotReady); err != nil {
 		return err
 	}
-	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	creds, err := credentials.ReadGit(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return r.gitError(err)
 	}

@@ -71,7 +71,7 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, field+": spec.git.repo of Repository "+repo.Name, porchv1alpha1.ReasonTaskFailed); err != nil {
 		return nil, err
 	}
-	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
+	creds, err := credentials.ReadGit(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
 		return nil, r.gitError(err)
 	}

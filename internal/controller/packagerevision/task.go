@@ -104,7 +104,7 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 
 // readGitUpstream reads a package from a git repository named by URL.
 func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *porchv1alpha1.GitPackage, field string) (cad.Package, string, error) {
-	creds, err := credentials.Read(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
+	creds, err := credentials.ReadGit(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
 	if err != nil {
 		return nil, "", r.gitError(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	"github.com/porch-dev/porch/internal/backend"
@@ -53,13 +54,13 @@ func (r *Reconciler) probe(ctx context.Context, s *scope) error {
 	repo := s.repo
 	switch {
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeGit && repo.Spec.Git != nil:
-		creds, err := r.reach(ctx, repo, r.Options.Remotes.Check, "spec.git.repo", repo.Spec.Git.Repo, "spec.git.secretRef", repo.Spec.Git.SecretRef)
+		creds, err := r.reach(ctx, repo, r.Options.Remotes.Check, "spec.git.repo", repo.Spec.Git.Repo, "spec.git.secretRef", repo.Spec.Git.SecretRef, credentials.ReadGit)
 		if err != nil {
 			return err
 		}
 		return r.probeGit(ctx, s, git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	case repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil:
-		creds, err := r.reach(ctx, repo, r.Options.Remotes.CheckRegistry, "spec.oci.registry", repo.Spec.Oci.Registry, "spec.oci.secretRef", repo.Spec.Oci.SecretRef)
+		creds, err := r.reach(ctx, repo, r.Options.Remotes.CheckRegistry, "spec.oci.registry", repo.Spec.Oci.Registry, "spec.oci.secretRef", repo.Spec.Oci.SecretRef, credentials.Read)
 		if err != nil {
 			return err
 		}
@@ -113,7 +114,12 @@ func (r *Reconciler) probeRegistry(ctx context.Context, s *scope, creds backend.
 	if err := r.Prober.ProbeRegistry(ctx, registry, creds); err != nil {
 		return r.wrap(err)
 	}
-	store, err := oci.NewStore(registry, oci.StoreOptions{Auth: oci.Authenticator(creds), MaxPackageBytes: r.Options.MaxPackageBytes})
+	opts, err := oci.OptionsFor(creds)
+	if err != nil {
+		return r.wrap(err)
+	}
+	opts.MaxPackageBytes = r.Options.MaxPackageBytes
+	store, err := oci.NewStore(registry, opts)
 	if err != nil {
 		return r.wrap(err)
 	}
@@ -140,11 +146,12 @@ func branchHash(refs []*plumbing.Reference, branch string) (string, bool) {
 // Secret secretField names; no name means anonymous. A Secret a user must
 // fix is waited for.
 func (r *Reconciler) reach(ctx context.Context, repo *configv1alpha1.Repository, check func(context.Context, string) error,
-	addressField, address, secretField string, secret configv1alpha1.SecretRef) (backend.Credentials, error) {
+	addressField, address, secretField string, secret configv1alpha1.SecretRef,
+	read func(context.Context, client.Reader, string, string, string) (backend.Credentials, error)) (backend.Credentials, error) {
 	if err := check(ctx, address); err != nil {
 		return backend.Credentials{}, r.wrap(fmt.Errorf("%s: %w", addressField, err))
 	}
-	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, secret.Name, secretField)
+	creds, err := read(ctx, r.APIReader, repo.Namespace, secret.Name, secretField)
 	if errors.Is(err, credentials.ErrSecret) {
 		return creds, &outcome.Waiting{Reason: configv1alpha1.ReasonSecretNotFound, RequeueAfter: outcome.Jitter(r.Options.RetryInterval), Message: err.Error(), Err: err}
 	}
