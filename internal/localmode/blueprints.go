@@ -77,8 +77,8 @@ func (e *Env) seedBlueprints(ctx context.Context, gitRoot string) (bool, error) 
 	return true, nil
 }
 
-// publishBlueprint renders one example package and publishes it as v1.
-func publishBlueprint(ctx context.Context, w *git.Writer, pkg string) error {
+// renderedBlueprint is one example package, rendered.
+func renderedBlueprint(ctx context.Context, pkg string) (cad.Package, error) {
 	files := cad.Package{}
 	err := fs.WalkDir(blueprints, path.Join("blueprints", pkg), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -89,9 +89,15 @@ func publishBlueprint(ctx context.Context, w *git.Writer, pkg string) error {
 		return err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rendered, _, err := render.Render(ctx, files, runner.NewInProcess(builtin.New()), render.Options{Name: pkg})
+	return rendered, err
+}
+
+// publishBlueprint renders one example package and publishes it as v1.
+func publishBlueprint(ctx context.Context, w *git.Writer, pkg string) error {
+	rendered, err := renderedBlueprint(ctx, pkg)
 	if err != nil {
 		return err
 	}
@@ -122,13 +128,24 @@ func (e *Env) RegisterBlueprints(ctx context.Context, c client.Client) error {
 	if !e.SeededBlueprints {
 		return nil
 	}
-	repo := &configv1alpha1.Repository{
+	if err := register(ctx, c, &configv1alpha1.Repository{
 		ObjectMeta: metav1.ObjectMeta{Name: BlueprintsRepository, Namespace: "default"},
 		Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeGit, Description: "Example packages to clone",
 			Git: &configv1alpha1.GitRepository{Repo: e.Git.RepoURL(BlueprintsRepository), Branch: "main"}},
+	}); err != nil {
+		return err
 	}
+	return register(ctx, c, &configv1alpha1.Repository{
+		ObjectMeta: metav1.ObjectMeta{Name: OCIBlueprintsRepository, Namespace: "default"},
+		Spec: configv1alpha1.RepositorySpec{Type: configv1alpha1.RepositoryTypeOCI, Description: "Example packages to clone, as images",
+			Oci: &configv1alpha1.OciRepository{Registry: e.Registry.Path(BlueprintsRepository)}},
+	})
+}
+
+// register creates repo and waits until it is synced.
+func register(ctx context.Context, c client.Client, repo *configv1alpha1.Repository) error {
 	if err := c.Create(ctx, repo); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("registering the example repository: %w", err)
+		return fmt.Errorf("registering the example repository %s: %w", repo.Name, err)
 	}
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
 		// c may read from a cache that has not seen the create yet.
@@ -138,7 +155,7 @@ func (e *Env) RegisterBlueprints(ctx context.Context, c client.Client) error {
 		return meta.IsStatusConditionTrue(repo.Status.Conditions, configv1alpha1.ConditionReady), nil
 	})
 	if err != nil {
-		return fmt.Errorf("waiting for the example repository to be synced: %w", err)
+		return fmt.Errorf("waiting for the example repository %s to be synced: %w", repo.Name, err)
 	}
 	return nil
 }

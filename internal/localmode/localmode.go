@@ -1,7 +1,7 @@
 // Package localmode runs everything the product needs on one machine with no
-// cluster: a local control plane whose etcd data survives restarts, and a
-// loopback git server, with an admin kubeconfig and the git server's address
-// written into one folder.
+// cluster: a local control plane whose etcd data survives restarts, a
+// loopback git server and a loopback OCI registry, with an admin kubeconfig
+// and the servers' addresses written into one folder.
 package localmode
 
 import (
@@ -23,8 +23,12 @@ import (
 const (
 	KubeconfigFile = "kubeconfig"
 	GitURLFile     = "git-url"
-	EtcdDir        = "etcd"
-	GitDir         = "git"
+	// OCIURLFile holds the local registry's host:port.
+	OCIURLFile = "oci-url"
+	// seedTimeFile holds when the example images were first made.
+	seedTimeFile = "seeded-at"
+	EtcdDir      = "etcd"
+	GitDir       = "git"
 )
 
 // Options configure the local mode.
@@ -41,6 +45,8 @@ type Options struct {
 type Env struct {
 	Plane *controlplane.ControlPlane
 	Git   *gitserver.Server
+	// Registry serves OCI images on loopback.
+	Registry *Registry
 	// KubeconfigPath is the absolute path of the admin kubeconfig, for users.
 	KubeconfigPath string
 	// Manager is the user the manager runs as (controlplane.ManagerUser),
@@ -83,10 +89,23 @@ func Start(opts Options) (_ *Env, retErr error) {
 	if err := writeFile(filepath.Join(dir, GitURLFile), []byte(env.Git.URL()+"\n")); err != nil {
 		return env, err
 	}
+	if env.Registry, err = startRegistry(filepath.Join(dir, OCIURLFile)); err != nil {
+		return env, err
+	}
+	if err := writeFile(filepath.Join(dir, OCIURLFile), []byte(env.Registry.Host+"\n")); err != nil {
+		return env, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if env.SeededBlueprints, err = env.seedBlueprints(ctx, filepath.Join(dir, GitDir)); err != nil {
 		return env, fmt.Errorf("making the example repository %s: %w", BlueprintsRepository, err)
+	}
+	madeAt, err := seedTime(filepath.Join(dir, seedTimeFile))
+	if err != nil {
+		return env, err
+	}
+	if err := env.Registry.seedImages(ctx, madeAt); err != nil {
+		return env, fmt.Errorf("making the example images: %w", err)
 	}
 	return env, nil
 }
@@ -129,6 +148,9 @@ func (e *Env) Stop() error {
 	var errs []error
 	if e.Git != nil {
 		errs = append(errs, e.Git.Close())
+	}
+	if e.Registry != nil {
+		errs = append(errs, e.Registry.Close())
 	}
 	if e.Plane != nil {
 		errs = append(errs, e.Plane.Stop())

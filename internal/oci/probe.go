@@ -53,17 +53,17 @@ func classify(what string, creds backend.Credentials, err error) error {
 			if creds.IsZero() {
 				hint = "the registry needs credentials: set spec.oci.secretRef"
 			}
-			return fmt.Errorf("%w: %s: access refused (HTTP %d); %s", backend.ErrAuthentication, what, terr.StatusCode, hint)
+			return fmt.Errorf("%w: %s refused access (HTTP %d); %s", backend.ErrAuthentication, what, terr.StatusCode, hint)
 		default:
-			return fmt.Errorf("%w: %s: the registry answered HTTP %d %s; check the address and that it serves the OCI distribution API",
+			return fmt.Errorf("%w: %s answered HTTP %d %s; check the address and that it serves the OCI distribution API",
 				backend.ErrUnreachable, what, terr.StatusCode, http.StatusText(terr.StatusCode))
 		}
 	}
 	if !isConnectionError(err) {
-		return fmt.Errorf("%w: %s: the registry gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
+		return fmt.Errorf("%w: %s gave an answer that is not an OCI registry's; check the address and that it serves the OCI distribution API",
 			backend.ErrUnreachable, what)
 	}
-	return fmt.Errorf("%w: %s: the registry did not answer: %s; check the address and that the registry is up",
+	return fmt.Errorf("%w: %s did not answer: %s; check the address and that the registry is up",
 		backend.ErrUnreachable, what, creds.Redact(err.Error()))
 }
 

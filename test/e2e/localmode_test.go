@@ -207,6 +207,19 @@ func TestLocalMode(t *testing.T) {
 	waitReady(t, c, blueprints)
 	examples := []string{"blueprints.app.main", "blueprints.app.v1", "blueprints.basens.main", "blueprints.basens.v1", "blueprints.gated.main", "blueprints.gated.v1"}
 	waitRevisions(t, c, blueprints, examples...)
+	// And the same packages as images in its registry.
+	ociBlueprints := client.ObjectKey{Namespace: "default", Name: "oci-blueprints"}
+	waitReady(t, c, ociBlueprints)
+	images := []string{"oci-blueprints.app.v1", "oci-blueprints.basens.v1", "oci-blueprints.gated.v1"}
+	waitRevisions(t, c, ociBlueprints, images...)
+	ociURL, err := os.ReadFile(filepath.Join(dir, "oci-url"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	image := &porchv1alpha1.PackageRevision{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: "default", Name: "oci-blueprints.basens.v1"}, image); err != nil {
+		t.Fatal(err)
+	}
 
 	gitURL, err := os.ReadFile(filepath.Join(dir, "git-url"))
 	if err != nil {
@@ -258,6 +271,19 @@ func TestLocalMode(t *testing.T) {
 	tags, err := exec.Command("git", "--git-dir", filepath.Join(dir, "git", "blueprints.git"), "tag").CombinedOutput()
 	if err != nil || string(tags) != "app/v1\nbasens/v1\ngated/v1\n" {
 		t.Fatalf("tags of the example repository after a restart: %q (%v)", tags, err)
+	}
+	// The registry, which keeps images in memory, comes back on the same
+	// address with the same example images: a sync finds nothing moved,
+	// and the mirrored revisions are the same objects.
+	if again, err := os.ReadFile(filepath.Join(dir, "oci-url")); err != nil || string(again) != string(ociURL) {
+		t.Fatalf("OCI registry address changed across restarts: %q -> %q (%v)", ociURL, again, err)
+	}
+	requestSync(t, c, ociBlueprints)
+	waitReady(t, c, ociBlueprints)
+	waitRevisions(t, c, ociBlueprints, images...)
+	keptImage := &porchv1alpha1.PackageRevision{}
+	if err := c.Get(ctx, client.ObjectKeyFromObject(image), keptImage); err != nil || keptImage.UID != image.UID {
+		t.Fatalf("the mirrored image revision was not kept across a restart (uid %s -> %s): %v", image.UID, keptImage.UID, err)
 	}
 	// The restarted manager serves the webhook, which refuses a second
 	// Repository over the same branch...

@@ -23,6 +23,7 @@ var walkthroughOutput = map[string][]string{
 	"register":        {"repository.config.porch.kpt.dev/demo created", "repository.config.porch.kpt.dev/demo condition met"},
 	"ready-condition": {`"status":"True","type":"Ready"`},
 	"sync":            {"repository.config.porch.kpt.dev/demo condition met", "demo.basens.v1", "packagerevision.porch.kpt.dev/demo.basens.v1", "name: basens"},
+	"oci-blueprints":  {"oci-blueprints.app.v1", "oci-blueprints.basens.v1", "oci-blueprints.gated.v1", "kind: Kptfile"},
 	"porchctl": {"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
 		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"},
 	"kubectl-authoring": {"packagerevision.porch.kpt.dev/demo.app.v1 created", "packagerevision.porch.kpt.dev/demo.app.v1 condition met", "kind: Kptfile"},

@@ -201,7 +201,8 @@ var _ = Describe("OCI repository sync", func() {
 			"images.nested.app.review nested/app review 0 Proposed latest=false task=init",
 			"images.nested.app.v1 nested/app v1 1 Published latest=true task=init",
 		}))
-		Expect(resourcesOf(ns, "images.nested.app.review")["cm.yaml"]).To(ContainSubstring("review again"))
+		// The sync writes revisions and resources concurrently.
+		Eventually(func() string { return resourcesOf(ns, "images.nested.app.review")["cm.yaml"] }).Should(ContainSubstring("review again"))
 		// Two images pulled: manifest, config and layer of each.
 		Expect(reg.contentGets.Load()).To(BeNumerically("<=", 6))
 	})
