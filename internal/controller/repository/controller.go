@@ -120,10 +120,8 @@ type scope struct {
 	// refs; syncKey that of everything that shapes the mirrored objects.
 	branchHash, refsHash, syncKey string
 	created                       bool
-	// registry and listing are an OCI repository's store and where its
-	// revision tags pointed when probed.
+	// registry is an OCI repository's store.
 	registry                    *oci.Store
-	listing                     oci.Listing
 	outcome                     syncOutcome
 	revisionCount, packageCount int
 	skipped                     []string

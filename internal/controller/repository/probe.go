@@ -127,7 +127,7 @@ func (r *Reconciler) probeRegistry(ctx context.Context, s *scope, creds backend.
 	if err != nil {
 		return r.wrap(err)
 	}
-	s.registry, s.listing, s.refsHash = store, listing, listing.Hash()
+	s.registry, s.refsHash = store, listing.Hash()
 	return nil
 }
 

@@ -10,11 +10,19 @@ import (
 	"github.com/porch-dev/porch/internal/oci"
 )
 
-// readRegistry reads the revisions of an OCI repository's listing, pulling
-// only the images the memo does not hold, and gives them the shape a git
-// repository's take, which the sync turns into objects alike.
+// readRegistry reads the revisions of an OCI repository, pulling only the
+// images the memo does not hold, and gives them the shape a git
+// repository's take, which the sync turns into objects alike. The registry
+// is listed again, after the objects were: the probe's listing, which
+// decided that the sync runs, may be older than a revision's change that
+// the objects already show (an approval written meanwhile), and mirroring
+// it would undo that change (see apply).
 func (r *Reconciler) readRegistry(ctx context.Context, s *scope, memo *repoMemo) (*git.Discovery, error) {
-	revs, skipped, err := s.registry.Discover(ctx, s.listing, memo.imageCache(), r.Options.WriteWorkers)
+	listing, err := s.registry.List(ctx, r.Options.WriteWorkers)
+	if err != nil {
+		return nil, r.wrap(err)
+	}
+	revs, skipped, err := s.registry.Discover(ctx, listing, memo.imageCache(), r.Options.WriteWorkers)
 	if err != nil {
 		return nil, r.wrap(err)
 	}
