@@ -36,7 +36,12 @@ import (
 //     for tags, and the index is used whenever the catalog is refused.
 //   - Quay: catalog of the repositories the credentials see (uncertain).
 func (s *Store) Packages(ctx context.Context) ([]string, error) {
-	repos, err := remote.Catalog(ctx, s.reg, s.options(ctx)...)
+	// Pages as large as a registry gives: go-containerregistry's own
+	// registry answers one page of at most the size asked, with no link to
+	// the next, in no order, so a smaller page would drop packages at
+	// random; registries that page (Distribution gives 1,000 at most) link
+	// to the next, which remote.Catalog follows.
+	repos, err := remote.Catalog(ctx, s.reg, append(s.options(ctx), remote.WithPageSize(catalogPageSize))...)
 	if err == nil {
 		return s.packagesIn(repos), nil
 	}
@@ -56,6 +61,9 @@ func (s *Store) Packages(ctx context.Context) ([]string, error) {
 	slices.Sort(pkgs)
 	return slices.Compact(pkgs), nil
 }
+
+// catalogPageSize is the page size asked of a registry's catalog.
+const catalogPageSize = 100000
 
 // packagesIn keeps the catalog's repositories under the registry path, as
 // paths relative to it.

@@ -172,3 +172,41 @@ func TestIndexUpdates(t *testing.T) {
 		}
 	})
 }
+
+// go-containerregistry's registry answers a catalog page of at most the
+// size asked, in no order, with no link to the next: a registry of more
+// repositories than a page lists them all only when the page is large
+// enough, and would otherwise drop some at random.
+func TestPackagesOfARegistryLargerThanAPage(t *testing.T) {
+	ctx := testContext(t)
+	host := newRegistry(t, nil)
+	img := mustBuild(t, draft("shared"))
+	const packages = 1100
+	var wg sync.WaitGroup
+	errs := make(chan error, packages)
+	for i := range packages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ref, err := name.ParseReference(fmt.Sprintf("%s/fleet/pkg%04d:ws", host, i))
+			if err == nil {
+				err = remote.Write(ref, img)
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := newStore(t, host+"/fleet", StoreOptions{}).Packages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != packages {
+		t.Fatalf("Packages listed %d of %d packages", len(got), packages)
+	}
+}
