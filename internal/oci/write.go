@@ -73,3 +73,27 @@ func (s *Store) write(ctx context.Context, ref name.Tag, img v1.Image, expect v1
 	}
 	return want, nil
 }
+
+// WritePublished writes tag of package pkg, which must be at expect, as
+// the image build makes for the next revision number of the package (see
+// NextRevision), and returns its digest and number. The number is chosen
+// and written under the package's write lock, so that two publications of
+// the package in this process never take the same one; across processes,
+// see Write.
+func (s *Store) WritePublished(ctx context.Context, pkg, tag string, expect v1.Hash, build func(revision int) (v1.Image, error)) (v1.Hash, int, error) {
+	ref, unlock, err := s.lockTag(ctx, pkg, tag)
+	if err != nil {
+		return v1.Hash{}, 0, err
+	}
+	defer unlock()
+	n, err := s.NextRevision(ctx, pkg)
+	if err != nil {
+		return v1.Hash{}, 0, err
+	}
+	img, err := build(n)
+	if err != nil {
+		return v1.Hash{}, 0, err
+	}
+	digest, err := s.write(ctx, ref, img, expect)
+	return digest, n, err
+}

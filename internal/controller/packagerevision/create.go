@@ -7,7 +7,6 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
-	"github.com/porch-dev/porch/internal/git"
 )
 
 // create puts a new revision in the repository: it runs the task, writes
@@ -22,7 +21,7 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	if s.pr.Adopted() {
 		return nil
 	}
-	if !s.state.Head().IsZero() {
+	if s.state.Head() != "" {
 		// Committed by an earlier reconcile that could not adopt it, or by
 		// someone else: either way this object is that revision.
 		ready(s, "draft found in the repository")
@@ -58,10 +57,10 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 			Message: fmt.Sprintf("the package failed to render, so nothing was committed; fix it by editing its resources: %v", result.err)}
 	}
 	base := out.base
-	if base.IsZero() {
+	if base == "" {
 		base = s.state.Branch
 	}
-	head, err := s.writer.CreateDraft(ctx, git.DraftSpec{
+	head, err := s.store.CreateDraft(ctx, newDraft{
 		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName,
 		Files: result.files, Task: creatingTask(s.pr), Base: base,
 	})
@@ -71,13 +70,13 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	r.requestSync(s)
 	// The revision is adopted before its resources are made, so that a
 	// sync never sees resources of the repository's whose revision is not.
-	ready(s, fmt.Sprintf("draft committed as %s", head.String()[:12]))
+	ready(s, fmt.Sprintf("draft committed as %s", shortHead(head)))
 	// A clone or copy starts with its package's conditions, as its gates.
 	followKptfileConditions(s, result.files)
 	if err := r.adoptObserved(ctx, s, gatesOf(result.files)...); err != nil {
 		return err
 	}
-	return r.saveResources(ctx, s, result, head.String())
+	return r.saveResources(ctx, s, result, head)
 }
 
 // adoptObserved adopts the revision once its status observes it. The

@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
-	"github.com/porch-dev/porch/internal/git"
 )
 
 // edit renders and commits a user's edit of a draft's resources. A render
@@ -46,9 +43,9 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if !result.commit(s) {
 		return r.saveResources(ctx, s, result, "")
 	}
-	commit, _, err := s.writer.UpdateDraft(ctx, git.DraftUpdate{
+	commit, err := s.store.UpdateDraft(ctx, draftUpdate{
 		Package: s.pr.Spec.PackageName, Workspace: s.pr.Spec.WorkspaceName, Lifecycle: lifecycle,
-		Head: head, Files: result.files, Subject: git.PatchSubject,
+		Head: head, Files: result.files,
 	})
 	if errors.Is(err, backend.ErrInvalidPackage) {
 		return r.refuseEdit(ctx, s, err)
@@ -61,12 +58,12 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if err := r.followKptfileGates(ctx, s, result.files); err != nil {
 		return err
 	}
-	if err := r.saveResources(ctx, s, result, commit.String()); err != nil {
+	if err := r.saveResources(ctx, s, result, commit); err != nil {
 		return err
 	}
 	followKptfileConditions(s, result.files)
 	r.requestSync(s)
-	return r.readState(s)
+	return r.readState(ctx, s)
 }
 
 // editAction is what becomes of a pending edit.
@@ -84,28 +81,28 @@ const (
 // of a Draft only, but it reads a cache, so a proposal, an approval or a
 // rejection may be admitted a moment after an edit it did not see yet;
 // an edit it acknowledged is not dropped.
-func editTarget(st git.RevisionState, spec porchv1alpha1.PackageRevisionLifecycle) (porchv1alpha1.PackageRevisionLifecycle, plumbing.Hash, editAction) {
+func editTarget(st backend.RevisionState, spec porchv1alpha1.PackageRevisionLifecycle) (porchv1alpha1.PackageRevisionLifecycle, string, editAction) {
 	switch {
-	case !st.Draft.IsZero():
+	case st.Draft != "":
 		// A draft in git: the edit is committed before a proposal or an
 		// approval asked for since is carried out.
 		return porchv1alpha1.PackageRevisionLifecycleDraft, st.Draft, editCommitted
-	case !st.Proposed.IsZero() && spec == porchv1alpha1.PackageRevisionLifecycleDraft:
+	case st.Proposed != "" && spec == porchv1alpha1.PackageRevisionLifecycleDraft:
 		// Rejected, and edited before the rejection was carried out: the
 		// edit waits for changeLifecycle to move the proposed branch back
 		// to drafts, after which the status write brings the revision
 		// back to edit. Committing to drafts now would conflict for ever.
-		return "", plumbing.ZeroHash, editWaits
-	case !st.Proposed.IsZero():
+		return "", "", editWaits
+	case st.Proposed != "":
 		// Proposed before an edit admitted as of a Draft landed: the edit
 		// goes to the proposal.
 		return porchv1alpha1.PackageRevisionLifecycleProposed, st.Proposed, editCommitted
 	case spec != porchv1alpha1.PackageRevisionLifecycleDraft:
 		// Published: a new generation of its resources is the system's
 		// own change (the sync numbering it).
-		return "", plumbing.ZeroHash, editAcknowledged
+		return "", "", editAcknowledged
 	default:
-		return "", plumbing.ZeroHash, editRefused
+		return "", "", editRefused
 	}
 }
 

@@ -3,10 +3,8 @@ package packagerevision
 import (
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
-
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
-	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/backend"
 )
 
 // Admission reads a cache: an edit and a lifecycle change made a moment
@@ -14,7 +12,7 @@ import (
 // git decides what becomes of the edit, and an acknowledged edit is never
 // dropped.
 func TestEditTarget(t *testing.T) {
-	draft, proposed := plumbing.NewHash("d0"), plumbing.NewHash("e0")
+	draft, proposed := "d0", "e0"
 	const (
 		Draft     = porchv1alpha1.PackageRevisionLifecycleDraft
 		Proposed  = porchv1alpha1.PackageRevisionLifecycleProposed
@@ -22,18 +20,18 @@ func TestEditTarget(t *testing.T) {
 	)
 	for _, tc := range []struct {
 		name      string
-		state     git.RevisionState
+		state     backend.RevisionState
 		spec      porchv1alpha1.PackageRevisionLifecycle
 		lifecycle porchv1alpha1.PackageRevisionLifecycle
-		head      plumbing.Hash
+		head      string
 		action    editAction
 	}{
-		{name: "a draft's edit is committed to it", state: git.RevisionState{Draft: draft}, spec: Draft, lifecycle: Draft, head: draft, action: editCommitted},
-		{name: "an edit before a proposal not yet carried out is committed first", state: git.RevisionState{Draft: draft}, spec: Proposed, lifecycle: Draft, head: draft, action: editCommitted},
-		{name: "an edit before an approval not yet carried out is committed first", state: git.RevisionState{Draft: draft}, spec: Published, lifecycle: Draft, head: draft, action: editCommitted},
-		{name: "an edit after a rejection not yet carried out waits for it", state: git.RevisionState{Proposed: proposed}, spec: Draft, action: editWaits},
-		{name: "an edit admitted as of a Draft that lands after its proposal goes to the proposal", state: git.RevisionState{Proposed: proposed}, spec: Proposed, lifecycle: Proposed, head: proposed, action: editCommitted},
-		{name: "a published revision's resources change by the sync alone", state: git.RevisionState{Revision: 2, Published: draft}, spec: Published, action: editAcknowledged},
+		{name: "a draft's edit is committed to it", state: backend.RevisionState{Draft: draft}, spec: Draft, lifecycle: Draft, head: draft, action: editCommitted},
+		{name: "an edit before a proposal not yet carried out is committed first", state: backend.RevisionState{Draft: draft}, spec: Proposed, lifecycle: Draft, head: draft, action: editCommitted},
+		{name: "an edit before an approval not yet carried out is committed first", state: backend.RevisionState{Draft: draft}, spec: Published, lifecycle: Draft, head: draft, action: editCommitted},
+		{name: "an edit after a rejection not yet carried out waits for it", state: backend.RevisionState{Proposed: proposed}, spec: Draft, action: editWaits},
+		{name: "an edit admitted as of a Draft that lands after its proposal goes to the proposal", state: backend.RevisionState{Proposed: proposed}, spec: Proposed, lifecycle: Proposed, head: proposed, action: editCommitted},
+		{name: "a published revision's resources change by the sync alone", state: backend.RevisionState{Revision: 2, Published: draft}, spec: Published, action: editAcknowledged},
 		{name: "a Draft with no branch has nowhere to commit", spec: Draft, action: editRefused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -33,7 +33,7 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 		}
 		if opened {
 			// Held until the object is gone: see git.Mirror.HoldRef.
-			defer s.mirror.HoldForRemoval()()
+			defer s.store.HoldForRemoval()()
 			if err := r.deleteInGit(ctx, s); err != nil {
 				return r.writeFailed(ctx, s, err)
 			}
@@ -84,15 +84,13 @@ func (r *Reconciler) deleteInGit(ctx context.Context, s *scope) error {
 	pkg, ws, st := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName, s.state
 	switch {
 	case s.pr.Spec.Revision < 0:
-		_, _, err := s.writer.DeletePackage(ctx, pkg)
-		return err
-	case !st.Proposed.IsZero():
-		return s.writer.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleProposed, st.Proposed)
-	case !st.Draft.IsZero():
-		return s.writer.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleDraft, st.Draft)
+		return s.store.DeletePackage(ctx, pkg)
+	case st.Proposed != "":
+		return s.store.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleProposed, st.Proposed)
+	case st.Draft != "":
+		return s.store.DeleteUnpublished(ctx, pkg, ws, porchv1alpha1.PackageRevisionLifecycleDraft, st.Draft)
 	case st.Revision > 0 && s.pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDeletionProposed:
-		_, err := s.writer.DeletePublished(ctx, pkg, st.Revision)
-		return err
+		return s.store.DeletePublished(ctx, pkg, st.Revision)
 	}
 	return nil
 }

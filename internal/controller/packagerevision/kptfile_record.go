@@ -5,7 +5,6 @@ import (
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
-	"github.com/porch-dev/porch/internal/git"
 )
 
 // recordInKptfile writes into a draft's Kptfile what travels with the
@@ -15,7 +14,7 @@ import (
 // in the Kptfile's status. It commits only when the Kptfile lacks some of
 // them; nothing is rendered, as none changes what the pipeline makes.
 func (r *Reconciler) recordInKptfile(ctx context.Context, s *scope) error {
-	if !s.pr.Adopted() || s.state.Draft.IsZero() || s.prr == nil || len(s.prr.Status.Resources) == 0 {
+	if !s.pr.Adopted() || s.state.Draft == "" || s.prr == nil || len(s.prr.Status.Resources) == 0 {
 		return nil
 	}
 	current := cad.Package(s.prr.Status.Resources)
@@ -31,9 +30,9 @@ func (r *Reconciler) recordInKptfile(ctx context.Context, s *scope) error {
 		return nil
 	}
 	spec := s.pr.Spec
-	commit, _, err := s.writer.UpdateDraft(ctx, git.DraftUpdate{
+	commit, err := s.store.UpdateDraft(ctx, draftUpdate{
 		Package: spec.PackageName, Workspace: spec.WorkspaceName, Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
-		Head: s.state.Draft, Files: files, Subject: git.PatchSubject,
+		Head: s.state.Draft, Files: files,
 	})
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
@@ -42,9 +41,9 @@ func (r *Reconciler) recordInKptfile(ctx context.Context, s *scope) error {
 	if s.prr.Status.RenderStatus != nil {
 		status = *s.prr.Status.RenderStatus
 	}
-	if err := r.saveResources(ctx, s, rendering{files: files, status: status}, commit.String()); err != nil {
+	if err := r.saveResources(ctx, s, rendering{files: files, status: status}, commit); err != nil {
 		return err
 	}
 	r.requestSync(s)
-	return r.readState(s)
+	return r.readState(ctx, s)
 }

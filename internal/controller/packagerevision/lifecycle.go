@@ -28,25 +28,25 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	switch want := s.pr.Spec.Lifecycle; {
 	case s.pr.Spec.Revision < 0:
 		wrote = false // the registered branch itself: nothing moves
-	case want == porchv1alpha1.PackageRevisionLifecycleDraft && !st.Proposed.IsZero():
-		err = s.writer.Unpropose(ctx, pkg, ws, st.Proposed)
-	case want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Draft.IsZero():
-		err = s.writer.Propose(ctx, pkg, ws, st.Draft)
-	case want == porchv1alpha1.PackageRevisionLifecycleDraft && !st.Draft.IsZero(),
-		want == porchv1alpha1.PackageRevisionLifecycleProposed && !st.Proposed.IsZero():
+	case want == porchv1alpha1.PackageRevisionLifecycleDraft && st.Proposed != "":
+		err = s.store.Unpropose(ctx, pkg, ws, st.Proposed)
+	case want == porchv1alpha1.PackageRevisionLifecycleProposed && st.Draft != "":
+		err = s.store.Propose(ctx, pkg, ws, st.Draft)
+	case want == porchv1alpha1.PackageRevisionLifecycleDraft && st.Draft != "",
+		want == porchv1alpha1.PackageRevisionLifecycleProposed && st.Proposed != "":
 		wrote = false
 	case want == porchv1alpha1.PackageRevisionLifecycleDraft, want == porchv1alpha1.PackageRevisionLifecycleProposed:
 		return r.cannotChange(ctx, s, fmt.Sprintf("spec.lifecycle: %s has no draft or proposed branch in the repository, so it cannot be %s", s.pr.Name, want))
-	case want == porchv1alpha1.PackageRevisionLifecyclePublished && !st.Head().IsZero():
+	case want == porchv1alpha1.PackageRevisionLifecyclePublished && st.Head() != "":
 		err = r.publish(ctx, s)
-	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision == 0 && !st.Head().IsZero():
+	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision == 0 && st.Head() != "":
 		// Approved, then proposed for deletion before the approval was
 		// carried out: both are, in order.
 		err = r.publishThenProposeDeletion(ctx, s)
 	case want == porchv1alpha1.PackageRevisionLifecyclePublished && st.Revision > 0 && st.DeletionProposed:
-		_, err = s.writer.CancelDeletion(ctx, pkg, st.Revision)
+		err = s.store.CancelDeletion(ctx, pkg, st.Revision)
 	case want == porchv1alpha1.PackageRevisionLifecycleDeletionProposed && st.Revision > 0 && !st.DeletionProposed:
-		err = s.writer.ProposeDeletion(ctx, pkg, st.Revision)
+		err = s.store.ProposeDeletion(ctx, pkg, st.Revision)
 	case st.Revision > 0:
 		wrote = false // published, and marked for deletion or not, as asked
 	default:
@@ -56,7 +56,7 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		return r.writeFailed(ctx, s, err)
 	}
 	if wrote {
-		if err := r.readState(s); err != nil {
+		if err := r.readState(ctx, s); err != nil {
 			return err
 		}
 		r.requestSync(s)
@@ -90,16 +90,15 @@ func (r *Reconciler) cannotChange(ctx context.Context, s *scope, message string)
 // and both are.
 func (r *Reconciler) publish(ctx context.Context, s *scope) error {
 	pkg, ws := s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName
-	if s.state.Proposed.IsZero() {
-		if err := s.writer.Propose(ctx, pkg, ws, s.state.Draft); err != nil {
+	if s.state.Proposed == "" {
+		if err := s.store.Propose(ctx, pkg, ws, s.state.Draft); err != nil {
 			return err
 		}
-		if err := r.readState(s); err != nil {
+		if err := r.readState(ctx, s); err != nil {
 			return err
 		}
 	}
-	_, err := s.writer.Publish(ctx, pkg, ws, s.state.Proposed)
-	return err
+	return s.store.Publish(ctx, pkg, ws, s.state.Proposed)
 }
 
 // publishThenProposeDeletion publishes an unpublished revision, then
@@ -108,10 +107,10 @@ func (r *Reconciler) publishThenProposeDeletion(ctx context.Context, s *scope) e
 	if err := r.publish(ctx, s); err != nil {
 		return err
 	}
-	if err := r.readState(s); err != nil {
+	if err := r.readState(ctx, s); err != nil {
 		return err
 	}
-	return s.writer.ProposeDeletion(ctx, s.pr.Spec.PackageName, s.state.Revision)
+	return s.store.ProposeDeletion(ctx, s.pr.Spec.PackageName, s.state.Revision)
 }
 
 // recordPublication gives a published revision its number, which only the

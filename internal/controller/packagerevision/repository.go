@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
@@ -14,6 +15,7 @@ import (
 	"github.com/porch-dev/porch/internal/controller/credentials"
 	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/oci"
 )
 
 // Reasons of the conditions this controller writes, besides the API's.
@@ -40,35 +42,76 @@ func (r *Reconciler) getRepository(ctx context.Context, s *scope) error {
 	if !repo.DeletionTimestamp.IsZero() {
 		return nil
 	}
-	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
+	if (repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil) && (repo.Spec.Type != configv1alpha1.RepositoryTypeOCI || repo.Spec.Oci == nil) {
 		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed,
-			Message: fmt.Sprintf("spec.repository: Repository %q is of type %s; revisions are authored in git repositories only", repo.Name, repo.Spec.Type)}
+			Message: fmt.Sprintf("spec.repository: Repository %q of type %s has no spec.%s", repo.Name, repo.Spec.Type, repo.Spec.Type)}
 	}
 	s.repo = repo
 	return nil
 }
 
-// openRepository opens the mirror of the revision's repository (shared
-// with the sync) and reads where the revision stands in it.
+// openRepository opens the revision's repository and reads where the
+// revision stands in it.
 func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
+	if s.repo.Spec.Type == configv1alpha1.RepositoryTypeOCI {
+		return r.openRegistry(ctx, s)
+	}
+	return r.openGit(ctx, s)
+}
+
+// openRegistry reaches the OCI repository's registry path with its
+// Secret's credentials.
+func (r *Reconciler) openRegistry(ctx context.Context, s *scope) error {
+	repo := s.repo
+	if err := r.Options.Remotes.CheckRegistry(ctx, repo.Spec.Oci.Registry); err != nil {
+		return r.waiting("spec.repository: Repository " + repo.Name + " spec.oci.registry: " + err.Error())
+	}
+	images, err := r.registry(ctx, repo)
+	if err != nil {
+		return err
+	}
+	s.store = registryStore{images: images, now: time.Now}
+	return r.readState(ctx, s)
+}
+
+// registry is the store of an OCI repository's images, reached with its
+// Secret's credentials.
+func (r *Reconciler) registry(ctx context.Context, repo *configv1alpha1.Repository) (*oci.Store, error) {
+	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef of Repository "+repo.Name)
+	if err != nil {
+		return nil, r.remoteError(err)
+	}
+	opts, err := oci.OptionsFor(creds)
+	if err != nil {
+		return nil, r.remoteError(err)
+	}
+	opts.MaxPackageBytes = r.Options.MaxPackageBytes
+	images, err := oci.NewStore(repo.Spec.Oci.Registry, opts)
+	if err != nil {
+		return nil, r.remoteError(err)
+	}
+	return images, nil
+}
+
+// openGit opens the mirror of the revision's git repository (shared with
+// the sync).
+func (r *Reconciler) openGit(ctx context.Context, s *scope) error {
 	repo := s.repo
 	if err := r.checkRemote(ctx, repo.Spec.Git.Repo, "spec.repository: Repository "+repo.Name+" spec.git.repo", reasonRepositoryNotReady); err != nil {
 		return err
 	}
 	creds, err := credentials.ReadGit(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
-		return r.gitError(err)
+		return r.remoteError(err)
 	}
-	s.ep = git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds}
-	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(repo.UID)), s.ep)
+	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(repo.UID)), git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	if err != nil {
 		return err
 	}
 	if err := mirror.FetchOnce(ctx); err != nil {
-		return r.gitError(err)
+		return r.remoteError(err)
 	}
-	s.mirror = mirror
-	s.writer, err = git.NewWriter(mirror, git.WriterOptions{
+	writer, err := git.NewWriter(mirror, git.WriterOptions{
 		Branch: repo.Branch(), Directory: repo.Spec.Git.Directory,
 		Author:      git.Signature{Name: repo.Spec.Git.Author, Email: repo.Spec.Git.Email},
 		PushTimeout: r.Options.GitTimeout,
@@ -76,7 +119,8 @@ func (r *Reconciler) openRepository(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	return r.readState(s)
+	s.store = gitStore{mirror: mirror, writer: writer}
+	return r.readState(ctx, s)
 }
 
 // confirmAbsent fetches the mirror and reads the revision's state again,
@@ -90,15 +134,15 @@ func (r *Reconciler) confirmAbsent(ctx context.Context, s *scope) (bool, error) 
 		return false, nil
 	}
 	s.refetched = true
-	if err := s.mirror.Fetch(ctx); err != nil {
-		return false, r.gitError(err)
+	if err := s.store.Refresh(ctx); err != nil {
+		return false, r.remoteError(err)
 	}
-	return true, r.readState(s)
+	return true, r.readState(ctx, s)
 }
 
 // readState reads where the revision stands in the mirror.
-func (r *Reconciler) readState(s *scope) (err error) {
-	s.state, err = s.writer.State(s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)
+func (r *Reconciler) readState(ctx context.Context, s *scope) (err error) {
+	s.state, err = s.store.State(ctx, s.pr.Spec.PackageName, s.pr.Spec.WorkspaceName)
 	return err
 }
 
@@ -141,20 +185,20 @@ func (r *Reconciler) waiting(msg string) error {
 func (r *Reconciler) writeFailed(ctx context.Context, s *scope, err error) error {
 	switch {
 	case errors.Is(err, backend.ErrConflict):
-		if ferr := s.mirror.Fetch(ctx); ferr != nil {
-			return r.gitError(ferr)
+		if ferr := s.store.Refresh(ctx); ferr != nil {
+			return r.remoteError(ferr)
 		}
 	case errors.Is(err, backend.ErrInvalidPackage):
 		return &outcome.Stalling{Reason: porchv1alpha1.ReasonTaskFailed, Message: err.Error()}
 	}
-	return r.gitError(err)
+	return r.remoteError(err)
 }
 
-// gitError sorts a failure of the repository: a lost race is retried from
+// remoteError sorts a failure of the repository: a lost race is retried from
 // a fresh read (the mirror is fetched first) soon, and later at each race
 // the revision loses again (see backOffConflicts), a remote or Secret
 // problem later, and anything else goes to the rate limiter.
-func (r *Reconciler) gitError(err error) error {
+func (r *Reconciler) remoteError(err error) error {
 	switch {
 	case errors.Is(err, backend.ErrConflict):
 		return &outcome.Waiting{Reason: reasonConflict, Message: err.Error(), RequeueAfter: outcome.ConflictRetryFirst}

@@ -10,9 +10,9 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
-	"github.com/porch-dev/porch/internal/git"
 )
 
 // scope carries one reconcile's objects and what its steps learnt.
@@ -27,13 +27,12 @@ type scope struct {
 	// reconcile; nil while prr is.
 	resourcesStatus *outcome.Patcher
 
-	repo   *configv1alpha1.Repository
-	ep     git.Endpoint
-	mirror *git.Mirror
-	writer *git.Writer
+	repo *configv1alpha1.Repository
+	// store reads and writes the repository's revisions.
+	store revisionStore
 	// state is where the revision stands in git, read when the repository
 	// is opened and again after each write.
-	state git.RevisionState
+	state backend.RevisionState
 	// refetched says that this reconcile fetched the mirror to confirm
 	// what it lacked: see confirmAbsent.
 	refetched bool

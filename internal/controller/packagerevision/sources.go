@@ -26,6 +26,19 @@ type source struct {
 	pr    *porchv1alpha1.PackageRevision
 	files cad.Package
 	lock  cad.GitLock
+	// image says the revision lives in an OCI repository, which a
+	// Kptfile's upstream cannot name: it can be edited, not cloned.
+	image bool
+}
+
+// asUpstream refuses, for field, a source a Kptfile's upstream cannot
+// name.
+func (src *source) asUpstream(field string) error {
+	if src.image {
+		return taskFailed("%s: PackageRevision %q is in OCI repository %q, which a Kptfile's upstream cannot name; clone and upgrade from revisions in git repositories",
+			field, src.pr.Name, src.pr.Spec.RepositoryName)
+	}
+	return nil
 }
 
 // publishedSource reads the published revision name, which field of the
@@ -52,9 +65,11 @@ func (r *Reconciler) publishedSource(ctx context.Context, namespace, name, field
 		}
 		return nil, fmt.Errorf("%s: the Repository of PackageRevision %q: %w", field, name, err)
 	}
+	if repo.Spec.Type == configv1alpha1.RepositoryTypeOCI && repo.Spec.Oci != nil {
+		return r.imageSource(ctx, repo, pr, field)
+	}
 	if repo.Spec.Type != configv1alpha1.RepositoryTypeGit || repo.Spec.Git == nil {
-		return nil, taskFailed("%s: PackageRevision %q is in Repository %q of type %s; a task builds on revisions in git repositories only",
-			field, name, repo.Name, repo.Spec.Type)
+		return nil, taskFailed("%s: PackageRevision %q is in Repository %q of type %s, with no spec.%s", field, name, repo.Name, repo.Spec.Type, repo.Spec.Type)
 	}
 	pkg, err := r.readPublished(ctx, repo, pr, field)
 	if err != nil {
@@ -73,14 +88,14 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	}
 	creds, err := credentials.ReadGit(ctx, r.APIReader, repo.Namespace, repo.Spec.Git.SecretRef.Name, "spec.git.secretRef of Repository "+repo.Name)
 	if err != nil {
-		return nil, r.gitError(err)
+		return nil, r.remoteError(err)
 	}
 	mirror, err := r.Mirrors.Open(git.MirrorDir(r.Options.CacheDir, string(repo.UID)), git.Endpoint{URL: repo.Spec.Git.Repo, Credentials: creds})
 	if err != nil {
 		return nil, err
 	}
 	if err := mirror.FetchOnce(ctx); err != nil {
-		return nil, r.gitError(err)
+		return nil, r.remoteError(err)
 	}
 	read := func() (*git.PublishedPackage, error) {
 		return mirror.ReadPublished(repo.Spec.Git.Directory, pr.Spec.PackageName, pr.Spec.Revision, r.Options.MaxPackageBytes)
@@ -88,7 +103,7 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	pkg, err := read()
 	if errors.Is(err, backend.ErrRefNotFound) {
 		if err := mirror.Fetch(ctx); err != nil {
-			return nil, r.gitError(err)
+			return nil, r.remoteError(err)
 		}
 		pkg, err = read()
 	}
@@ -100,8 +115,30 @@ func (r *Reconciler) readPublished(ctx context.Context, repo *configv1alpha1.Rep
 	case errors.Is(err, backend.ErrPackageNotFound), errors.Is(err, backend.ErrInvalidPackage):
 		return nil, taskFailed("%s: PackageRevision %q: %v", field, pr.Name, err)
 	default:
-		return nil, r.gitError(err)
+		return nil, r.remoteError(err)
 	}
+}
+
+// imageSource reads a published revision of an OCI repository from the
+// image of its tag, under the content limit.
+func (r *Reconciler) imageSource(ctx context.Context, repo *configv1alpha1.Repository, pr *porchv1alpha1.PackageRevision, field string) (*source, error) {
+	images, err := r.registry(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	p, _, err := images.Read(ctx, pr.Spec.PackageName, pr.Spec.WorkspaceName)
+	switch {
+	case errors.Is(err, backend.ErrRefNotFound):
+		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is not in its repository: %v", field, pr.Name, err))
+	case errors.Is(err, backend.ErrInvalidPackage), errors.Is(err, backend.ErrSourceTooLarge):
+		return nil, taskFailed("%s: PackageRevision %q: %v", field, pr.Name, err)
+	case err != nil:
+		return nil, r.remoteError(err)
+	}
+	if p.Revision != pr.Spec.Revision {
+		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is revision %d, but its image says %d; waiting for the sync", field, pr.Name, pr.Spec.Revision, p.Revision))
+	}
+	return &source{pr: pr, files: cad.Package(p.Files), image: true}, nil
 }
 
 // upstreamLock is where a published revision lives in git, as a clone

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -66,4 +67,13 @@ func recordError(s *scope, err error) {
 	if !outcome.IsStalled(err) {
 		s.pr.Status.ObservedGeneration = s.observedBefore()
 	}
+}
+
+// shortHead is a head as messages show it: a commit's first 12 digits, or
+// an image digest's, after its algorithm.
+func shortHead(head string) string {
+	if _, digits, ok := strings.Cut(head, ":"); ok {
+		head = digits
+	}
+	return head[:min(len(head), 12)]
 }

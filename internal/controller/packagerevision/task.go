@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 
@@ -25,7 +24,7 @@ import (
 // starts from (zero for the registered branch's head).
 type taskOutput struct {
 	files cad.Package
-	base  plumbing.Hash
+	base  string
 }
 
 // runTask runs the revision's task. A revision with no task is a new
@@ -73,6 +72,9 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 		if err != nil {
 			return nil, err
 		}
+		if err := src.asUpstream(field + ".upstreamRef.name"); err != nil {
+			return nil, err
+		}
 		upstream, lock = src.files, src.lock
 	case u.Git != nil:
 		if err := r.checkRemote(ctx, u.Git.Repo, field+".git.repo", porchv1alpha1.ReasonTaskFailed); err != nil {
@@ -106,7 +108,7 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 func (r *Reconciler) readGitUpstream(ctx context.Context, namespace string, g *porchv1alpha1.GitPackage, field string) (cad.Package, string, error) {
 	creds, err := credentials.ReadGit(ctx, r.APIReader, namespace, g.SecretRef.Name, field+".secretRef")
 	if err != nil {
-		return nil, "", r.gitError(err)
+		return nil, "", r.remoteError(err)
 	}
 	files, commit, err := git.ReadPackage(ctx, git.Endpoint{URL: g.Repo, Credentials: creds}, g.Ref, g.Directory, git.ReadOptions{
 		TempDir: r.cloneFetchDir(), MaxFetchBytes: r.Options.MaxCloneFetchBytes, MaxPackageBytes: r.Options.MaxPackageBytes,
@@ -161,7 +163,7 @@ func (r *Reconciler) editTask(ctx context.Context, s *scope, spec *porchv1alpha1
 		return nil, taskFailed("%s: %q is a revision of package %q in repository %q; an edit starts from a revision of the same package",
 			field, spec.Source.Name, src.pr.Spec.PackageName, src.pr.Spec.RepositoryName)
 	}
-	return &taskOutput{files: cad.Edit(src.files), base: plumbing.NewHash(src.lock.Commit)}, nil
+	return &taskOutput{files: cad.Edit(src.files), base: src.lock.Commit}, nil
 }
 
 func (r *Reconciler) upgradeTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageUpgradeTaskSpec) (*taskOutput, error) {
@@ -176,6 +178,12 @@ func (r *Reconciler) upgradeTask(ctx context.Context, s *scope, spec *porchv1alp
 	}
 	local, err := r.publishedSource(ctx, s.pr.Namespace, spec.LocalPackageRevisionRef.Name, field+".localPackageRevisionRef.name")
 	if err != nil {
+		return nil, err
+	}
+	if err := old.asUpstream(field + ".oldUpstreamRef.name"); err != nil {
+		return nil, err
+	}
+	if err := updated.asUpstream(field + ".newUpstreamRef.name"); err != nil {
 		return nil, err
 	}
 	files, err := upgrade.UpgradeTo(old.files, updated.files, local.files, upgrade.Strategy(spec.Strategy), updated.lock)
