@@ -4,6 +4,8 @@ import (
 	"context"
 	"path"
 
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/render"
@@ -28,7 +30,7 @@ func (o rendering) commit(s *scope) bool {
 	if o.tooLarge {
 		return false
 	}
-	return o.err == nil || s.pr.Annotations[porchv1alpha1.PushOnRenderFailureAnnotation] == "true"
+	return o.err == nil || s.pushOnRenderFailure
 }
 
 // render runs the package's Kptfile pipeline, each function and the whole
@@ -41,7 +43,25 @@ func (r *Reconciler) render(ctx context.Context, s *scope, files cad.Package) re
 	ctx, span := startRender(ctx, s, files)
 	out := r.renderTraced(ctx, s, files)
 	tracing.End(span, out.err)
+	if out.err != nil {
+		s.pushOnRenderFailure = r.pushesOnRenderFailure(ctx, s)
+	}
 	return out
+}
+
+// pushesOnRenderFailure says whether the revision asks for a failed
+// render to be committed anyway (PushOnRenderFailureAnnotation), as it is
+// stored: the cache may not show yet an annotation set a moment before the
+// edit it is meant for.
+func (r *Reconciler) pushesOnRenderFailure(ctx context.Context, s *scope) bool {
+	if s.pr.Annotations[porchv1alpha1.PushOnRenderFailureAnnotation] == "true" {
+		return true
+	}
+	stored := &porchv1alpha1.PackageRevision{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.pr), stored); err != nil {
+		return false
+	}
+	return stored.UID == s.pr.UID && stored.Annotations[porchv1alpha1.PushOnRenderFailureAnnotation] == "true"
 }
 
 func (r *Reconciler) renderTraced(ctx context.Context, s *scope, files cad.Package) rendering {

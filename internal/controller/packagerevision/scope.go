@@ -23,6 +23,9 @@ type scope struct {
 	status *outcome.Patcher
 	// prr is the revision's resources, read uncached; nil when absent.
 	prr *porchv1alpha1.PackageRevisionResources
+	// pushOnRenderFailure says that a render that failed is committed
+	// anyway, as the revision asks (see pushesOnRenderFailure).
+	pushOnRenderFailure bool
 	// resourcesStatus patches prr's status, with pr's, at the end of the
 	// reconcile; nil while prr is.
 	resourcesStatus *outcome.Patcher
