@@ -9,6 +9,13 @@ import (
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
+// Origin is where a clone's or an upgrade's upstream was read from, as the
+// Kptfile records it: a GitLock or an ImageLock.
+type Origin interface {
+	// Kptfile returns the Kptfile's upstream and upstreamLock.
+	Kptfile(strategy kptfilev1.UpdateStrategyType) (*kptfile.Upstream, *kptfile.Locator)
+}
+
 // GitLock locates one version of a package in a git repository.
 type GitLock struct {
 	// Repo is the repository's URL.
@@ -27,7 +34,7 @@ type CloneOptions struct {
 	// Name becomes the Kptfile's metadata.name.
 	Name string
 	// Upstream is where the upstream package was read from.
-	Upstream GitLock
+	Upstream Origin
 	// Deployment writes a package context naming the package, for packages
 	// that are deployed rather than cloned again.
 	Deployment bool
@@ -56,6 +63,9 @@ func Clone(upstream Package, opts CloneOptions) (Package, error) {
 			return nil, fmt.Errorf("clone: %w", err)
 		}
 	}
+	if opts.Upstream == nil {
+		return nil, fmt.Errorf("clone: the upstream's origin is required")
+	}
 	kf.Name = opts.Name
 	strategy := opts.Strategy
 	if strategy == "" {
@@ -74,17 +84,38 @@ func Clone(upstream Package, opts CloneOptions) (Package, error) {
 }
 
 // Kptfile returns the Kptfile's upstream and upstreamLock for l.
-func (l GitLock) Kptfile(strategy kptfilev1.UpdateStrategyType) (*kptfilev1.Upstream, *kptfilev1.Locator) {
+func (l GitLock) Kptfile(strategy kptfilev1.UpdateStrategyType) (*kptfile.Upstream, *kptfile.Locator) {
 	dir := "/" + strings.TrimPrefix(l.Directory, "/")
 	if dir != "/" {
 		dir = strings.TrimSuffix(dir, "/")
 	}
-	return &kptfilev1.Upstream{
+	return &kptfile.Upstream{
 			Type:           kptfilev1.GitOrigin,
 			Git:            &kptfilev1.Git{Repo: l.Repo, Directory: dir, Ref: l.Ref},
 			UpdateStrategy: strategy,
-		}, &kptfilev1.Locator{
+		}, &kptfile.Locator{
 			Type: kptfilev1.GitOrigin,
 			Git:  &kptfilev1.GitLock{Repo: l.Repo, Directory: dir, Ref: l.Ref, Commit: l.Commit},
+		}
+}
+
+// ImageLock locates one version of a package stored as an OCI image.
+type ImageLock struct {
+	// Image is the image as asked for: host/repository:tag, or by digest.
+	Image string
+	// Digest is the image it resolved to: host/repository[:tag]@sha256:...
+	Digest string
+}
+
+// Kptfile returns the Kptfile's upstream and upstreamLock for l, with the
+// OCI origin upstream Porch writes.
+func (l ImageLock) Kptfile(strategy kptfilev1.UpdateStrategyType) (*kptfile.Upstream, *kptfile.Locator) {
+	return &kptfile.Upstream{
+			Type:           kptfile.OciOrigin,
+			Oci:            &kptfile.Oci{Image: l.Image},
+			UpdateStrategy: strategy,
+		}, &kptfile.Locator{
+			Type: kptfile.OciOrigin,
+			Oci:  &kptfile.Oci{Image: l.Digest},
 		}
 }

@@ -148,6 +148,32 @@ func TestCloneRecordsTheUpdateStrategy(t *testing.T) {
 	}
 }
 
+func TestCloneFromAnImageRecordsItAsUpstreamPorchDoes(t *testing.T) {
+	upstream := Package{KptfileName: "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: base\n", "cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"}
+	got, err := Clone(upstream, CloneOptions{Name: "edge1", Upstream: ImageLock{
+		Image: "registry.example.com/blueprints/base:v1", Digest: "registry.example.com/blueprints/base:v1@sha256:abc"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `apiVersion: kpt.dev/v1
+kind: Kptfile
+metadata:
+  name: edge1
+upstream:
+  type: oci
+  oci:
+    image: registry.example.com/blueprints/base:v1
+  updateStrategy: resource-merge
+upstreamLock:
+  type: oci
+  oci:
+    image: registry.example.com/blueprints/base:v1@sha256:abc
+`
+	if got[KptfileName] != want {
+		t.Fatalf("Kptfile:\n%s\nwant:\n%s", got[KptfileName], want)
+	}
+}
+
 func TestCloneErrors(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -156,6 +182,7 @@ func TestCloneErrors(t *testing.T) {
 		want     string
 	}{
 		{name: "no name", upstream: Package{}, want: "name is required"},
+		{name: "no origin", upstream: Package{}, opts: CloneOptions{Name: "x"}, want: "origin is required"},
 		{name: "bad Kptfile", upstream: Package{"Kptfile": "apiVersion: kpt.dev/v1\nkind: Kptfile\nbogus: 1\n"}, opts: CloneOptions{Name: "x"}, want: "Kptfile"},
 		{name: "bad resource", upstream: Package{"bad.yaml": "a: [\n"}, opts: CloneOptions{Name: "x"}, want: "bad.yaml"},
 	}

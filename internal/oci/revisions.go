@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
@@ -82,6 +83,11 @@ func (s *Store) Read(ctx context.Context, pkg, tag string) (Package, v1.Hash, er
 	if err != nil {
 		return Package{}, v1.Hash{}, err
 	}
+	return s.readRef(ctx, ref)
+}
+
+// readRef reads the package image ref names, and its digest.
+func (s *Store) readRef(ctx context.Context, ref name.Reference) (Package, v1.Hash, error) {
 	desc, err := remote.Get(ref, s.options(ctx)...)
 	if err != nil {
 		return Package{}, v1.Hash{}, s.fail("image "+ref.String(), err)

@@ -67,7 +67,7 @@ func setInjectionStatus(files cad.Package, points []InjectionPoint, objects map[
 	}
 	// Read leniently: fields this version does not know are the package
 	// author's business, and the render reports a Kptfile kpt refuses.
-	kf := &kptfilev1.KptFile{}
+	kf := &kptfile.File{}
 	if err := yaml.Unmarshal([]byte(content), kf); err != nil {
 		return fmt.Errorf("%s: %w", kptfile.Name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/git"
+	"github.com/porch-dev/porch/internal/oci"
 )
 
 // remoteRules hold the remotes users name to the manager's policy: http(s)
@@ -33,10 +34,22 @@ func (r remoteRules) repository(ctx context.Context, old, repo *configv1alpha1.R
 	return nil
 }
 
-// clone checks the git URL a revision's clone task reads.
+// clone checks the git URL or the image a revision's clone task reads.
 func (r remoteRules) clone(ctx context.Context, pr *porchv1alpha1.PackageRevision) field.ErrorList {
-	if g := cloneGit(pr); g != nil {
-		return r.gitRemote(ctx, cloneGitPath.Child("repo"), g.Repo)
+	up := cloneUpstream(pr)
+	switch {
+	case up == nil:
+	case up.Git != nil:
+		return r.gitRemote(ctx, cloneGitPath.Child("repo"), up.Git.Repo)
+	case up.Oci != nil:
+		path := cloneOciPath.Child("image")
+		ref, err := oci.ParseImage(up.Oci.Image)
+		if err != nil {
+			return field.ErrorList{field.Invalid(path, up.Oci.Image, err.Error())}
+		}
+		if err := r.policy.CheckRegistry(ctx, ref.Context().Name()); err != nil {
+			return field.ErrorList{field.Invalid(path, up.Oci.Image, err.Error())}
+		}
 	}
 	return nil
 }

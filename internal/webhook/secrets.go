@@ -35,23 +35,34 @@ func repositorySecrets(r *configv1alpha1.Repository) []secretRef {
 	return nil
 }
 
-// cloneSecrets are the Secrets a revision's clone from a git URL names.
+// cloneSecrets are the Secrets a revision's clone from a git URL or an
+// image names.
 func cloneSecrets(pr *porchv1alpha1.PackageRevision) []secretRef {
-	if git := cloneGit(pr); git != nil {
-		return []secretRef{{cloneGitPath.Child("secretRef", "name"), git.SecretRef.Name}}
+	up := cloneUpstream(pr)
+	switch {
+	case up == nil:
+		return nil
+	case up.Git != nil:
+		return []secretRef{{cloneGitPath.Child("secretRef", "name"), up.Git.SecretRef.Name}}
+	case up.Oci != nil:
+		return []secretRef{{cloneOciPath.Child("secretRef", "name"), up.Oci.SecretRef.Name}}
 	}
 	return nil
 }
 
-// cloneGitPath is where a clone task names a git upstream.
-var cloneGitPath = field.NewPath("spec", "tasks").Index(0).Child("clone", "upstreamRef", "git")
+// cloneGitPath and cloneOciPath are where a clone task names a git
+// upstream and an image.
+var (
+	cloneGitPath = field.NewPath("spec", "tasks").Index(0).Child("clone", "upstreamRef", "git")
+	cloneOciPath = field.NewPath("spec", "tasks").Index(0).Child("clone", "upstreamRef", "oci")
+)
 
-// cloneGit is the git upstream of pr's clone task; nil for any other task.
-func cloneGit(pr *porchv1alpha1.PackageRevision) *porchv1alpha1.GitPackage {
+// cloneUpstream is the upstream of pr's clone task; nil for any other task.
+func cloneUpstream(pr *porchv1alpha1.PackageRevision) *porchv1alpha1.UpstreamPackage {
 	if pr == nil || len(pr.Spec.Tasks) == 0 || pr.Spec.Tasks[0].Clone == nil {
 		return nil
 	}
-	return pr.Spec.Tasks[0].Clone.Upstream.Git
+	return &pr.Spec.Tasks[0].Clone.Upstream
 }
 
 // changedSecrets are the refs of now that name a Secret, another than

@@ -139,3 +139,31 @@ func TestPackageRevisionValidatorCloneFromGit(t *testing.T) {
 		t.Fatalf("the system's clone was refused: %v", err)
 	}
 }
+
+func TestPackageRevisionValidatorCloneFromAnImage(t *testing.T) {
+	r := &reviewer{readers: map[string][]string{"registry": {"reader"}}}
+	c := fakeReaderWith(t, r.funcs())
+	rules := &PackageRevisionValidator{objects: &lookup{cache: c, api: c}, client: c}
+	v := &revisionValidator{rules: rules, system: newSystemUsers([]string{systemUser})}
+	clone := func(image, secret string) *porchv1alpha1.PackageRevision {
+		return named("r.app.v1", "r", "app", withTask(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeClone, Clone: &porchv1alpha1.PackageCloneTaskSpec{
+			Upstream: porchv1alpha1.UpstreamPackage{Type: porchv1alpha1.RepositoryTypeOCI, Oci: &porchv1alpha1.OciPackage{
+				Image: image, SecretRef: porchv1alpha1.SecretRef{Name: secret}}}}}))
+	}
+
+	_, err := v.ValidateCreate(as("mallory"), clone("oci://registry.example.com/blueprints/app:v1", "registry"))
+	expectRefusal(t, err, apierrors.IsForbidden, `spec.tasks[0].clone.upstreamRef.oci.secretRef.name: user "mallory" may not get Secret "registry"`)
+	if _, err := v.ValidateCreate(as("reader"), clone("oci://registry.example.com/blueprints/app:v1", "registry")); err != nil {
+		t.Fatalf("a user who may read the Secret was refused: %v", err)
+	}
+	_, err = v.ValidateCreate(as("reader"), clone("oci://registry.example.com/Blue Prints/app:v1", ""))
+	expectRefusal(t, err, apierrors.IsInvalid, `spec.tasks[0].clone.upstreamRef.oci.image: Invalid value: "oci://registry.example.com/Blue Prints/app:v1": invalid address: `+
+		`"oci://registry.example.com/Blue Prints/app:v1" is not an image address`)
+
+	rules.remotes.policy.DenyPrivate = true
+	_, err = v.ValidateCreate(as("reader"), clone("169.254.169.254/metadata/app:v1", ""))
+	expectRefusal(t, err, apierrors.IsInvalid, `spec.tasks[0].clone.upstreamRef.oci.image: Invalid value: "169.254.169.254/metadata/app:v1": `)
+	if !strings.Contains(err.Error(), "private or link-local address") {
+		t.Fatalf("the refusal does not say why: %v", err)
+	}
+}

@@ -24,6 +24,8 @@ var walkthroughOutput = map[string][]string{
 	"ready-condition": {`"status":"True","type":"Ready"`},
 	"sync":            {"repository.config.porch.kpt.dev/demo condition met", "demo.basens.v1", "packagerevision.porch.kpt.dev/demo.basens.v1", "name: basens"},
 	"oci-blueprints":  {"oci-blueprints.app.v1", "oci-blueprints.basens.v1", "oci-blueprints.gated.v1", "kind: Kptfile"},
+	"oci-clone": {"blueprints.basens-from-oci.v1 created", "type: oci", "/blueprints/basens:v1\n", "/blueprints/basens:v1@sha256:",
+		"blueprints.basens-from-oci.v1 deleted"},
 	"porchctl": {"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
 		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"},
 	"kubectl-authoring": {"packagerevision.porch.kpt.dev/demo.app.v1 created", "packagerevision.porch.kpt.dev/demo.app.v1 condition met", "kind: Kptfile"},

@@ -286,7 +286,7 @@ var _ = Describe("Authoring across revisions", func() {
 
 	It("clones a package from a git URL", func() {
 		w := newGitWork(remote("external"))
-		w.write(map[string]string{"pkgs/web/Kptfile": kptfile("web"), "pkgs/web/cm.yaml": cm})
+		w.write(map[string]string{"pkgs/web/Kptfile": minimalKptfile("web"), "pkgs/web/cm.yaml": cm})
 		commit := w.commit("Add web", nil)
 		w.push("main")
 		Expect(k8s.Create(ctx, newRevision(ns, "l", "web", "v1", task(porchv1alpha1.Task{Type: porchv1alpha1.TaskTypeClone, Clone: &porchv1alpha1.PackageCloneTaskSpec{

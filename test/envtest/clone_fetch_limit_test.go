@@ -104,7 +104,7 @@ var _ = Describe("A clone from a git URL over the fetch limit", func() {
 		_, err = rand.Read(large)
 		Expect(err).NotTo(HaveOccurred())
 		w := newGitWork(hostile.URL + "/hostile.git")
-		w.write(map[string]string{"pkgs/big/Kptfile": kptfile("big"), "pkgs/big/blob.bin": string(large)})
+		w.write(map[string]string{"pkgs/big/Kptfile": minimalKptfile("big"), "pkgs/big/blob.bin": string(large)})
 		w.commit("A package with a large file", nil)
 		w.push("main")
 		large = nil
@@ -114,7 +114,7 @@ var _ = Describe("A clone from a git URL over the fetch limit", func() {
 		other := newNamespace()
 		otherRemote := authoringRepositories(other, "target")
 		normal := newGitWork(otherRemote("normal"))
-		normal.write(map[string]string{"pkgs/web/Kptfile": kptfile("web"), "pkgs/web/cm.yaml": configMap("web", "v1")})
+		normal.write(map[string]string{"pkgs/web/Kptfile": minimalKptfile("web"), "pkgs/web/cm.yaml": configMap("web", "v1")})
 		normal.commit("A package", nil)
 		normal.push("main")
 		normalURL := strings.Replace(otherRemote("normal"), fmt.Sprintf("%s:%s@", gitUser, gitPassword), "", 1)

@@ -66,8 +66,8 @@ func (w *gitWork) push(refspecs ...string) {
 	w.git(append([]string{"push", "-q", "--force", w.remote}, refspecs...)...)
 }
 
-// kptfile is a minimal Kptfile of a package.
-func kptfile(name string) string {
+// minimalKptfile is a minimal Kptfile of a package.
+func minimalKptfile(name string) string {
 	return fmt.Sprintf("apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: %s\n  annotations:\n    config.kubernetes.io/local-config: \"true\"\ninfo:\n  description: %s package\n", name, name)
 }
 

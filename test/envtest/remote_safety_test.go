@@ -94,7 +94,7 @@ var _ = Describe("Remotes and credentials a user names", func() {
 		ns := newNamespace()
 		remote := authoringRepositories(ns, "deploy")
 		w := newGitWork(remote("external"))
-		w.write(map[string]string{"pkgs/web/Kptfile": kptfile("web"), "pkgs/web/cm.yaml": configMap("web", "v1")})
+		w.write(map[string]string{"pkgs/web/Kptfile": minimalKptfile("web"), "pkgs/web/cm.yaml": configMap("web", "v1")})
 		w.commit("Add web", nil)
 		w.push("main")
 

@@ -18,7 +18,7 @@ import (
 const brokenYAML = "key: [unclosed\n  - : :\n"
 
 // appKptfile carries a condition of the package itself, as kpt writes it.
-var appKptfile = kptfile("app") + "status:\n  conditions:\n  - type: config.injection.ConfigMap.settings\n    status: \"True\"\n    reason: ConfigInjected\n"
+var appKptfile = minimalKptfile("app") + "status:\n  conditions:\n  - type: config.injection.ConfigMap.settings\n    status: \"True\"\n    reason: ConfigInjected\n"
 
 // buildFixture pushes to remote a repository with packages at the root and
 // nested, tags v1..v3, a tag that is not v<int>, a tag without a path, draft
@@ -26,12 +26,12 @@ var appKptfile = kptfile("app") + "status:\n  conditions:\n  - type: config.inje
 func buildFixture(remote string) *gitWork {
 	GinkgoHelper()
 	w := newGitWork(remote)
-	w.write(map[string]string{"basens/Kptfile": kptfile("basens"), "basens/cm.yaml": configMap("basens", "v1")})
+	w.write(map[string]string{"basens/Kptfile": minimalKptfile("basens"), "basens/cm.yaml": configMap("basens", "v1")})
 	w.commit("Approve basens/first", annotation("basens", "first", "v1", map[string]any{"type": "init", "init": map[string]any{"description": "basens package"}}))
 	w.git("tag", "basens/v1")
 	w.write(map[string]string{
 		"blueprints/nested/app/Kptfile": appKptfile, "blueprints/nested/app/deploy.yaml": configMap("app", "v1"),
-		"blueprints/nested/app/db/Kptfile": kptfile("db"), "blueprints/nested/app/db/db.yaml": configMap("db", "v1"),
+		"blueprints/nested/app/db/Kptfile": minimalKptfile("db"), "blueprints/nested/app/db/db.yaml": configMap("db", "v1"),
 		"README.md": "not a package\n",
 	})
 	w.commit("Add app by hand", nil)
@@ -44,7 +44,7 @@ func buildFixture(remote string) *gitWork {
 	w.commit("Approve basens/third", annotation("basens", "third", "v3", nil))
 	w.git("tag", "basens/v3")
 	w.git("tag", "release")
-	w.write(map[string]string{"huge/Kptfile": kptfile("huge"), "huge/data.txt": strings.Repeat("x", 100<<10)})
+	w.write(map[string]string{"huge/Kptfile": minimalKptfile("huge"), "huge/data.txt": strings.Repeat("x", 100<<10)})
 	w.commit("Add a package over the content limit", nil)
 	w.push("main", "--tags")
 

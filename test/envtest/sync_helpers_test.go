@@ -104,7 +104,7 @@ func syncedOnce(repo *configv1alpha1.Repository, at metav1.Time) {
 // publishOne pushes a repository holding package pkg, published once as workspace "one".
 func publishOne(remote string) *gitWork {
 	w := newGitWork(remote)
-	w.write(map[string]string{"pkg/Kptfile": kptfile("pkg"), "pkg/cm.yaml": configMap("pkg", "v1")})
+	w.write(map[string]string{"pkg/Kptfile": minimalKptfile("pkg"), "pkg/cm.yaml": configMap("pkg", "v1")})
 	w.commit("Approve pkg/one", annotation("pkg", "one", "v1", nil))
 	w.git("tag", "pkg/v1")
 	w.push("main", "--tags")

@@ -62,11 +62,11 @@ var _ = Describe("Repository sync", func() {
 		Expect(packageRows(scopedNS)()).To(Equal([]string{"scoped.nested.app nested/app scoped 1"}))
 
 		By("the files of each revision are in its PackageRevisionResources, malformed YAML included")
-		Expect(resourcesOf(ns, "all.basens.first")).To(Equal(map[string]string{"Kptfile": kptfile("basens"), "cm.yaml": configMap("basens", "v1")}))
-		Expect(resourcesOf(ns, "all.basens.third")).To(Equal(map[string]string{"Kptfile": kptfile("basens"), "cm.yaml": configMap("basens", "v3"), "broken.yaml": brokenYAML}))
+		Expect(resourcesOf(ns, "all.basens.first")).To(Equal(map[string]string{"Kptfile": minimalKptfile("basens"), "cm.yaml": configMap("basens", "v1")}))
+		Expect(resourcesOf(ns, "all.basens.third")).To(Equal(map[string]string{"Kptfile": minimalKptfile("basens"), "cm.yaml": configMap("basens", "v3"), "broken.yaml": brokenYAML}))
 		Expect(resourcesOf(ns, "all.basens.wip")).To(HaveKeyWithValue("cm.yaml", configMap("basens", "wip")))
 		Expect(resourcesOf(scopedNS, "scoped.nested.app.v1")).To(Equal(map[string]string{
-			"Kptfile": appKptfile, "deploy.yaml": configMap("app", "v1"), "db/Kptfile": kptfile("db"), "db/db.yaml": configMap("db", "v1")}))
+			"Kptfile": appKptfile, "deploy.yaml": configMap("app", "v1"), "db/Kptfile": minimalKptfile("db"), "db/db.yaml": configMap("db", "v1")}))
 		Expect(resourcesOf(ns, "all.blueprints.nested.app.review")).To(HaveKeyWithValue("deploy.yaml", configMap("app", "review")))
 
 		Expect(revision(scopedNS, "scoped.nested.app.v1").Status.PackageConditions).To(Equal([]porchv1alpha1.PackageCondition{
@@ -103,7 +103,7 @@ var _ = Describe("Repository sync", func() {
 		before := revisionRows(ns, "changes")()
 
 		By("pushing a new tag and package, deleting a draft branch and a tag")
-		w.write(map[string]string{"basens/cm.yaml": configMap("basens", "v4"), "newpkg/Kptfile": kptfile("newpkg")})
+		w.write(map[string]string{"basens/cm.yaml": configMap("basens", "v4"), "newpkg/Kptfile": minimalKptfile("newpkg")})
 		w.commit("Approve basens/fourth", annotation("basens", "fourth", "v4", nil))
 		w.git("tag", "basens/v4")
 		w.push("main", "basens/v4", ":refs/heads/drafts/basens/wip", ":refs/tags/basens/v2.0.0")
@@ -172,7 +172,7 @@ var _ = Describe("Repository sync", func() {
 
 	It("adopts a revision a user made before its branch was read, leaves alone an object it did not make, and keeps a revision whose recorded task the API refuses", func() {
 		w := newGitWork(authURL(srv, "odd"))
-		w.write(map[string]string{"pkg/Kptfile": kptfile("pkg")})
+		w.write(map[string]string{"pkg/Kptfile": minimalKptfile("pkg")})
 		w.commit("Add pkg", nil)
 		w.push("main")
 		w.git("checkout", "-q", "-b", "drafts/pkg/wip")
@@ -240,7 +240,7 @@ var _ = Describe("Repository sync", func() {
 		Expect(revisionRows(ns, "pending")()).To(ContainElement("pending.pkg.wip pkg wip 0 Draft latest=false task="))
 
 		By("a user proposing a draft whose branch went away in git: a change nothing can carry out")
-		w.write(map[string]string{"other/Kptfile": kptfile("other")})
+		w.write(map[string]string{"other/Kptfile": minimalKptfile("other")})
 		w.commit("Add other", nil)
 		w.push("main", ":refs/heads/drafts/pkg/wip")
 		draft := revision(ns, "pending.pkg.wip")

@@ -160,8 +160,12 @@ type PackageCondition struct {
 // OriginType is the kind of location a Locator points at.
 type OriginType string
 
-// OriginTypeGit is a package in a git repository.
-const OriginTypeGit OriginType = "git"
+const (
+	// OriginTypeGit is a package in a git repository.
+	OriginTypeGit OriginType = "git"
+	// OriginTypeOCI is a package stored as an OCI image.
+	OriginTypeOCI OriginType = "oci"
+)
 
 // Locator is a resolved location of a package's content.
 type Locator struct {
@@ -172,6 +176,17 @@ type Locator struct {
 	// Git is the resolved location of a package in git.
 	// +optional
 	Git *GitLock `json:"git,omitempty"`
+
+	// Oci is the resolved location of a package stored as an OCI image.
+	// +optional
+	Oci *OciLock `json:"oci,omitempty"`
+}
+
+// OciLock is a resolved location of a package stored as an OCI image.
+type OciLock struct {
+	// Image is the image, by digest: host/repository[:tag]@sha256:...
+	// +optional
+	Image string `json:"image,omitempty"`
 }
 
 // GitLock is a resolved location of a package in git.

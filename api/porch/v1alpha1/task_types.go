@@ -143,10 +143,16 @@ type GitPackage struct {
 
 // OciPackage is a package stored as an OCI image.
 type OciPackage struct {
-	// Image is the image address.
+	// Image is the image address: host/repository:tag or
+	// host/repository@sha256:..., with or without an oci:// prefix.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Image string `json:"image"`
+	// SecretRef names a Secret with the credentials to read the image: a
+	// basic-auth Secret (username, password), a bearer token (token), or a
+	// kubernetes.io/dockerconfigjson Secret; ca.crt adds a private CA.
+	// +optional
+	SecretRef SecretRef `json:"secretRef,omitempty"`
 }
 
 // SecretRef names a Secret in the namespace of the referring object.

@@ -11,7 +11,7 @@ import (
 // PackageConditions are the conditions of a Kptfile's status as the API
 // holds them. A condition the API cannot hold (no type, or a status other
 // than True, False or Unknown) is left out; the file itself keeps it.
-func PackageConditions(kf *kptfilev1.KptFile) []porchv1alpha1.PackageCondition {
+func PackageConditions(kf *File) []porchv1alpha1.PackageCondition {
 	if kf == nil || kf.Status == nil {
 		return nil
 	}
@@ -28,7 +28,7 @@ func PackageConditions(kf *kptfilev1.KptFile) []porchv1alpha1.PackageCondition {
 
 // SetPackageConditions replaces the conditions of a Kptfile's status with
 // the API's, as upstream records a revision's conditions in its package.
-func SetPackageConditions(kf *kptfilev1.KptFile, conditions []porchv1alpha1.PackageCondition) {
+func SetPackageConditions(kf *File, conditions []porchv1alpha1.PackageCondition) {
 	if kf.Status == nil {
 		kf.Status = &kptfilev1.Status{}
 	}
@@ -41,7 +41,7 @@ func SetPackageConditions(kf *kptfilev1.KptFile, conditions []porchv1alpha1.Pack
 
 // HasPackageConditions says whether the Kptfile's status holds exactly the
 // given conditions, in order.
-func HasPackageConditions(kf *kptfilev1.KptFile, conditions []porchv1alpha1.PackageCondition) bool {
+func HasPackageConditions(kf *File, conditions []porchv1alpha1.PackageCondition) bool {
 	return kf != nil && kf.Status != nil && len(kf.Status.Conditions) == len(conditions) &&
 		slices.Equal(PackageConditions(kf), conditions)
 }

@@ -13,7 +13,7 @@ import (
 // it is stored (git, OCI).
 type Description struct {
 	// UpstreamLock is the Kptfile's upstreamLock, when it locates a git
-	// package; nil otherwise.
+	// package or an image; nil otherwise.
 	UpstreamLock *porchv1alpha1.Locator
 	// Gates are the readiness gates of the Kptfile's info.
 	Gates []porchv1alpha1.ReadinessGate
@@ -26,24 +26,29 @@ type Description struct {
 // wrote. An error says the Kptfile does not parse at all, which the
 // revision reports without being dropped.
 func Describe(data []byte) (Description, error) {
-	var kf kptfilev1.KptFile
+	var kf File
 	if err := yaml.Unmarshal(data, &kf); err != nil {
 		return Description{}, fmt.Errorf("the Kptfile does not parse: %v", err)
 	}
-	return Description{UpstreamLock: gitLock(kf.UpstreamLock), Gates: ReadinessGates(&kf), Conditions: PackageConditions(&kf)}, nil
+	return Description{UpstreamLock: apiLock(kf.UpstreamLock), Gates: ReadinessGates(&kf), Conditions: PackageConditions(&kf)}, nil
 }
 
-func gitLock(lock *kptfilev1.UpstreamLock) *porchv1alpha1.Locator {
-	if lock == nil || lock.Git == nil {
+func apiLock(lock *Locator) *porchv1alpha1.Locator {
+	switch {
+	case lock == nil:
 		return nil
+	case lock.Git != nil && (lock.Type == "" || lock.Type == kptfilev1.GitOrigin):
+		return &porchv1alpha1.Locator{
+			Type: porchv1alpha1.OriginTypeGit,
+			Git: &porchv1alpha1.GitLock{
+				Repo:      lock.Git.Repo,
+				Directory: lock.Git.Directory,
+				Ref:       lock.Git.Ref,
+				Commit:    lock.Git.Commit,
+			},
+		}
+	case lock.Oci != nil && lock.Type == OciOrigin:
+		return &porchv1alpha1.Locator{Type: porchv1alpha1.OriginTypeOCI, Oci: &porchv1alpha1.OciLock{Image: lock.Oci.Image}}
 	}
-	return &porchv1alpha1.Locator{
-		Type: porchv1alpha1.OriginTypeGit,
-		Git: &porchv1alpha1.GitLock{
-			Repo:      lock.Git.Repo,
-			Directory: lock.Git.Directory,
-			Ref:       lock.Git.Ref,
-			Commit:    lock.Git.Commit,
-		},
-	}
+	return nil
 }

@@ -60,12 +60,12 @@ func SetInfo(info *kptfilev1.PackageInfo) yaml.Filter {
 }
 
 // SetUpstream replaces the upstream section; nil removes it.
-func SetUpstream(upstream *kptfilev1.Upstream) yaml.Filter {
+func SetUpstream(upstream *Upstream) yaml.Filter {
 	return setSection("upstream", upstream)
 }
 
 // SetUpstreamLock replaces the upstreamLock section; nil removes it.
-func SetUpstreamLock(lock *kptfilev1.Locator) yaml.Filter {
+func SetUpstreamLock(lock *Locator) yaml.Filter {
 	return setSection("upstreamLock", lock)
 }
 

@@ -1,14 +1,12 @@
 package kptfile
 
 import (
-	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 )
 
 // ReadinessGates are the readiness gates of a Kptfile's info as the API
 // holds them; a gate without a condition type means nothing and is left out.
-func ReadinessGates(kf *kptfilev1.KptFile) []porchv1alpha1.ReadinessGate {
+func ReadinessGates(kf *File) []porchv1alpha1.ReadinessGate {
 	if kf == nil || kf.Info == nil {
 		return nil
 	}

@@ -51,8 +51,8 @@ func TestEditKeepsComments(t *testing.T) {
 			return Edit(c, SetInfo(&kptfilev1.PackageInfo{Description: "new"}))
 		}, want: []string{"info:\n  description: new\npipeline:"}},
 		{name: "upstream appended", edit: func(c string) (string, error) {
-			return Edit(c, SetUpstream(&kptfilev1.Upstream{Type: kptfilev1.GitOrigin, Git: &kptfilev1.Git{Repo: "r", Directory: "/", Ref: "v1"}}),
-				SetUpstreamLock(&kptfilev1.Locator{Type: kptfilev1.GitOrigin, Git: &kptfilev1.GitLock{Repo: "r", Commit: "c"}}))
+			return Edit(c, SetUpstream(&Upstream{Type: kptfilev1.GitOrigin, Git: &kptfilev1.Git{Repo: "r", Directory: "/", Ref: "v1"}}),
+				SetUpstreamLock(&Locator{Type: kptfilev1.GitOrigin, Git: &kptfilev1.GitLock{Repo: "r", Commit: "c"}}))
 		}, want: []string{"upstream:\n  type: git\n  git:\n    repo: r\n    directory: /\n    ref: v1\nupstreamLock:\n  type: git\n  git:\n    repo: r\n    commit: c\n"}},
 		{name: "info removed", edit: func(c string) (string, error) { return Edit(c, SetInfo(nil)) },
 			want: []string{"metadata:\n  name: old # keep me\npipeline:"}},
@@ -76,7 +76,7 @@ func TestEditKeepsComments(t *testing.T) {
 }
 
 func TestUpdateRendersAsKpt(t *testing.T) {
-	got, err := Update(commented, func(kf *kptfilev1.KptFile) { kf.Name = "x" })
+	got, err := Update(commented, func(kf *File) { kf.Name = "x" })
 	if err != nil {
 		t.Fatal(err)
 	}

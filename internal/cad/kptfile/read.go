@@ -14,8 +14,8 @@ const Name = kptfilev1.KptFileName
 
 // Read decodes a Kptfile. Unknown fields are an error, as in kpt, so that a
 // misspelt field does not vanish on the next write.
-func Read(content string) (*kptfilev1.KptFile, error) {
-	kf := &kptfilev1.KptFile{}
+func Read(content string) (*File, error) {
+	kf := &File{}
 	dec := yaml.NewDecoder(bytes.NewBufferString(content))
 	dec.KnownFields(true)
 	if err := dec.Decode(kf); err != nil {

@@ -10,7 +10,7 @@ import (
 // Marshal renders a Kptfile the way kpt writes one after get and update: from
 // the struct, with sequences indented under their key. Comments are lost, as
 // they are with kpt.
-func Marshal(kf *kptfilev1.KptFile) (string, error) {
+func Marshal(kf *File) (string, error) {
 	b, err := yaml.MarshalWithOptions(kf, &yaml.EncoderOptions{SeqIndent: yaml.WideSequenceStyle})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", Name, err)
@@ -20,7 +20,7 @@ func Marshal(kf *kptfilev1.KptFile) (string, error) {
 
 // Update reads content, lets change edit the struct, and renders the result
 // with Marshal.
-func Update(content string, change func(*kptfilev1.KptFile)) (string, error) {
+func Update(content string, change func(*File)) (string, error) {
 	kf, err := Read(content)
 	if err != nil {
 		return "", err
@@ -30,15 +30,15 @@ func Update(content string, change func(*kptfilev1.KptFile)) (string, error) {
 }
 
 // New returns an empty Kptfile named name.
-func New(name string) *kptfilev1.KptFile {
-	kf := &kptfilev1.KptFile{ResourceMeta: kptfilev1.TypeMeta}
+func New(name string) *File {
+	kf := &File{ResourceMeta: kptfilev1.TypeMeta}
 	kf.Name = name
 	return kf
 }
 
 // MarshalCompact renders a Kptfile with sequences level with their key, the
 // way kpt pkg init writes a new one.
-func MarshalCompact(kf *kptfilev1.KptFile) (string, error) {
+func MarshalCompact(kf *File) (string, error) {
 	b, err := yaml.Marshal(kf)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", Name, err)

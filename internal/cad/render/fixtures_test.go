@@ -7,7 +7,7 @@ import (
 
 // kptfile is a Kptfile named name, with extra metadata lines (indented by
 // four spaces) and a pipeline body (empty for none).
-func kptfile(name, metadata, pipeline string) string {
+func kptfileText(name, metadata, pipeline string) string {
 	s := "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: " + name + "\n" + metadata
 	if strings.TrimSpace(pipeline) != "" {
 		s += "pipeline:" + pipeline

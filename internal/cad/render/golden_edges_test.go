@@ -11,7 +11,7 @@ import (
 
 func TestGoldenUnusualFiles(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile": kptfile("root", "", `
+		"Kptfile": kptfileText("root", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -22,7 +22,7 @@ func TestGoldenUnusualFiles(t *testing.T) {
 		"lead.yaml":    "---\n" + configMapYAML("lead", "k: v", false) + "---\n",
 		".hidden.yaml": configMapYAML("hidden", "k: v", false),
 		"list.yml":     "apiVersion: v1\nkind: List\nmetadata:\n  name: l\nitems:\n- a\n- b\n",
-		"sub/Kptfile": kptfile("sub", "", `
+		"sub/Kptfile": kptfileText("sub", "", `
   mutators:
   - exec: $FN/setnamespace
     configPath: cfg/ns.yaml
@@ -34,7 +34,7 @@ func TestGoldenUnusualFiles(t *testing.T) {
 
 func TestGoldenNonKRMResourceFails(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile":  kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n"),
+		"Kptfile":  kptfileText("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n"),
 		"ok.yaml":  configMapYAML("ok", "k: v", false),
 		"bad.yaml": "foo: bar\n",
 	}
@@ -47,14 +47,14 @@ func TestGoldenNonKRMResourceFails(t *testing.T) {
 
 func TestGoldenNonKRMResourceFailsWithoutPipeline(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile":  kptfile("root", "", ""),
+		"Kptfile":  kptfileText("root", "", ""),
 		"bad.yaml": "apiVersion: v1\nkind: ConfigMap\n",
 	})
 }
 
 func TestGoldenMalformedYAMLFails(t *testing.T) {
 	_, _, err := goldenCase(t, cad.Package{
-		"Kptfile":    kptfile("root", "", ""),
+		"Kptfile":    kptfileText("root", "", ""),
 		"d/bad.yaml": "a: [\n",
 	})
 	if err == nil || !strings.Contains(err.Error(), "d/bad.yaml") {
@@ -64,9 +64,9 @@ func TestGoldenMalformedYAMLFails(t *testing.T) {
 
 func TestGoldenSubpackageFailureStopsParent(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      root: \"yes\"\n"),
+		"Kptfile": kptfileText("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      root: \"yes\"\n"),
 		"a.yaml":  configMapYAML("a", "k: v", false),
-		"sub/Kptfile": kptfile("sub", "", `
+		"sub/Kptfile": kptfileText("sub", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -87,8 +87,8 @@ func TestGoldenSubpackageFailureStopsParent(t *testing.T) {
 
 func TestGoldenMissingFunctionConfigFails(t *testing.T) {
 	_, _, err := goldenCase(t, cad.Package{
-		"Kptfile":     kptfile("root", "", ""),
-		"sub/Kptfile": kptfile("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
+		"Kptfile":     kptfileText("root", "", ""),
+		"sub/Kptfile": kptfileText("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
 	})
 	if err == nil || !strings.Contains(err.Error(), `missing function config "sub/nope.yaml"`) {
 		t.Fatalf("error %v does not name sub/nope.yaml", err)
@@ -97,24 +97,24 @@ func TestGoldenMissingFunctionConfigFails(t *testing.T) {
 
 func TestGoldenInvalidRootKptfileStopsBeforeSubpackages(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile":     kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
-		"sub/Kptfile": kptfile("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n"),
+		"Kptfile":     kptfileText("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configPath: nope.yaml\n"),
+		"sub/Kptfile": kptfileText("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n"),
 		"sub/a.yaml":  configMapYAML("a", "k: v", false),
 	})
 }
 
 func TestGoldenFunctionMovesResources(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile":     kptfile("root", "", "\n  mutators:\n  - exec: $FN/movefile\n  - exec: $FN/setlabels\n    configMap:\n      after: move\n"),
+		"Kptfile":     kptfileText("root", "", "\n  mutators:\n  - exec: $FN/movefile\n  - exec: $FN/setlabels\n    configMap:\n      after: move\n"),
 		"x.yaml":      configMapYAML("x", "k: v", false) + "---\n" + deployment("d", nil),
-		"sub/Kptfile": kptfile("sub", "", ""),
+		"sub/Kptfile": kptfileText("sub", "", ""),
 		"sub/y.yaml":  configMapYAML("y", "k: v", false),
 	})
 }
 
 func TestGoldenKptfileUnknownFieldFails(t *testing.T) {
 	_, _, err := goldenCase(t, cad.Package{
-		"Kptfile": kptfile("root", "", "\n  mutatorz:\n  - exec: $FN/setlabels\n"),
+		"Kptfile": kptfileText("root", "", "\n  mutatorz:\n  - exec: $FN/setlabels\n"),
 	})
 	if err == nil || !strings.Contains(err.Error(), "mutatorz") {
 		t.Fatalf("error %v does not name the unknown field", err)
@@ -123,7 +123,7 @@ func TestGoldenKptfileUnknownFieldFails(t *testing.T) {
 
 func TestGoldenKptfileOldSchemaFails(t *testing.T) {
 	_, _, err := goldenCase(t, cad.Package{
-		"Kptfile":     kptfile("root", "", ""),
+		"Kptfile":     kptfileText("root", "", ""),
 		"sub/Kptfile": "apiVersion: kpt.dev/v1alpha1\nkind: Kptfile\nmetadata:\n  name: s\n",
 	})
 	if err == nil || !strings.Contains(err.Error(), `"v1alpha1"`) && !strings.Contains(err.Error(), "kpt.dev/v1alpha1") {
@@ -133,7 +133,7 @@ func TestGoldenKptfileOldSchemaFails(t *testing.T) {
 
 func TestGoldenMissingExecutableFails(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n  - exec: $FN/no-such-function\n"),
+		"Kptfile": kptfileText("root", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      a: b\n  - exec: $FN/no-such-function\n"),
 		"a.yaml":  configMapYAML("a", "k: v", false),
 	}
 	got, _, err := goldenCase(t, pkg)
@@ -145,10 +145,10 @@ func TestGoldenMissingExecutableFails(t *testing.T) {
 
 func TestGoldenFunctionInputOrderAndPaths(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile":           kptfile("root", "", "\n  mutators:\n  - exec: $FN/order\n"),
-		"sub/Kptfile":       kptfile("sub", "", ""),
-		"sub2/Kptfile":      kptfile("sub2", "", ""),
-		"sub2/deep/Kptfile": kptfile("deep", "", "\n  mutators:\n  - exec: $FN/order\n"),
+		"Kptfile":           kptfileText("root", "", "\n  mutators:\n  - exec: $FN/order\n"),
+		"sub/Kptfile":       kptfileText("sub", "", ""),
+		"sub2/Kptfile":      kptfileText("sub2", "", ""),
+		"sub2/deep/Kptfile": kptfileText("deep", "", "\n  mutators:\n  - exec: $FN/order\n"),
 	}
 	for _, f := range []string{"a.yaml", "z.yaml", "sub/y.yaml", "sub/b.yaml", "sub2/c.yaml", "sub2/deep/d.yaml", "plain/p.yaml"} {
 		pkg[f] = configMapYAML(strings.NewReplacer("/", "-", ".", "-").Replace(f), "k: v", false)

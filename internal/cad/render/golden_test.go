@@ -102,7 +102,7 @@ func progressLines(s string) string {
 
 func TestGoldenSubpackagesConfigAndSelectors(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile": kptfile("root", "", `
+		"Kptfile": kptfileText("root", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -119,7 +119,7 @@ func TestGoldenSubpackagesConfigAndSelectors(t *testing.T) {
 		"ns.yaml":   configMapYAML("ns-config", "namespace: prod", true),
 		"res.yaml":  configMapYAML("cm1", "a: b", false) + "---\n" + deployment("dep", nil),
 		"README.md": "# not a resource\n  kind: x\n",
-		"sub/Kptfile": kptfile("sub", "", `
+		"sub/Kptfile": kptfileText("sub", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -131,7 +131,7 @@ func TestGoldenSubpackagesConfigAndSelectors(t *testing.T) {
 
 func TestGoldenSelectorFields(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile": kptfile("root", "", `
+		"Kptfile": kptfileText("root", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -169,7 +169,7 @@ func TestGoldenSelectorFields(t *testing.T) {
 
 func TestGoldenNestedPackagesDeletesAndCreates(t *testing.T) {
 	goldenCase(t, cad.Package{
-		"Kptfile": kptfile("root", "", `
+		"Kptfile": kptfileText("root", "", `
   mutators:
   - exec: $FN/prune
     configMap:
@@ -179,19 +179,19 @@ func TestGoldenNestedPackagesDeletesAndCreates(t *testing.T) {
       level: root
 `),
 		"gone.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gone\n  annotations:\n    prune: \"true\"\n",
-		"a/Kptfile": kptfile("a", "", `
+		"a/Kptfile": kptfileText("a", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
       level: a
 `),
 		"a/cm.yaml": configMapYAML("in-a", "k: v", false),
-		"a/a1/Kptfile": kptfile("a1", "", `
+		"a/a1/Kptfile": kptfileText("a1", "", `
   mutators:
   - exec: $FN/prune
 `),
 		"a/a1/cm.yaml":     configMapYAML("in-a1", "k: v", false) + "---\n" + "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pruned\n  annotations:\n    prune: \"true\"\n",
-		"b/Kptfile":        kptfile("b", "", ""),
+		"b/Kptfile":        kptfileText("b", "", ""),
 		"b/cm.yml":         configMapYAML("in-b", "k: v", false),
 		"plain/thing.yaml": configMapYAML("plain", "k: v", false),
 		"plain/notes.txt":  "not yaml: [\n",
@@ -200,7 +200,7 @@ func TestGoldenNestedPackagesDeletesAndCreates(t *testing.T) {
 
 func TestGoldenValidatorFailureLeavesPackage(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile": kptfile("root", "", `
+		"Kptfile": kptfileText("root", "", `
   mutators:
   - exec: $FN/setlabels
     configMap:
@@ -212,7 +212,7 @@ func TestGoldenValidatorFailureLeavesPackage(t *testing.T) {
 `),
 		"res.yaml": configMapYAML("ok", "a: b", false) +
 			"---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    forbidden: \"x\"\n",
-		"sub/Kptfile":  kptfile("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      sub: \"yes\"\n"),
+		"sub/Kptfile":  kptfileText("sub", "", "\n  mutators:\n  - exec: $FN/setlabels\n    configMap:\n      sub: \"yes\"\n"),
 		"sub/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n",
 	}
 	got, results, err := goldenCase(t, pkg)

@@ -6,14 +6,16 @@ import (
 	"strings"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // validate checks every function of the package's pipeline: each function
 // config must exist, then kpt's own checks (image or exec, image reference,
 // config path inside the package) must pass.
-func (r *renderer) validate(dir string, kf *kptfilev1.KptFile) error {
+func (r *renderer) validate(dir string, kf *kptfile.File) error {
 	if kf.Pipeline == nil {
 		return nil
 	}
@@ -33,11 +35,11 @@ func (r *renderer) validate(dir string, kf *kptfilev1.KptFile) error {
 
 // kptfile reads the Kptfile of the package in dir strictly, as kpt does: an
 // unknown field or an older schema is an error, not a silent no-op.
-func (r *renderer) kptfile(dir string) (*kptfilev1.KptFile, error) {
+func (r *renderer) kptfile(dir string) (*kptfile.File, error) {
 	content, _ := r.readFile(path.Join(dir, cad.KptfileName))
 	dec := yaml.NewDecoder(strings.NewReader(content))
 	dec.KnownFields(true)
-	var kf kptfilev1.KptFile
+	var kf kptfile.File
 	if err := dec.Decode(&kf); err != nil {
 		return nil, fmt.Errorf("Kptfile at %q can't be read: %w", displayDir(dir), err)
 	}

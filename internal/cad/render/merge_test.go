@@ -43,7 +43,7 @@ func TestMergeWithInputKeepsPlaces(t *testing.T) {
 
 func TestSaveOnFailureWithSelectorsLeavesNoMarks(t *testing.T) {
 	pkg := pipelinePkg()
-	pkg["Kptfile"] = kptfile("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n",
+	pkg["Kptfile"] = kptfileText("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n",
 		"\n  mutators:\n  - exec: one\n  - exec: fail-two\n    selectors:\n    - kind: ConfigMap\n")
 	got, _, err := Render(context.Background(), pkg, &fakeRunner{}, Options{})
 	if err == nil {

@@ -24,9 +24,9 @@ func TestFunctionsSeePathsRelativeToTheirPackage(t *testing.T) {
 
 func checkPackagePaths(t *testing.T, base, prefix string) {
 	pkg := cad.Package{
-		"Kptfile":         kptfile("root", "", "\n  mutators:\n  - exec: echo\n"),
+		"Kptfile":         kptfileText("root", "", "\n  mutators:\n  - exec: echo\n"),
 		"a.yaml":          configMapYAML("a", "k: v", false),
-		"sub/Kptfile":     kptfile("sub", "", ""),
+		"sub/Kptfile":     kptfileText("sub", "", ""),
 		"sub/deep/b.yaml": configMapYAML("b", "k: v", false),
 	}
 	runner := &echoRunner{}
@@ -81,7 +81,7 @@ func (c *configRunner) Run(_ context.Context, fn cad.Function, rl []byte) ([]byt
 
 func TestMutatorsGetTheCurrentConfigFile(t *testing.T) {
 	pkg := cad.Package{
-		"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: label\n  - exec: read\n    configPath: cfg.yaml\n"+
+		"Kptfile": kptfileText("root", "", "\n  mutators:\n  - exec: label\n  - exec: read\n    configPath: cfg.yaml\n"+
 			"  validators:\n  - exec: read\n    configPath: cfg.yaml\n"),
 		"cfg.yaml": configMapYAML("cfg", "k: v", true),
 	}

@@ -42,7 +42,7 @@ func pipelinePkg(fns ...string) cad.Package {
 		body += "  - exec: " + fn + "\n"
 	}
 	return cad.Package{
-		"Kptfile":  kptfile("root", "", body),
+		"Kptfile":  kptfileText("root", "", body),
 		"cm.yaml":  configMapYAML("cm", "a: b", false),
 		"data.txt": "untouched",
 	}
@@ -70,7 +70,7 @@ func TestRenderFailureLeavesPackageAndReportsResults(t *testing.T) {
 func TestRenderSaveOnFailureKeepsPartialResult(t *testing.T) {
 	pkg := pipelinePkg("one", "fail-two")
 	pkg["gone.yaml"] = configMapYAML("gone", "k: v", false)
-	pkg["Kptfile"] = kptfile("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n", "\n  mutators:\n  - exec: one\n  - exec: drop\n  - exec: fail-two\n")
+	pkg["Kptfile"] = kptfileText("root", "  annotations:\n    kpt.dev/save-on-render-failure: \"true\"\n", "\n  mutators:\n  - exec: one\n  - exec: drop\n  - exec: fail-two\n")
 	got, _, err := Render(context.Background(), pkg, &fakeRunner{}, Options{})
 	if err == nil {
 		t.Fatal("want an error")
@@ -92,30 +92,30 @@ func TestRenderErrors(t *testing.T) {
 		want string
 	}{
 		"invalid yaml": {
-			pkg:  cad.Package{"Kptfile": kptfile("root", "", ""), "dir/bad.yaml": "a: [\n"},
+			pkg:  cad.Package{"Kptfile": kptfileText("root", "", ""), "dir/bad.yaml": "a: [\n"},
 			want: "dir/bad.yaml",
 		},
 		"missing function config": {
-			pkg:  cad.Package{"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: one\n    configPath: nope.yaml\n")},
+			pkg:  cad.Package{"Kptfile": kptfileText("root", "", "\n  mutators:\n  - exec: one\n    configPath: nope.yaml\n")},
 			want: `missing function config "nope.yaml"`,
 		},
 		"missing subpackage function config": {
 			pkg: cad.Package{
-				"Kptfile":     kptfile("root", "", ""),
-				"sub/Kptfile": kptfile("sub", "", "\n  mutators:\n  - exec: one\n    configPath: cfg.yaml\n"),
+				"Kptfile":     kptfileText("root", "", ""),
+				"sub/Kptfile": kptfileText("sub", "", "\n  mutators:\n  - exec: one\n    configPath: cfg.yaml\n"),
 			},
 			want: `missing function config "sub/cfg.yaml"`,
 		},
 		"no root Kptfile": {
-			pkg:  cad.Package{"sub/Kptfile": kptfile("sub", "", "")},
+			pkg:  cad.Package{"sub/Kptfile": kptfileText("sub", "", "")},
 			want: "no Kptfile",
 		},
 		"a file outside the package": {
-			pkg:  cad.Package{"Kptfile": kptfile("root", "", ""), "../escape.yaml": "a: b\n"},
+			pkg:  cad.Package{"Kptfile": kptfileText("root", "", ""), "../escape.yaml": "a: b\n"},
 			want: `file path "../escape.yaml" must be relative and inside the package`,
 		},
 		"image and exec": {
-			pkg:  cad.Package{"Kptfile": kptfile("root", "", "\n  mutators:\n  - exec: one\n    image: two\n")},
+			pkg:  cad.Package{"Kptfile": kptfileText("root", "", "\n  mutators:\n  - exec: one\n    image: two\n")},
 			want: "must not specify both `image` and `exec`",
 		},
 	}
@@ -133,7 +133,7 @@ func TestRenderErrors(t *testing.T) {
 }
 
 func TestRenderImageFunctionWithExecRunner(t *testing.T) {
-	pkg := cad.Package{"Kptfile": kptfile("root", "", "\n  mutators:\n  - image: ghcr.io/x/set-labels:v1\n")}
+	pkg := cad.Package{"Kptfile": kptfileText("root", "", "\n  mutators:\n  - image: ghcr.io/x/set-labels:v1\n")}
 	_, res, err := Render(context.Background(), pkg, ExecRunner{}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "image functions need the function runner: ghcr.io/x/set-labels:v1") {
 		t.Fatalf("error = %v", err)

@@ -20,9 +20,9 @@ const syntheticNamePrefix = "_kpt-merge_"
 // stays local's; upstream and upstreamLock come from updated when it has them.
 // An absent version is given as "".
 func mergeKptfile(origin, updated, local string) (string, error) {
-	var kfs [3]*kptfilev1.KptFile
+	var kfs [3]*kptfile.File
 	for i, content := range []string{origin, updated, local} {
-		kf := &kptfilev1.KptFile{}
+		kf := &kptfile.File{}
 		if content != "" {
 			var err error
 			if kf, err = kptfile.Read(content); err != nil {
@@ -39,7 +39,7 @@ func mergeKptfile(origin, updated, local string) (string, error) {
 		}
 	}
 	var docs [3]string
-	for i, kf := range []*kptfilev1.KptFile{l, o, u} {
+	for i, kf := range []*kptfile.File{l, o, u} {
 		b, err := yaml.Marshal(kf)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", kptfile.Name, err)
@@ -50,12 +50,12 @@ func mergeKptfile(origin, updated, local string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("merging %s: %w", kptfile.Name, err)
 	}
-	m := &kptfilev1.KptFile{}
+	m := &kptfile.File{}
 	if err := yaml.Unmarshal([]byte(merged), m); err != nil {
 		return "", fmt.Errorf("merging %s: %w", kptfile.Name, err)
 	}
 	if synthetic {
-		for _, kf := range []*kptfilev1.KptFile{l, m} {
+		for _, kf := range []*kptfile.File{l, m} {
 			unnameFunctions(kf)
 		}
 	}
@@ -74,7 +74,7 @@ func mergeKptfile(origin, updated, local string) (string, error) {
 
 // canNameByImage tells whether functions can be matched by image or exec:
 // only when no function has a name and no list has the same function twice.
-func canNameByImage(kfs ...*kptfilev1.KptFile) bool {
+func canNameByImage(kfs ...*kptfile.File) bool {
 	for _, kf := range kfs {
 		if kf.Pipeline == nil {
 			continue
@@ -99,7 +99,7 @@ func functionKey(fn kptfilev1.Function) string {
 	return strings.Split(fn.Image, ":")[0]
 }
 
-func nameFunctions(kf *kptfilev1.KptFile) {
+func nameFunctions(kf *kptfile.File) {
 	if kf.Pipeline == nil {
 		return
 	}
@@ -110,7 +110,7 @@ func nameFunctions(kf *kptfilev1.KptFile) {
 	}
 }
 
-func unnameFunctions(kf *kptfilev1.KptFile) {
+func unnameFunctions(kf *kptfile.File) {
 	if kf.Pipeline == nil {
 		return
 	}

@@ -5,8 +5,6 @@ import (
 	"path"
 	"strings"
 
-	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
@@ -68,7 +66,7 @@ func sameFile(name, a, b string) (bool, error) {
 	}
 	var norm [2]string
 	for i, content := range []string{a, b} {
-		out, err := kptfile.Update(content, func(kf *kptfilev1.KptFile) {
+		out, err := kptfile.Update(content, func(kf *kptfile.File) {
 			kf.Name, kf.Upstream, kf.UpstreamLock = "", nil, nil
 		})
 		if err != nil {

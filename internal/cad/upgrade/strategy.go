@@ -60,7 +60,7 @@ func Upgrade(oldUpstream, newUpstream, local cad.Package, strategy Strategy) (ca
 // Kptfile first records lock and the update strategy, the way kpt records
 // where it fetched the new version from and the strategy it was asked for.
 // An empty strategy is the local Kptfile's, else resource-merge.
-func UpgradeTo(oldUpstream, newUpstream, local cad.Package, strategy Strategy, lock cad.GitLock) (cad.Package, error) {
+func UpgradeTo(oldUpstream, newUpstream, local cad.Package, strategy Strategy, lock cad.Origin) (cad.Package, error) {
 	updateStrategy := kptfilev1.UpdateStrategyType(strategy)
 	if content, ok := local[cad.KptfileName]; ok {
 		kf, err := kptfile.Read(content)

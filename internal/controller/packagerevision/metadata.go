@@ -24,7 +24,7 @@ func withMetadata(files cad.Package, spec porchv1alpha1.PackageRevisionSpec) (ca
 	if !ok {
 		return nil, fmt.Errorf("the package has no Kptfile to record spec.packageMetadata and spec.readinessGates in")
 	}
-	updated, err := kptfile.Update(content, func(kf *kptfilev1.KptFile) {
+	updated, err := kptfile.Update(content, func(kf *kptfile.File) {
 		if m := spec.PackageMetadata; m != nil {
 			kf.Labels = merged(kf.Labels, m.Labels)
 			kf.Annotations = merged(kf.Annotations, m.Annotations)
@@ -81,7 +81,7 @@ func withPackageConditions(files cad.Package, conditions []porchv1alpha1.Package
 	if kf, err := kptfile.Read(content); err != nil || kptfile.HasPackageConditions(kf, conditions) {
 		return files
 	}
-	updated, err := kptfile.Update(content, func(kf *kptfilev1.KptFile) { kptfile.SetPackageConditions(kf, conditions) })
+	updated, err := kptfile.Update(content, func(kf *kptfile.File) { kptfile.SetPackageConditions(kf, conditions) })
 	if err != nil {
 		return files
 	}

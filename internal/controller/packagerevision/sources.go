@@ -21,24 +21,14 @@ import (
 )
 
 // source is a published revision a task reads: its files and where they
-// live in git.
+// live, as a clone's Kptfile records its upstream.
 type source struct {
-	pr    *porchv1alpha1.PackageRevision
-	files cad.Package
-	lock  cad.GitLock
-	// image says the revision lives in an OCI repository, which a
-	// Kptfile's upstream cannot name: it can be edited, not cloned.
-	image bool
-}
-
-// asUpstream refuses, for field, a source a Kptfile's upstream cannot
-// name.
-func (src *source) asUpstream(field string) error {
-	if src.image {
-		return taskFailed("%s: PackageRevision %q is in OCI repository %q, which a Kptfile's upstream cannot name; clone and upgrade from revisions in git repositories",
-			field, src.pr.Name, src.pr.Spec.RepositoryName)
-	}
-	return nil
+	pr     *porchv1alpha1.PackageRevision
+	files  cad.Package
+	origin cad.Origin
+	// commit is the commit of the revision's tag in a git repository; ""
+	// in an OCI repository.
+	commit string
 }
 
 // publishedSource reads the published revision name, which field of the
@@ -75,7 +65,7 @@ func (r *Reconciler) publishedSource(ctx context.Context, namespace, name, field
 	if err != nil {
 		return nil, err
 	}
-	return &source{pr: pr, files: cad.Package(pkg.Files), lock: upstreamLock(repo, pr, pkg.Commit)}, nil
+	return &source{pr: pr, files: cad.Package(pkg.Files), origin: upstreamLock(repo, pr, pkg.Commit), commit: pkg.Commit}, nil
 }
 
 // readPublished reads a published revision's package from the mirror of
@@ -126,7 +116,7 @@ func (r *Reconciler) imageSource(ctx context.Context, repo *configv1alpha1.Repos
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := images.Read(ctx, pr.Spec.PackageName, pr.Spec.WorkspaceName)
+	p, digest, err := images.Read(ctx, pr.Spec.PackageName, pr.Spec.WorkspaceName)
 	switch {
 	case errors.Is(err, backend.ErrRefNotFound):
 		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is not in its repository: %v", field, pr.Name, err))
@@ -138,7 +128,8 @@ func (r *Reconciler) imageSource(ctx context.Context, repo *configv1alpha1.Repos
 	if p.Revision != pr.Spec.Revision {
 		return nil, r.waiting(fmt.Sprintf("%s: PackageRevision %q is revision %d, but its image says %d; waiting for the sync", field, pr.Name, pr.Spec.Revision, p.Revision))
 	}
-	return &source{pr: pr, files: cad.Package(p.Files), image: true}, nil
+	image := images.Registry() + "/" + pr.Spec.PackageName + ":" + pr.Spec.WorkspaceName
+	return &source{pr: pr, files: cad.Package(p.Files), origin: cad.ImageLock{Image: image, Digest: image + "@" + digest.String()}}, nil
 }
 
 // upstreamLock is where a published revision lives in git, as a clone

@@ -65,17 +65,14 @@ func (r *Reconciler) initTask(s *scope, spec *porchv1alpha1.PackageInitTaskSpec)
 func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageCloneTaskSpec) (*taskOutput, error) {
 	const field = "spec.tasks[0].clone.upstreamRef"
 	var upstream cad.Package
-	var lock cad.GitLock
+	var origin cad.Origin
 	switch u := spec.Upstream; {
 	case u.UpstreamRef != nil:
 		src, err := r.publishedSource(ctx, s.pr.Namespace, u.UpstreamRef.Name, field+".upstreamRef.name")
 		if err != nil {
 			return nil, err
 		}
-		if err := src.asUpstream(field + ".upstreamRef.name"); err != nil {
-			return nil, err
-		}
-		upstream, lock = src.files, src.lock
+		upstream, origin = src.files, src.origin
 	case u.Git != nil:
 		if err := r.checkRemote(ctx, u.Git.Repo, field+".git.repo", porchv1alpha1.ReasonTaskFailed); err != nil {
 			return nil, err
@@ -89,12 +86,21 @@ func (r *Reconciler) cloneTask(ctx context.Context, s *scope, spec *porchv1alpha
 		}
 		upstream = files
 		// The lock is committed: it never carries credentials.
-		lock = cad.GitLock{Repo: git.SafeURL(u.Git.Repo), Directory: "/" + strings.Trim(u.Git.Directory, "/"), Ref: u.Git.Ref, Commit: commit}
+		origin = cad.GitLock{Repo: git.SafeURL(u.Git.Repo), Directory: "/" + strings.Trim(u.Git.Directory, "/"), Ref: u.Git.Ref, Commit: commit}
+	case u.Oci != nil:
+		if err := stoppedAtFetchLimit(s); err != nil {
+			return nil, err
+		}
+		files, lock, err := r.readImageUpstream(ctx, s.pr.Namespace, u.Oci, field+".oci")
+		if err != nil {
+			return nil, err
+		}
+		upstream, origin = files, lock
 	default:
-		return nil, taskFailed("%s: cloning from an OCI image is not supported; clone from a git repository or a PackageRevision", field)
+		return nil, taskFailed("%s: name the upstream: one of git, oci and upstreamRef", field)
 	}
 	files, err := cad.Clone(upstream, cad.CloneOptions{
-		Name: path.Base(s.pr.Spec.PackageName), Upstream: lock,
+		Name: path.Base(s.pr.Spec.PackageName), Upstream: origin,
 		Deployment: s.repo.Spec.Deployment, PackagePath: s.pr.Spec.PackageName,
 		Strategy: kptfilev1.UpdateStrategyType(spec.Strategy),
 	})
@@ -163,7 +169,7 @@ func (r *Reconciler) editTask(ctx context.Context, s *scope, spec *porchv1alpha1
 		return nil, taskFailed("%s: %q is a revision of package %q in repository %q; an edit starts from a revision of the same package",
 			field, spec.Source.Name, src.pr.Spec.PackageName, src.pr.Spec.RepositoryName)
 	}
-	return &taskOutput{files: cad.Edit(src.files), base: src.lock.Commit}, nil
+	return &taskOutput{files: cad.Edit(src.files), base: src.commit}, nil
 }
 
 func (r *Reconciler) upgradeTask(ctx context.Context, s *scope, spec *porchv1alpha1.PackageUpgradeTaskSpec) (*taskOutput, error) {
@@ -180,13 +186,7 @@ func (r *Reconciler) upgradeTask(ctx context.Context, s *scope, spec *porchv1alp
 	if err != nil {
 		return nil, err
 	}
-	if err := old.asUpstream(field + ".oldUpstreamRef.name"); err != nil {
-		return nil, err
-	}
-	if err := updated.asUpstream(field + ".newUpstreamRef.name"); err != nil {
-		return nil, err
-	}
-	files, err := upgrade.UpgradeTo(old.files, updated.files, local.files, upgrade.Strategy(spec.Strategy), updated.lock)
+	files, err := upgrade.UpgradeTo(old.files, updated.files, local.files, upgrade.Strategy(spec.Strategy), updated.origin)
 	if err != nil {
 		return nil, taskFailed("%s: %v", field, err)
 	}

@@ -51,11 +51,26 @@ func (r *Reconciler) upstreamOf(ctx context.Context, s *scope, pr *porchv1alpha1
 }
 
 // lockedUpstream is the upstream revision the Kptfile's upstreamLock of pr
-// names (ref <package path>/v<N>), among the revisions of the variant's
-// upstream package.
+// names, among the revisions of the variant's upstream package: in git by
+// the ref <package path>/v<N>, in an OCI repository by the tag named
+// after its workspace.
 func lockedUpstream(s *scope, pr *porchv1alpha1.PackageRevision) string {
 	lock := pr.Status.UpstreamLock
-	if lock == nil || lock.Git == nil {
+	switch {
+	case lock == nil:
+		return ""
+	case lock.Oci != nil:
+		repo, tag := lock.Oci.RepositoryAndTag()
+		if tag == "" || !strings.HasSuffix(repo, "/"+s.pv.Spec.Upstream.Package) {
+			return ""
+		}
+		for _, up := range s.upstreamRevisions {
+			if up.Spec.WorkspaceName == tag && up.Spec.Lifecycle.IsPublished() {
+				return up.Name
+			}
+		}
+		return ""
+	case lock.Git == nil:
 		return ""
 	}
 	i := strings.LastIndex(lock.Git.Ref, "/v")

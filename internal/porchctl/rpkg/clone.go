@@ -53,7 +53,7 @@ func newCloneCommand(o *porchctl.Options) *cobra.Command {
 	c.Flags().StringVar(&f.ref, "ref", "", "Branch in the repository where the upstream package is located.")
 	c.Flags().StringVar(&f.repository, "repository", "", "Repository to which package will be cloned (downstream repository).")
 	c.Flags().StringVar(&f.workspace, "workspace", "v1", "Workspace name of the downstream package.")
-	c.Flags().StringVar(&f.secretRef, "secret-ref", "", "Name of the secret for basic authentication with upstream (git-only).")
+	c.Flags().StringVar(&f.secretRef, "secret-ref", "", "Name of the secret with the credentials of the upstream git repository or OCI registry.")
 	return c
 }
 
@@ -66,7 +66,7 @@ func (f *cloneFlags) task(source string) (porchv1alpha1.Task, error) {
 	var up porchv1alpha1.UpstreamPackage
 	switch {
 	case strings.HasPrefix(source, "oci://"):
-		up.Type, up.Oci = porchv1alpha1.RepositoryTypeOCI, &porchv1alpha1.OciPackage{Image: source}
+		up.Type, up.Oci = porchv1alpha1.RepositoryTypeOCI, &porchv1alpha1.OciPackage{Image: source, SecretRef: porchv1alpha1.SecretRef{Name: f.secretRef}}
 	case strings.Contains(source, "/"):
 		repo, dir, ref := source, f.directory, f.ref
 		if parsedRepo, parsedDir, parsedRef, ok := splitGitAddress(source); ok {

@@ -62,14 +62,28 @@ type upgrades struct {
 
 func (rs revisionSet) upgradesOf(pr *porchv1alpha1.PackageRevision, repos []configv1alpha1.Repository) (upgrades, error) {
 	lock := pr.Status.UpstreamLock
-	if lock == nil || lock.Git == nil {
-		return upgrades{}, nil
+	var u upgrades
+	switch {
+	case lock == nil:
+		return u, nil
+	case lock.Oci != nil:
+		u = rs.imageUpgradesOf(lock.Oci, repos)
+	case lock.Git != nil:
+		var err error
+		if u, err = rs.gitUpgradesOf(pr, lock.Git, repos); err != nil {
+			return u, err
+		}
 	}
-	slash := strings.LastIndex(lock.Git.Ref, "/")
+	slices.SortFunc(u.newer, func(a, b *porchv1alpha1.PackageRevision) int { return cmp.Compare(a.Spec.Revision, b.Spec.Revision) })
+	return u, nil
+}
+
+func (rs revisionSet) gitUpgradesOf(pr *porchv1alpha1.PackageRevision, lock *porchv1alpha1.GitLock, repos []configv1alpha1.Repository) (upgrades, error) {
+	slash := strings.LastIndex(lock.Ref, "/")
 	if slash < 0 {
-		return upgrades{}, fmt.Errorf("could not parse upstreamLock in Kptfile of package %q: malformed upstreamLock.Git.Ref %q", pr.Name, lock.Git.Ref)
+		return upgrades{}, fmt.Errorf("could not parse upstreamLock in Kptfile of package %q: malformed upstreamLock.Git.Ref %q", pr.Name, lock.Ref)
 	}
-	pkg, last := lock.Git.Ref[:slash], lock.Git.Ref[slash+1:]
+	pkg, last := lock.Ref[:slash], lock.Ref[slash+1:]
 	var u upgrades
 	current := -1
 	if rest, ok := strings.CutPrefix(pkg, "drafts/"); ok {
@@ -78,20 +92,51 @@ func (rs revisionSet) upgradesOf(pr *porchv1alpha1.PackageRevision, repos []conf
 		current, u.from = n, "v"+strconv.Itoa(n)
 	}
 	for _, repo := range repos {
-		if repo.Spec.Git == nil || withGitSuffix(repo.Spec.Git.Repo) != withGitSuffix(lock.Git.Repo) {
+		if repo.Spec.Git == nil || withGitSuffix(repo.Spec.Git.Repo) != withGitSuffix(lock.Repo) {
 			continue
 		}
 		u.repository = repo.Name
-		inRepo := strings.TrimPrefix(pkg, strings.Trim(repo.Spec.Git.Directory, "/")+"/")
+		u.newer = append(u.newer, rs.publishedAfter(repo.Name, strings.TrimPrefix(pkg, strings.Trim(repo.Spec.Git.Directory, "/")+"/"), current)...)
+	}
+	return u, nil
+}
+
+// imageUpgradesOf finds the OCI repository whose registry path holds the
+// locked image, and the revision its tag (a workspace) is there.
+func (rs revisionSet) imageUpgradesOf(lock *porchv1alpha1.OciLock, repos []configv1alpha1.Repository) upgrades {
+	image, tag := lock.RepositoryAndTag()
+	var u upgrades
+	for _, repo := range repos {
+		if repo.Spec.Oci == nil {
+			continue
+		}
+		pkg, ok := strings.CutPrefix(image, strings.TrimSuffix(repo.Spec.Oci.Registry, "/")+"/")
+		if !ok {
+			continue
+		}
+		u.repository = repo.Name
+		current := -1
 		for i := range rs {
-			up := &rs[i]
-			if up.Spec.RepositoryName == repo.Name && up.Spec.PackageName == inRepo && up.Spec.Lifecycle.IsPublished() && up.Spec.Revision > current {
-				u.newer = append(u.newer, up)
+			if at := &rs[i]; at.Spec.RepositoryName == repo.Name && at.Spec.PackageName == pkg && at.Spec.WorkspaceName == tag && at.Spec.Revision > 0 {
+				current, u.from = at.Spec.Revision, "v"+strconv.Itoa(at.Spec.Revision)
 			}
 		}
+		u.newer = append(u.newer, rs.publishedAfter(repo.Name, pkg, current)...)
 	}
-	slices.SortFunc(u.newer, func(a, b *porchv1alpha1.PackageRevision) int { return cmp.Compare(a.Spec.Revision, b.Spec.Revision) })
-	return u, nil
+	return u
+}
+
+// publishedAfter are the published revisions of a package newer than
+// revision current.
+func (rs revisionSet) publishedAfter(repo, pkg string, current int) []*porchv1alpha1.PackageRevision {
+	var newer []*porchv1alpha1.PackageRevision
+	for i := range rs {
+		up := &rs[i]
+		if up.Spec.RepositoryName == repo && up.Spec.PackageName == pkg && up.Spec.Lifecycle.IsPublished() && up.Spec.Revision > current {
+			newer = append(newer, up)
+		}
+	}
+	return newer
 }
 
 func withGitSuffix(url string) string {

@@ -61,3 +61,38 @@ func TestUpgradesFollowTheUpstreamLock(t *testing.T) {
 		t.Errorf("a ref without a package: want it named as malformed, got %v", err)
 	}
 }
+
+func TestUpgradesFollowAnImageLock(t *testing.T) {
+	repos := []configv1alpha1.Repository{
+		{ObjectMeta: metav1.ObjectMeta{Name: "images"}, Spec: configv1alpha1.RepositorySpec{Oci: &configv1alpha1.OciRepository{Registry: "registry.example.com/packages/"}}},
+		{ObjectMeta: metav1.ObjectMeta{Name: "git"}, Spec: configv1alpha1.RepositorySpec{Git: &configv1alpha1.GitRepository{Repo: "https://registry.example.com/packages"}}},
+	}
+	revision := func(pkg, ws string, n int) porchv1alpha1.PackageRevision {
+		return porchv1alpha1.PackageRevision{ObjectMeta: metav1.ObjectMeta{Name: "images." + strings.ReplaceAll(pkg, "/", ".") + "." + ws},
+			Spec: porchv1alpha1.PackageRevisionSpec{RepositoryName: "images", PackageName: pkg, WorkspaceName: ws, Revision: n, Lifecycle: porchv1alpha1.PackageRevisionLifecyclePublished}}
+	}
+	revisions := revisionSet{revision("net/base", "second", 2), revision("net/base", "first", 1), revision("net/base", "third", 3), revision("other", "first", 1)}
+	const digest = "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		image, repository, newer, from string
+	}{
+		{"registry.example.com/packages/net/base:first" + digest, "images", "images.net.base.second,images.net.base.third", "v1"},
+		{"registry.example.com/packages/net/base:third" + digest, "images", "", "v3"},
+		{"registry.example.com/packages/net/base" + digest, "images", "images.net.base.first,images.net.base.second,images.net.base.third", ""},
+		{"elsewhere.example.com/net/base:first" + digest, "", "", ""},
+	} {
+		pr := &porchv1alpha1.PackageRevision{Status: porchv1alpha1.PackageRevisionStatus{
+			UpstreamLock: &porchv1alpha1.Locator{Type: porchv1alpha1.OriginTypeOCI, Oci: &porchv1alpha1.OciLock{Image: tc.image}}}}
+		u, err := revisions.upgradesOf(pr, repos)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.image, err)
+		}
+		var newer []string
+		for _, up := range u.newer {
+			newer = append(newer, up.Name)
+		}
+		if u.repository != tc.repository || strings.Join(newer, ",") != tc.newer || u.from != tc.from {
+			t.Errorf("%s: repository %q, newer %q, from %q; want %q, %q, %q", tc.image, u.repository, strings.Join(newer, ","), u.from, tc.repository, tc.newer, tc.from)
+		}
+	}
+}
