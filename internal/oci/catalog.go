@@ -48,12 +48,12 @@ func (s *Store) Packages(ctx context.Context) ([]string, error) {
 	if !catalogRefused(err) {
 		return nil, s.fail("catalog of registry "+s.reg.Name(), err)
 	}
-	listed, _, err := s.readIndex(ctx)
+	index, _, err := s.readIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
 	pkgs := []string{}
-	for _, pkg := range listed {
+	for _, pkg := range index.Packages {
 		if _, err := s.repository(pkg); err == nil { // the index is data read from the registry
 			pkgs = append(pkgs, pkg)
 		}

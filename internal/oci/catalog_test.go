@@ -150,7 +150,7 @@ func TestIndexUpdates(t *testing.T) {
 	})
 	t.Run("another process's change", func(t *testing.T) {
 		ctx := testContext(t)
-		theirs, err := buildIndex([]string{"theirs"})
+		theirs, err := buildIndex(indexContent{Packages: []string{"theirs"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -36,7 +36,9 @@ import (
 //     semantics not checked here. GCR/Artifact Registry refuse a digest
 //     that tags still name (fluxcd/pkg#328). Uncertain: Harbor and Quay.
 //
-// Afterwards Delete checks that the tag is gone: pkg/registry, asked by
+// A published revision's number is kept in the index (RaiseRevisionMark)
+// before its tag goes, so that it is never given again; the deletion
+// waits for that. Afterwards Delete checks that the tag is gone: pkg/registry, asked by
 // digest, removes the digest and leaves its tags. The package's last tag
 // removes it from the index image; failing that is logged, not returned,
 // since an index entry without tags only costs an empty listing.
@@ -47,14 +49,27 @@ func (s *Store) Delete(ctx context.Context, pkg, tag string, expect v1.Hash) err
 	}
 	defer unlock()
 
-	current, err := s.head(ctx, ref)
+	md, err := s.Manifest(ctx, pkg, tag)
+	if errors.Is(err, backend.ErrInvalidPackage) {
+		// Not a package's manifest: it gave no number; deleted by digest.
+		md = Metadata{}
+		if md.Digest, err = s.head(ctx, ref); err == nil && md.Digest == (v1.Hash{}) {
+			err = backend.ErrRefNotFound
+		}
+	}
 	switch {
+	case errors.Is(err, backend.ErrRefNotFound):
+		return fmt.Errorf("%w: image %s not found; nothing was deleted", backend.ErrRefNotFound, ref)
 	case err != nil:
 		return err
-	case current == (v1.Hash{}):
-		return fmt.Errorf("%w: image %s not found; nothing was deleted", backend.ErrRefNotFound, ref)
-	case expect != (v1.Hash{}) && current != expect:
-		return fmt.Errorf("%w: image %s is %s, expected %s; nothing was deleted", backend.ErrConflict, ref, current, expect)
+	case expect != (v1.Hash{}) && md.Digest != expect:
+		return fmt.Errorf("%w: image %s is %s, expected %s; nothing was deleted", backend.ErrConflict, ref, md.Digest, expect)
+	}
+	current := md.Digest
+	if md.Revision > 0 {
+		if err := s.RaiseRevisionMark(ctx, pkg, md.Revision); err != nil {
+			return fmt.Errorf("keeping revision %d of package %s before deleting its tag: %w; nothing was deleted", md.Revision, pkg, err)
+		}
 	}
 
 	err = remote.Delete(ref, s.options(ctx)...)

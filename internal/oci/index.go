@@ -16,14 +16,17 @@ import (
 )
 
 // The index image, <registry path>/porch-index:latest, lists the packages
-// for registries that refuse the catalog (see Packages). It is built like
+// for registries that refuse the catalog (see Packages), and keeps the
+// highest revision number each package has given (see NextRevision), so
+// that a number whose tag was deleted is not given again. It is built like
 // a package image (OCI media types, one gzip tar layer, see buildLayer), so
 // any registry that stores packages stores it and generic tools show it
 // (crane export); its layer holds one file, packages.json:
 //
-//	{"packages": ["nested/pkg", "pkg"]}
+//	{"packages": ["nested/pkg", "pkg"], "revisions": {"nested/pkg": 3, "gone": 2}}
 //
-// sorted, so that the same packages give the same digest. The file is in
+// sorted, so that the same content gives the same digest; a package whose
+// tags are all deleted leaves the list and keeps its number. The file is in
 // the layer rather than the config because registries and tools know what
 // to do with a layer, while a config of a custom media type is an
 // artifact some registries refuse.
@@ -38,6 +41,8 @@ const (
 
 type indexContent struct {
 	Packages []string `json:"packages"`
+	// Revisions is the highest revision number each package gave.
+	Revisions map[string]int `json:"revisions,omitempty"`
 }
 
 func (s *Store) indexRef() (name.Tag, error) {
@@ -48,48 +53,50 @@ func (s *Store) indexRef() (name.Tag, error) {
 	return repo.Tag(LatestTag), nil
 }
 
-// readIndex reads the index: its packages and digest, or nothing and the
-// zero Hash when there is no index.
-func (s *Store) readIndex(ctx context.Context) ([]string, v1.Hash, error) {
+// readIndex reads the index and its digest, or an empty index and the
+// zero Hash when there is none.
+func (s *Store) readIndex(ctx context.Context) (indexContent, v1.Hash, error) {
 	ref, err := s.indexRef()
 	if err != nil {
-		return nil, v1.Hash{}, err
+		return indexContent{}, v1.Hash{}, err
 	}
 	what := "index image " + ref.String()
 	desc, err := remote.Get(ref, s.options(ctx)...)
 	if isNotFound(err) {
-		return nil, v1.Hash{}, nil
+		return indexContent{}, v1.Hash{}, nil
 	}
 	if err != nil {
-		return nil, v1.Hash{}, s.fail(what, err)
+		return indexContent{}, v1.Hash{}, s.fail(what, err)
 	}
 	img, err := desc.Image()
 	if err != nil {
-		return nil, v1.Hash{}, s.fail(what, err)
+		return indexContent{}, v1.Hash{}, s.fail(what, err)
 	}
 	layers, err := img.Layers()
 	if err != nil {
-		return nil, v1.Hash{}, s.fail(what, err)
+		return indexContent{}, v1.Hash{}, s.fail(what, err)
 	}
 	if len(layers) != 1 {
-		return nil, v1.Hash{}, invalidImage(ref.String(), "has %d layers; the index of packages has one", len(layers))
+		return indexContent{}, v1.Hash{}, invalidImage(ref.String(), "has %d layers; the index of packages has one", len(layers))
 	}
 	files, err := readLayer(ref.String(), layers[0], maxIndexBytes)
 	if err != nil {
 		if errors.Is(err, backend.ErrInvalidPackage) || errors.Is(err, backend.ErrSourceTooLarge) {
-			return nil, v1.Hash{}, err
+			return indexContent{}, v1.Hash{}, err
 		}
-		return nil, v1.Hash{}, s.fail(what, err)
+		return indexContent{}, v1.Hash{}, s.fail(what, err)
 	}
 	var content indexContent
 	if err := json.Unmarshal([]byte(files[indexFile]), &content); err != nil {
-		return nil, v1.Hash{}, invalidImage(ref.String(), "has no %s of the form {\"packages\": [...]}", indexFile)
+		return indexContent{}, v1.Hash{}, invalidImage(ref.String(), "has no %s of the form {\"packages\": [...]}", indexFile)
 	}
-	return content.Packages, desc.Digest, nil
+	slices.Sort(content.Packages)
+	content.Packages = slices.Compact(content.Packages)
+	return content, desc.Digest, nil
 }
 
-func buildIndex(pkgs []string) (v1.Image, error) {
-	b, err := json.Marshal(indexContent{Packages: pkgs})
+func buildIndex(content indexContent) (v1.Image, error) {
+	b, err := json.Marshal(content)
 	if err != nil {
 		return nil, err
 	}
@@ -106,50 +113,78 @@ func (s *Store) AddToIndex(ctx context.Context, pkg string) error {
 	if _, err := s.repository(pkg); err != nil {
 		return err
 	}
-	return s.updateIndex(ctx, func(pkgs []string) ([]string, bool) {
-		i, found := slices.BinarySearch(pkgs, pkg)
+	return s.updateIndex(ctx, func(c *indexContent) bool {
+		i, found := slices.BinarySearch(c.Packages, pkg)
 		if found {
-			return pkgs, false
+			return false
 		}
-		return slices.Insert(pkgs, i, pkg), true
+		c.Packages = slices.Insert(c.Packages, i, pkg)
+		return true
 	})
 }
 
-// RemoveFromIndex takes package pkg out of the index image, if it is there.
-// Delete calls it when a package's last tag goes.
+// RemoveFromIndex takes package pkg out of the index image's list, if it
+// is there; its revision number stays. Delete calls it when a package's
+// last tag goes.
 func (s *Store) RemoveFromIndex(ctx context.Context, pkg string) error {
 	if _, err := s.repository(pkg); err != nil {
 		return err
 	}
-	return s.updateIndex(ctx, func(pkgs []string) ([]string, bool) {
-		i, found := slices.BinarySearch(pkgs, pkg)
+	return s.updateIndex(ctx, func(c *indexContent) bool {
+		i, found := slices.BinarySearch(c.Packages, pkg)
 		if !found {
-			return pkgs, false
+			return false
 		}
-		return slices.Delete(pkgs, i, i+1), true
+		c.Packages = slices.Delete(c.Packages, i, i+1)
+		return true
 	})
+}
+
+// RaiseRevisionMark records in the index that package pkg gave revision
+// number n, unless it records a higher one.
+func (s *Store) RaiseRevisionMark(ctx context.Context, pkg string, n int) error {
+	if _, err := s.repository(pkg); err != nil {
+		return err
+	}
+	return s.updateIndex(ctx, func(c *indexContent) bool {
+		if c.Revisions[pkg] >= n {
+			return false
+		}
+		if c.Revisions == nil {
+			c.Revisions = map[string]int{}
+		}
+		c.Revisions[pkg] = n
+		return true
+	})
+}
+
+// revisionMark is the highest revision number the index records for
+// package pkg; 0 for none.
+func (s *Store) revisionMark(ctx context.Context, pkg string) (int, error) {
+	c, _, err := s.readIndex(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reading the revision numbers package %s gave: %w", pkg, err)
+	}
+	return c.Revisions[pkg], nil
 }
 
 // updateIndex reads, changes and writes the index, conditional on the
 // digest read (see Write), again when another writer came in between.
-func (s *Store) updateIndex(ctx context.Context, change func(sorted []string) ([]string, bool)) error {
+func (s *Store) updateIndex(ctx context.Context, change func(*indexContent) bool) error {
 	ref, unlock, err := s.lockTag(ctx, IndexRepository, LatestTag)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 	for range indexAttempts {
-		pkgs, digest, err := s.readIndex(ctx)
+		content, digest, err := s.readIndex(ctx)
 		if err != nil {
 			return err
 		}
-		slices.Sort(pkgs)
-		pkgs = slices.Compact(pkgs)
-		next, changed := change(pkgs)
-		if !changed {
+		if !change(&content) {
 			return nil
 		}
-		img, err := buildIndex(next)
+		img, err := buildIndex(content)
 		if err != nil {
 			return fmt.Errorf("building index image %s: %w", ref, err)
 		}

@@ -109,29 +109,57 @@ func (s *Store) readRef(ctx context.Context, ref name.Reference) (Package, v1.Ha
 	return p, desc.Digest, nil
 }
 
-// NextRevision is the number the next published revision of package pkg
-// takes: one more than the highest kpt.dev/revision among its tags, 1 for
-// a package with none. It reads one manifest per tag and reserves nothing:
-// two publications of the same package computed at once get the same
-// number, so the caller publishes a package's revisions one at a time.
-func (s *Store) NextRevision(ctx context.Context, pkg string) (int, error) {
+// TaggedRevision is a tag of a package and what its manifest says.
+type TaggedRevision struct {
+	Tag string
+	Metadata
+}
+
+// revisionReaders bounds the manifests Revisions reads at once.
+const revisionReaders = 8
+
+// Revisions lists the tags of package pkg with what each manifest says
+// (digest, lifecycle, number), sorted by tag; a tag deleted since the
+// listing is left out. A package the registry does not know is
+// backend.ErrRefNotFound.
+func (s *Store) Revisions(ctx context.Context, pkg string) ([]TaggedRevision, error) {
 	tags, err := s.Tags(ctx, pkg)
-	if errors.Is(err, backend.ErrRefNotFound) {
-		return 1, nil
+	if err != nil {
+		return nil, err
 	}
+	revs := make([]TaggedRevision, len(tags))
+	err = forEach(ctx, len(tags), revisionReaders, func(ctx context.Context, i int) error {
+		md, err := s.Manifest(ctx, pkg, tags[i].Name)
+		if errors.Is(err, backend.ErrRefNotFound) {
+			return nil // deleted since the listing
+		}
+		revs[i] = TaggedRevision{Tag: tags[i].Name, Metadata: md}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(revs, func(r TaggedRevision) bool { return r.Tag == "" }), nil
+}
+
+// NextRevision is the number the next published revision of package pkg
+// takes: one more than the highest kpt.dev/revision among its tags and the
+// number the index keeps for it (see RaiseRevisionMark), so that a number
+// whose tag was deleted is not given again; 1 for a package with none. It
+// reserves nothing: two publications of the same package computed at once
+// get the same number, so the caller publishes a package's revisions one
+// at a time (see WritePublished).
+func (s *Store) NextRevision(ctx context.Context, pkg string) (int, error) {
+	highest, err := s.revisionMark(ctx, pkg)
 	if err != nil {
 		return 0, err
 	}
-	highest := 0
-	for _, t := range tags {
-		md, err := s.Manifest(ctx, pkg, t.Name)
-		if errors.Is(err, backend.ErrRefNotFound) {
-			continue // deleted since the listing
-		}
-		if err != nil {
-			return 0, fmt.Errorf("finding the next revision of package %s: %w", pkg, err)
-		}
-		highest = max(highest, md.Revision)
+	revs, err := s.Revisions(ctx, pkg)
+	if err != nil && !errors.Is(err, backend.ErrRefNotFound) {
+		return 0, fmt.Errorf("finding the next revision of package %s: %w", pkg, err)
+	}
+	for _, r := range revs {
+		highest = max(highest, r.Revision)
 	}
 	return highest + 1, nil
 }

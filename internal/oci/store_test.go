@@ -169,3 +169,63 @@ func TestNextRevision(t *testing.T) {
 		t.Fatalf("NextRevision = %d, %v; want 4", n, err)
 	}
 }
+
+// The attack: delete the highest published revision, by the product or by
+// any client of the registry, and publish again; the number must not come
+// back, not even once every tag of the package is gone.
+func TestRevisionNumbersAreNeverGivenAgain(t *testing.T) {
+	ctx := testContext(t)
+	host := newRegistry(t, nil)
+	s := newStore(t, host+"/pkgs", StoreOptions{})
+	publish := func(tag string) int {
+		t.Helper()
+		if _, err := s.Write(ctx, "pkg", tag, mustBuild(t, draft(tag)), v1.Hash{}); err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.Head(ctx, "pkg", tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, n, err := s.WritePublished(ctx, "pkg", tag, head, func(n int) (v1.Image, error) {
+			p := draft(tag)
+			p.Lifecycle, p.Revision = porchv1alpha1.PackageRevisionLifecyclePublished, n
+			return BuildImage(p)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := publish("a"); n != 1 {
+		t.Fatalf("first = %d", n)
+	}
+	if n := publish("b"); n != 2 {
+		t.Fatalf("second = %d", n)
+	}
+	if err := s.Delete(ctx, "pkg", "b", v1.Hash{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := publish("c"); n != 3 {
+		t.Fatalf("after deleting revision 2 through the product: %d, want 3", n)
+	}
+	// Another client deletes revision 3's tag: the number was kept at publish.
+	ref, _ := name.NewTag(host + "/pkgs/pkg:c")
+	if err := remote.Delete(ref, remote.WithContext(ctx)); err != nil {
+		t.Fatal(err)
+	}
+	if n := publish("d"); n != 4 {
+		t.Fatalf("after another client deleted revision 3: %d, want 4", n)
+	}
+	for _, tag := range []string{"a", "d"} {
+		if err := s.Delete(ctx, "pkg", tag, v1.Hash{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.NextRevision(ctx, "pkg"); err != nil || n != 5 {
+		t.Fatalf("with every tag gone: %d, %v; want 5", n, err)
+	}
+	revs, err := s.Revisions(ctx, "pkg")
+	if err != nil || len(revs) != 0 {
+		t.Fatalf("Revisions = %v, %v; want none", revs, err)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/go-logr/logr"
+
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
@@ -79,7 +81,9 @@ func (s *Store) write(ctx context.Context, ref name.Tag, img v1.Image, expect v1
 // NextRevision), and returns its digest and number. The number is chosen
 // and written under the package's write lock, so that two publications of
 // the package in this process never take the same one; across processes,
-// see Write.
+// see Write. The number is then kept in the index, where it outlives a
+// deletion of the tag by any client; should that fail, the tag holds the
+// number, and Delete keeps it before deleting the tag.
 func (s *Store) WritePublished(ctx context.Context, pkg, tag string, expect v1.Hash, build func(revision int) (v1.Image, error)) (v1.Hash, int, error) {
 	ref, unlock, err := s.lockTag(ctx, pkg, tag)
 	if err != nil {
@@ -95,5 +99,11 @@ func (s *Store) WritePublished(ctx context.Context, pkg, tag string, expect v1.H
 		return v1.Hash{}, 0, err
 	}
 	digest, err := s.write(ctx, ref, img, expect)
-	return digest, n, err
+	if err != nil {
+		return v1.Hash{}, 0, err
+	}
+	if err := s.RaiseRevisionMark(ctx, pkg, n); err != nil {
+		logr.FromContextOrDiscard(ctx).Error(err, "Keeping a published revision's number in the index failed; its tag keeps it", "package", pkg, "revision", n)
+	}
+	return digest, n, nil
 }

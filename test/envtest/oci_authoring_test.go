@@ -117,6 +117,17 @@ var _ = Describe("Authoring in an OCI repository", func() {
 			names = append(names, t.Name)
 		}
 		Expect(strings.Join(names, ",")).To(Equal("v1"))
+
+		By("the deleted revision's number is not given again")
+		third := newRevision(ns, "images", "basens", "v3", func(next *porchv1alpha1.PackageRevision) {
+			next.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{Source: &porchv1alpha1.PackageRevisionRef{Name: pr.Name}}}}
+		})
+		Expect(k8s.Create(ctx, third)).To(Succeed())
+		settled(ns, third.Name)
+		moveTo(k8s, ns, third.Name, proposed)
+		Expect(moveTo(k8s, ns, third.Name, published).Spec.Revision).To(Equal(3))
+		p, _ = image("basens", "v3")
+		Expect(p.Revision).To(Equal(3))
 	})
 
 	It("gives two approvals of one package at once two numbers, as OCI has no compare-and-swap to do it", func() {

@@ -64,8 +64,9 @@ func (g registryStore) Unpropose(ctx context.Context, pkg, ws, head string) erro
 	return g.relabel(ctx, pkg, ws, head, porchv1alpha1.PackageRevisionLifecycleDraft, 0)
 }
 
-// Publish gives the revision one more than the highest number among the
-// package's tags, chosen and written under the package's write lock (see
+// Publish gives the revision one more than the highest number the package
+// gave, deleted tags' included, chosen and written under the package's
+// write lock (see
 // oci.Store.WritePublished): two approvals in this process never take the
 // same number; a second process publishing the same package at the same
 // moment could, which one manager (its leader) rules out.
@@ -183,20 +184,13 @@ func (g registryStore) delete(ctx context.Context, pkg, ws, head string) error {
 
 // published finds the tag of the published revision number revision.
 func (g registryStore) published(ctx context.Context, pkg string, revision int) (ws, head string, err error) {
-	tags, err := g.images.Tags(ctx, pkg)
+	revs, err := g.images.Revisions(ctx, pkg)
 	if err != nil {
 		return "", "", err
 	}
-	for _, t := range tags {
-		md, err := g.images.Manifest(ctx, pkg, t.Name)
-		if errors.Is(err, backend.ErrRefNotFound) {
-			continue
-		}
-		if err != nil {
-			return "", "", err
-		}
-		if md.Revision == revision {
-			return t.Name, md.Digest.String(), nil
+	for _, r := range revs {
+		if r.Revision == revision {
+			return r.Tag, r.Digest.String(), nil
 		}
 	}
 	return "", "", fmt.Errorf("%w: package %s has no revision %d", backend.ErrRefNotFound, pkg, revision)
