@@ -80,7 +80,8 @@ func (r *Registry) Close() error {
 }
 
 // seedImages pushes the example packages as images, each published as
-// revision 1 under tag v1 of <registry>/blueprints/<package>, made at
+// revision 1 under tag v1 of <registry>/blueprints/<package> and as its
+// latest, made at
 // madeAt (the first run's time, so that each run pushes the same images).
 func (r *Registry) seedImages(ctx context.Context, madeAt time.Time) error {
 	store, err := oci.NewStore(r.Path(BlueprintsRepository), oci.StoreOptions{})
@@ -92,13 +93,15 @@ func (r *Registry) seedImages(ctx context.Context, madeAt time.Time) error {
 		if err != nil {
 			return err
 		}
-		img, err := oci.BuildImage(oci.Package{Files: files, Lifecycle: porchv1alpha1.PackageRevisionLifecyclePublished, Revision: 1,
-			Tasks:   []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}},
-			Created: madeAt, Source: r.Path(BlueprintsRepository)})
+		// Published as authoring publishes, so that the package's latest
+		// tag and revision number are kept too: revision 1 of an empty
+		// registry.
+		_, _, err = store.WritePublished(ctx, pkg, "v1", v1.Hash{}, func(n int) (v1.Image, error) {
+			return oci.BuildImage(oci.Package{Files: files, Lifecycle: porchv1alpha1.PackageRevisionLifecyclePublished, Revision: n,
+				Tasks:   []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}},
+				Created: madeAt, Source: r.Path(BlueprintsRepository)})
+		})
 		if err != nil {
-			return err
-		}
-		if _, err := store.Write(ctx, pkg, "v1", img, v1.Hash{}); err != nil {
 			return fmt.Errorf("pushing the example package %s: %w", pkg, err)
 		}
 	}

@@ -48,8 +48,12 @@ func (s *Store) Delete(ctx context.Context, pkg, tag string, expect v1.Hash) err
 		return err
 	}
 	defer unlock()
+	return s.deleteTag(ctx, pkg, ref, expect)
+}
 
-	md, err := s.Manifest(ctx, pkg, tag)
+// deleteTag is Delete of ref, a tag of package pkg, under its lock.
+func (s *Store) deleteTag(ctx context.Context, pkg string, ref name.Tag, expect v1.Hash) error {
+	md, err := s.manifest(ctx, ref)
 	if errors.Is(err, backend.ErrInvalidPackage) {
 		// Not a package's manifest: it gave no number; deleted by digest.
 		md = Metadata{}
@@ -91,7 +95,7 @@ func (s *Store) Delete(ctx context.Context, pkg, tag string, expect v1.Hash) err
 		return fmt.Errorf("%w: image %s was deleted and is now %s: another writer recreated it", backend.ErrConflict, ref, after)
 	}
 
-	if tags, err := s.Tags(ctx, pkg); errors.Is(err, backend.ErrRefNotFound) || (err == nil && len(tags) == 0) {
+	if tags, err := s.allTags(ctx, pkg); errors.Is(err, backend.ErrRefNotFound) || (err == nil && len(tags) == 0) {
 		if err := s.RemoveFromIndex(ctx, pkg); err != nil {
 			logr.FromContextOrDiscard(ctx).Error(err, "Removing a package without revisions from the index failed; it stays listed", "package", pkg)
 		}

@@ -81,6 +81,12 @@ func TestListAndDiscover(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// basens:latest, the package's placeholder (see latest.go), is listed too.
+	basensRepo, _ := s.repository("basens")
+	if err := remote.Write(basensRepo.Tag(LatestTag), asLatest(mustBuild(t, published))); err != nil {
+		t.Fatal(err)
+	}
+
 	counted.reset()
 	l, err := s.List(ctx, 4)
 	if err != nil {
@@ -93,7 +99,7 @@ func TestListAndDiscover(t *testing.T) {
 			t.Errorf("%s listed at %s, written at %s", e.Ref(), e.Digest, want)
 		}
 	}
-	if got, want := strings.Join(refs, " "), "basens:v1 basens:wip broken:v1 huge:v1 nested/app:main"; got != want {
+	if got, want := strings.Join(refs, " "), "basens:latest basens:v1 basens:wip broken:v1 huge:v1 nested/app:main"; got != want {
 		t.Fatalf("listed %q, want %q", got, want)
 	}
 	// One catalog read (the index is not asked: the catalog answered),
@@ -117,8 +123,11 @@ func TestListAndDiscover(t *testing.T) {
 	for _, r := range revs {
 		byRef[r.Ref()] = r
 	}
-	if len(byRef) != 4 {
-		t.Fatalf("discovered %d revisions, want 4: %v", len(byRef), refs)
+	if len(byRef) != 5 {
+		t.Fatalf("discovered %d revisions, want 5: %v", len(byRef), refs)
+	}
+	if l, v := byRef["basens:latest"], byRef["basens:v1"]; l.Digest == v.Digest || l.Layer != v.Layer || l.Content.Revision != 1 {
+		t.Errorf("basens:latest = %+v, want revision 1's files under a manifest of its own", l)
 	}
 	if r := byRef["basens:v1"]; r.Content.Lifecycle != porchv1alpha1.PackageRevisionLifecyclePublished || r.Content.Revision != 1 ||
 		r.Content.Files["cm.yaml"] != published.Files["cm.yaml"] || len(r.Content.Tasks) != 1 || r.Size == 0 || r.TooLarge {

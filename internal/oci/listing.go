@@ -40,8 +40,9 @@ func (l Listing) Hash() string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// List reads where every revision tag under the registry path points:
-// the packages (see Packages), each one's tags, and each tag's digest, with
+// List reads where every revision tag under the registry path points, and
+// each package's latest tag (see latest.go): the packages (see Packages),
+// each one's tags, and each tag's digest, with
 // at most workers requests at once. That is all a sync needs to know
 // whether anything changed: one catalog or index read, one tag listing
 // per package and one HEAD per tag, none of which carries content. A
@@ -53,7 +54,7 @@ func (s *Store) List(ctx context.Context, workers int) (Listing, error) {
 	}
 	tagsOf := make([][]Tag, len(pkgs))
 	if err := forEach(ctx, len(pkgs), workers, func(ctx context.Context, i int) error {
-		tags, err := s.Tags(ctx, pkgs[i])
+		tags, err := s.allTags(ctx, pkgs[i])
 		if errors.Is(err, backend.ErrRefNotFound) {
 			return nil
 		}
@@ -69,11 +70,12 @@ func (s *Store) List(ctx context.Context, workers int) (Listing, error) {
 		}
 	}
 	if err := forEach(ctx, len(l), workers, func(ctx context.Context, i int) error {
-		digest, err := s.Head(ctx, l[i].Package, l[i].Tag)
-		if errors.Is(err, backend.ErrRefNotFound) {
-			return nil
+		repo, err := s.repository(l[i].Package)
+		if err != nil {
+			return err
 		}
-		l[i].Digest = digest
+		// A listing reads latest too, which a workspace's Head refuses.
+		l[i].Digest, err = s.head(ctx, repo.Tag(l[i].Tag))
 		return err
 	}); err != nil {
 		return nil, err

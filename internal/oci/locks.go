@@ -66,9 +66,15 @@ func (s *Store) lockTag(ctx context.Context, repo, tag string) (name.Tag, func()
 	if err != nil {
 		return name.Tag{}, nil, err
 	}
+	unlock, err := s.lockRef(ctx, ref)
+	return ref, unlock, err
+}
+
+// lockRef takes the write lock of ref's image repository.
+func (s *Store) lockRef(ctx context.Context, ref name.Tag) (func(), error) {
 	unlock, err := writeLocks.lock(ctx, ref.Context().Name())
 	if err != nil {
-		return name.Tag{}, nil, fmt.Errorf("waiting to write image %s: %w", ref, err)
+		return nil, fmt.Errorf("waiting to write image %s: %w", ref, err)
 	}
-	return ref, unlock, nil
+	return unlock, nil
 }

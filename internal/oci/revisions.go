@@ -22,6 +22,12 @@ type Tag struct {
 // Tags lists the revisions of package pkg, sorted, without "latest". A
 // package the registry does not know is backend.ErrRefNotFound.
 func (s *Store) Tags(ctx context.Context, pkg string) ([]Tag, error) {
+	tags, err := s.allTags(ctx, pkg)
+	return slices.DeleteFunc(tags, func(t Tag) bool { return t.Name == LatestTag }), err
+}
+
+// allTags lists every tag of package pkg, sorted, "latest" included.
+func (s *Store) allTags(ctx context.Context, pkg string) ([]Tag, error) {
 	repo, err := s.repository(pkg)
 	if err != nil {
 		return nil, err
@@ -33,9 +39,7 @@ func (s *Store) Tags(ctx context.Context, pkg string) ([]Tag, error) {
 	slices.Sort(names)
 	tags := make([]Tag, 0, len(names))
 	for _, n := range names {
-		if n != LatestTag {
-			tags = append(tags, Tag{Name: n})
-		}
+		tags = append(tags, Tag{Name: n})
 	}
 	return tags, nil
 }
@@ -62,6 +66,10 @@ func (s *Store) Manifest(ctx context.Context, pkg, tag string) (Metadata, error)
 	if err != nil {
 		return Metadata{}, err
 	}
+	return s.manifest(ctx, ref)
+}
+
+func (s *Store) manifest(ctx context.Context, ref name.Tag) (Metadata, error) {
 	desc, err := remote.Get(ref, s.options(ctx)...)
 	if err != nil {
 		return Metadata{}, s.fail("image "+ref.String(), err)

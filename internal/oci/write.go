@@ -83,7 +83,8 @@ func (s *Store) write(ctx context.Context, ref name.Tag, img v1.Image, expect v1
 // the package in this process never take the same one; across processes,
 // see Write. The number is then kept in the index, where it outlives a
 // deletion of the tag by any client; should that fail, the tag holds the
-// number, and Delete keeps it before deleting the tag.
+// number, and Delete keeps it before deleting the tag. The package's latest
+// tag moves to it (see latest.go).
 func (s *Store) WritePublished(ctx context.Context, pkg, tag string, expect v1.Hash, build func(revision int) (v1.Image, error)) (v1.Hash, int, error) {
 	ref, unlock, err := s.lockTag(ctx, pkg, tag)
 	if err != nil {
@@ -102,8 +103,12 @@ func (s *Store) WritePublished(ctx context.Context, pkg, tag string, expect v1.H
 	if err != nil {
 		return v1.Hash{}, 0, err
 	}
+	log := logr.FromContextOrDiscard(ctx)
 	if err := s.RaiseRevisionMark(ctx, pkg, n); err != nil {
-		logr.FromContextOrDiscard(ctx).Error(err, "Keeping a published revision's number in the index failed; its tag keeps it", "package", pkg, "revision", n)
+		log.Error(err, "Keeping a published revision's number in the index failed; its tag keeps it", "package", pkg, "revision", n)
+	}
+	if err := s.moveLatest(ctx, pkg, img); err != nil {
+		log.Error(err, "Moving the package's latest tag to its newest revision failed; the next publication moves it", "package", pkg, "revision", n)
 	}
 	return digest, n, nil
 }

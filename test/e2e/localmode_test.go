@@ -210,7 +210,8 @@ func TestLocalMode(t *testing.T) {
 	// And the same packages as images in its registry.
 	ociBlueprints := client.ObjectKey{Namespace: "default", Name: "oci-blueprints"}
 	waitReady(t, c, ociBlueprints)
-	images := []string{"oci-blueprints.app.v1", "oci-blueprints.basens.v1", "oci-blueprints.gated.v1"}
+	images := []string{"oci-blueprints.app.latest", "oci-blueprints.app.v1", "oci-blueprints.basens.latest", "oci-blueprints.basens.v1",
+		"oci-blueprints.gated.latest", "oci-blueprints.gated.v1"}
 	waitRevisions(t, c, ociBlueprints, images...)
 	ociURL, err := os.ReadFile(filepath.Join(dir, "oci-url"))
 	if err != nil {

@@ -1,9 +1,14 @@
 package envtest
 
 import (
+	"archive/tar"
+	"bytes"
+	"io"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/crane"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -47,6 +52,51 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		return p, digest
 	}
 
+	// shown is what crane, a client that knows nothing of packages, reads of
+	// tag ws of package pkg: its manifest's lifecycle and revision
+	// annotations, its layers' media types, and the files of its one layer.
+	type shown struct {
+		lifecycle, revision string
+		layers              []string
+		files               []string
+		layerDigest         string
+	}
+	craneShows := func(pkg, ws string) shown {
+		GinkgoHelper()
+		ref := reg.host + "/packages/" + pkg + ":" + ws
+		raw, err := crane.Manifest(ref)
+		Expect(err).NotTo(HaveOccurred())
+		m, err := v1.ParseManifest(bytes.NewReader(raw))
+		Expect(err).NotTo(HaveOccurred())
+		out := shown{lifecycle: m.Annotations["kpt.dev/lifecycle"], revision: m.Annotations["kpt.dev/revision"]}
+		for _, l := range m.Layers {
+			out.layers = append(out.layers, string(l.MediaType))
+			out.layerDigest = l.Digest.String()
+		}
+		img, err := crane.Pull(ref)
+		Expect(err).NotTo(HaveOccurred())
+		var tarball bytes.Buffer
+		Expect(crane.Export(img, &tarball)).To(Succeed())
+		for tr := tar.NewReader(&tarball); ; {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			Expect(err).NotTo(HaveOccurred())
+			out.files = append(out.files, h.Name)
+		}
+		sort.Strings(out.files)
+		return out
+	}
+	craneTags := func(pkg string) []string {
+		GinkgoHelper()
+		tags, err := crane.ListTags(reg.host + "/packages/" + pkg)
+		Expect(err).NotTo(HaveOccurred())
+		sort.Strings(tags)
+		return tags
+	}
+	const layer = "application/vnd.oci.image.layer.v1.tar+gzip"
+
 	It("writes every step of a revision's life as the tag of its workspace: init, edit, propose, approve, propose deletion and delete", func() {
 		pr := newRevision(ns, "images", "basens", "v1")
 		Expect(k8s.Create(ctx, pr)).To(Succeed())
@@ -57,6 +107,11 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(p.Tasks).To(HaveLen(1))
 		Expect(p.Tasks[0].Type).To(Equal(porchv1alpha1.TaskTypeInit))
 		Expect(resourcesOf(ns, pr.Name)).To(Equal(p.Files))
+		initial := craneShows("basens", "v1")
+		Expect(initial.layerDigest).NotTo(BeEmpty())
+		initial.layerDigest = ""
+		Expect(initial).To(Equal(shown{lifecycle: "Draft", layers: []string{layer}, files: []string{"Kptfile", "README.md", "package-context.yaml"}}))
+		Expect(craneTags("basens")).To(Equal([]string{"v1"}))
 
 		By("an edit moves the tag to an image of the new files")
 		editFile(ns, pr.Name, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  edited: \"yes\"\n")
@@ -65,17 +120,29 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		p, edited := image("basens", "v1")
 		Expect(edited).NotTo(Equal(created))
 		Expect(p.Lifecycle).To(Equal(draft))
+		Expect(craneShows("basens", "v1").files).To(ContainElement("cm.yaml"))
 
 		By("propose and approve change the lifecycle annotation and give the number")
 		moveTo(k8s, ns, pr.Name, proposed)
 		p, _ = image("basens", "v1")
 		Expect(p.Lifecycle).To(Equal(proposed))
+		Expect(craneShows("basens", "v1")).To(SatisfyAll(
+			HaveField("lifecycle", "Proposed"), HaveField("revision", ""), HaveField("layers", []string{layer})))
 		got := moveTo(k8s, ns, pr.Name, published)
 		Expect(got.Spec.Revision).To(Equal(1))
 		p, _ = image("basens", "v1")
 		Expect(p.Lifecycle).To(Equal(published))
 		Expect(p.Revision).To(Equal(1))
 		Expect(p.Files["cm.yaml"]).To(ContainSubstring("edited"))
+		v1Shown := craneShows("basens", "v1")
+		Expect(v1Shown).To(SatisfyAll(HaveField("lifecycle", "Published"), HaveField("revision", "1"), HaveField("layers", []string{layer})))
+
+		By("the package's latest tag follows its newest published revision")
+		Expect(craneTags("basens")).To(Equal([]string{"latest", "v1"}))
+		Expect(craneShows("basens", "latest")).To(Equal(v1Shown))
+		v1Digest, err := crane.Digest(reg.host + "/packages/basens:v1")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(crane.Digest(reg.host+"/packages/basens:latest")).NotTo(Equal(v1Digest), "latest has a manifest of its own")
 
 		By("a second revision of the package is number 2")
 		second := newRevision(ns, "images", "basens", "v2", func(next *porchv1alpha1.PackageRevision) {
@@ -85,20 +152,25 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		settled(ns, second.Name)
 		p, _ = image("basens", "v2")
 		Expect(p.Files["cm.yaml"]).To(ContainSubstring("edited"), "an edit starts from the revision it names")
+		editFile(ns, second.Name, "second.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second\n")
 		moveTo(k8s, ns, second.Name, proposed)
 		second = moveTo(k8s, ns, second.Name, published)
 		Expect(second.Spec.Revision).To(Equal(2))
 		p, _ = image("basens", "v2")
 		Expect(p.Revision).To(Equal(2))
+		Expect(craneTags("basens")).To(Equal([]string{"latest", "v1", "v2"}))
+		Expect(craneShows("basens", "latest")).To(SatisfyAll(HaveField("revision", "2"), HaveField("files", ContainElement("second.yaml"))))
 
 		By("the sync mirrors what authoring wrote, without another object")
 		time.Sleep(time.Second)
 		repo := repositoryNamed(ns, "images")
 		syncedOnce(repo, runOnce(repo))
 		Expect(revisionRows(ns, "images")()).To(Equal([]string{
+			"images.basens.latest basens latest -1 Published latest=false task=init",
 			"images.basens.v1 basens v1 1 Published latest=false task=init",
 			"images.basens.v2 basens v2 2 Published latest=true task=edit",
 		}))
+		Expect(resourcesOf(ns, "images.basens.latest")).To(HaveKey("second.yaml"), "the placeholder holds the newest revision's files")
 
 		By("a proposal of deletion, then the deletion, remove the tag")
 		moveTo(k8s, ns, second.Name, deletion)
@@ -117,6 +189,7 @@ var _ = Describe("Authoring in an OCI repository", func() {
 			names = append(names, t.Name)
 		}
 		Expect(strings.Join(names, ",")).To(Equal("v1"))
+		Expect(craneTags("basens")).To(Equal([]string{"latest", "v1"}))
 
 		By("the deleted revision's number is not given again")
 		third := newRevision(ns, "images", "basens", "v3", func(next *porchv1alpha1.PackageRevision) {
@@ -128,6 +201,15 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(moveTo(k8s, ns, third.Name, published).Spec.Revision).To(Equal(3))
 		p, _ = image("basens", "v3")
 		Expect(p.Revision).To(Equal(3))
+		Expect(craneShows("basens", "v3")).To(SatisfyAll(HaveField("lifecycle", "Published"), HaveField("revision", "3")))
+		Expect(craneShows("basens", "latest").revision).To(Equal("3"))
+
+		By("deleting the placeholder deletes the latest tag, and leaves the revisions")
+		Eventually(func() error {
+			return k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "images.basens.latest"}, &porchv1alpha1.PackageRevision{})
+		}).Should(Succeed())
+		Expect(k8s.Delete(ctx, revision(ns, "images.basens.latest"))).To(Succeed())
+		Eventually(func() []string { return craneTags("basens") }).Should(Equal([]string{"v1", "v3"}))
 	})
 
 	It("gives two approvals of one package at once two numbers, as OCI has no compare-and-swap to do it", func() {

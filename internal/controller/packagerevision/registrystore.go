@@ -117,9 +117,16 @@ func (g registryStore) DeletePublished(ctx context.Context, pkg string, revision
 	return g.delete(ctx, pkg, ws, head)
 }
 
-// DeletePackage has nothing to do: an OCI repository has no registered
-// branch, and so no placeholder revisions.
-func (g registryStore) DeletePackage(context.Context, string) error { return nil }
+// DeletePackage deletes the package's latest tag, which its placeholder
+// revision mirrors (see oci's latest.go); its revisions' tags stay, as a
+// git package's tags stay when its folder leaves the registered branch.
+func (g registryStore) DeletePackage(ctx context.Context, pkg string) error {
+	err := g.images.DeleteLatest(ctx, pkg, v1.Hash{})
+	if errors.Is(err, backend.ErrRefNotFound) {
+		return nil // gone already
+	}
+	return err
+}
 
 // Refresh has nothing to do: every read asks the registry.
 func (g registryStore) Refresh(context.Context) error { return nil }

@@ -32,7 +32,8 @@ type revisionStore interface {
 	DeleteUnpublished(ctx context.Context, pkg, ws string, lifecycle porchv1alpha1.PackageRevisionLifecycle, head string) error
 	DeletePublished(ctx context.Context, pkg string, revision int) error
 	// DeletePackage takes the package off a git repository's registered
-	// branch (its placeholder revision's deletion).
+	// branch, or deletes its latest tag in an OCI repository: its
+	// placeholder revision's deletion.
 	DeletePackage(ctx context.Context, pkg string) error
 	// Refresh reads the repository again, where the store keeps a copy
 	// that can lag it (a git mirror).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/oci"
@@ -61,6 +62,11 @@ func registryRevision(rev oci.Revision, maxPackageBytes int64) git.PackageRevisi
 		Size:          rev.Size,
 		TooLarge:      rev.TooLarge,
 		ContentID:     fmt.Sprintf("%s/%d", rev.Layer, maxPackageBytes),
+	}
+	if rev.Tag == oci.LatestTag {
+		// The package's placeholder, as a git repository's registered branch
+		// gives one (see oci's latest.go).
+		out.Revision, out.Lifecycle = -1, porchv1alpha1.PackageRevisionLifecyclePublished
 	}
 	if len(c.Tasks) > 0 {
 		out.Task = c.Tasks[0].DeepCopy()
