@@ -29,7 +29,7 @@ func TestProbeWithEachKindOfSecret(t *testing.T) {
 		{"CA bundle that holds no certificate", backend.Credentials{Username: user, Password: pass, CABundle: "not PEM " + pass}, "ca.crt: CA bundle holds no PEM certificate"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := Probe(testContext(t), registry, tc.creds)
+			err := probe(testContext(t), registry, tc.creds)
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatalf("Probe: %v", err)

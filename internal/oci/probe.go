@@ -14,18 +14,12 @@ import (
 	"github.com/porch-dev/porch/internal/backend"
 )
 
-// Probe checks that the registry answers and accepts the credentials. The
-// registry may carry a repository path (registry.example.com/packages); a
-// repository that does not exist yet is fine, since packages create it.
-func Probe(ctx context.Context, registry string, creds backend.Credentials) error {
-	opts, err := OptionsFor(creds)
-	if err != nil {
-		return err
-	}
-	s, err := NewStore(registry, opts)
-	if err != nil {
-		return err
-	}
+// Probe checks that the registry answers and accepts the Store's
+// credentials. The registry may carry a repository path
+// (registry.example.com/packages); a repository that does not exist yet is
+// fine, since packages create it.
+func (s *Store) Probe(ctx context.Context) error {
+	var err error
 	if s.prefix != "" {
 		_, err = remote.List(s.reg.Repo(strings.TrimSuffix(s.prefix, "/")), s.options(ctx)...)
 	} else {

@@ -46,7 +46,7 @@ func TestProbe(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			err := Probe(ctx, tt.registry, tt.creds)
+			err := probe(ctx, tt.registry, tt.creds)
 			if !errors.Is(err, tt.wantKind) || (tt.wantKind == nil && err != nil) {
 				t.Fatalf("Probe(%q) = %v, want %v", tt.registry, err, tt.wantKind)
 			}
@@ -90,7 +90,7 @@ func TestProbeReportsNoBody(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			for _, registry := range []string{tt.registry, tt.registry + "/packages"} {
-				err := Probe(ctx, registry, backend.Credentials{Username: "u", Password: "§"})
+				err := probe(ctx, registry, backend.Credentials{Username: "u", Password: "§"})
 				if !errors.Is(err, tt.wantKind) || !strings.Contains(err.Error(), tt.wantMsg) {
 					t.Fatalf("Probe(%q) = %v, want %v saying %q", registry, err, tt.wantKind, tt.wantMsg)
 				}
@@ -102,4 +102,18 @@ func TestProbeReportsNoBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// probe is what the sync does first: a Store of the Secret's credentials,
+// which asks the registry.
+func probe(ctx context.Context, registry string, creds backend.Credentials) error {
+	opts, err := OptionsFor(creds)
+	if err != nil {
+		return err
+	}
+	s, err := NewStore(registry, opts)
+	if err != nil {
+		return err
+	}
+	return s.Probe(ctx)
 }

@@ -111,8 +111,14 @@ func (s *authoringSteps) named() []struct {
 // times the three steps.
 func (r *rig) authoringRound(size int, pkg string) [3]time.Duration {
 	repo := fmt.Sprintf("pkgs%d", size)
+	return r.authorIn(repo, repo, pkg)
+}
+
+// authorIn creates package pkg by init in Repository repo of namespace ns,
+// proposes and approves it, and times the three steps.
+func (r *rig) authorIn(ns, repo, pkg string) [3]time.Duration {
 	pr := &porchv1alpha1.PackageRevision{
-		ObjectMeta: metav1.ObjectMeta{Namespace: repo, Name: fmt.Sprintf("%s.%s.v1", repo, pkg)},
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("%s.%s.v1", repo, pkg)},
 		Spec: porchv1alpha1.PackageRevisionSpec{PackageName: pkg, RepositoryName: repo, WorkspaceName: "v1",
 			Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
 			Tasks:     []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}}},

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -40,7 +41,9 @@ func (c *registryCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // with 3 revisions each (2 published, 1 draft) in go-containerregistry's
 // in-process registry, and measures the first sync, the manager's peak
 // memory, and what a sync that finds no change costs: its requests to the
-// registry, which pull no content, and its writes, which must be none.
+// registry, which pull no content, and its writes, which must be none;
+// then the latency of authoring there (create, propose, and approve, the
+// publication) with its p50 and p95.
 // BenchmarkSyncLargeRepository is the same for git.
 func BenchmarkSyncLargeRegistry(b *testing.B) {
 	const packages = 1000
@@ -81,6 +84,27 @@ func BenchmarkSyncLargeRegistry(b *testing.B) {
 		b.ReportMetric(float64(content), "content-gets/no-change-syncs")
 		if unchanged.writes != 0 || content != 0 {
 			b.Errorf("syncs without change wrote %v objects and pulled %d manifests or blobs; want none", unchanged.writes, content)
+		}
+
+		// Authoring in the registry of 1,000 packages, timed as
+		// BenchmarkAuthoringLatency times it in git: each round starts
+		// with no sync running; warm-up rounds are not counted.
+		const warmup, rounds = 3, 30
+		steps := &authoringSteps{}
+		before := counter.requests.Load()
+		for i := range warmup + rounds {
+			r.quiet()
+			round := r.authorIn(ns, "large", fmt.Sprintf("new%02d", i))
+			if i >= warmup {
+				steps.add(round)
+			}
+		}
+		b.Logf("%d registry requests per authoring round (create, propose, approve, and the syncs they ask for)",
+			(counter.requests.Load()-before)/(warmup+rounds))
+		for _, step := range steps.named() {
+			slices.Sort(step.times)
+			b.ReportMetric(percentile(step.times, 0.5), "ms-p50-"+step.name)
+			b.ReportMetric(percentile(step.times, 0.95), "ms-p95-"+step.name)
 		}
 	}
 }

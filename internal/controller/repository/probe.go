@@ -22,8 +22,6 @@ type Prober interface {
 	ListRefs(ctx context.Context, ep git.Endpoint) ([]*plumbing.Reference, error)
 	// CreateBranch creates the branch with an initial commit and returns it.
 	CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error)
-	// ProbeRegistry checks that an OCI registry answers and accepts the credentials.
-	ProbeRegistry(ctx context.Context, registry string, creds backend.Credentials) error
 }
 
 // RemoteProber is the Prober that talks to real remotes.
@@ -38,11 +36,6 @@ func (RemoteProber) ListRefs(ctx context.Context, ep git.Endpoint) ([]*plumbing.
 func (RemoteProber) CreateBranch(ctx context.Context, ep git.Endpoint, branch string, author git.Signature, readme string) (string, error) {
 	h, err := git.CreateBranch(ctx, ep, branch, author, readme)
 	return h.String(), err
-}
-
-// ProbeRegistry asks the registry with go-containerregistry.
-func (RemoteProber) ProbeRegistry(ctx context.Context, registry string, creds backend.Credentials) error {
-	return oci.Probe(ctx, registry, creds)
 }
 
 // probe checks that the manager may reach the remote for users, reads the
@@ -108,19 +101,19 @@ func (r *Reconciler) probeGit(ctx context.Context, s *scope, ep git.Endpoint) er
 }
 
 // probeRegistry checks the registry, then lists where every revision tag
-// points, which is all a sync needs to know whether anything changed.
+// points, which is all a sync needs to know whether anything changed: one
+// Store, whose transports the listing reuses.
 func (r *Reconciler) probeRegistry(ctx context.Context, s *scope, creds backend.Credentials) error {
-	registry := s.repo.Spec.Oci.Registry
-	if err := r.Prober.ProbeRegistry(ctx, registry, creds); err != nil {
-		return r.wrap(err)
-	}
 	opts, err := oci.OptionsFor(creds)
 	if err != nil {
 		return r.wrap(err)
 	}
 	opts.MaxPackageBytes = r.Options.MaxPackageBytes
-	store, err := oci.NewStore(registry, opts)
+	store, err := oci.NewStore(s.repo.Spec.Oci.Registry, opts)
 	if err != nil {
+		return r.wrap(err)
+	}
+	if err := store.Probe(ctx); err != nil {
 		return r.wrap(err)
 	}
 	listing, err := store.List(ctx, r.Options.WriteWorkers)
