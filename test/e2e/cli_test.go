@@ -58,6 +58,10 @@ func TestCLI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ociURL, err := os.ReadFile(filepath.Join(dir, "oci-url"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := clientFor(t, filepath.Join(dir, "kubeconfig"))
 	for _, file := range cases {
 		name := filepath.Base(filepath.Dir(file))
@@ -66,7 +70,8 @@ func TestCLI(t *testing.T) {
 			if err := c.Create(context.Background(), &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}); err != nil {
 				t.Fatal(err)
 			}
-			vars := strings.NewReplacer("${GIT}", strings.TrimSpace(string(gitURL)), "${GITDIR}", filepath.Join(dir, "git"), "${NAMESPACE}", ns)
+			vars := strings.NewReplacer("${GIT}", strings.TrimSpace(string(gitURL)), "${GITDIR}", filepath.Join(dir, "git"), "${NAMESPACE}", ns,
+				"${OCI}", strings.TrimSpace(string(ociURL)))
 			kubeconfig := kubeconfigIn(t, filepath.Join(dir, "kubeconfig"), ns)
 			runCase(t, file, bin, kubeconfig, vars)
 		})
