@@ -174,6 +174,50 @@ var _ = Describe("Cloning from OCI images", func() {
 		Expect(kf.UpstreamLock.Oci).To(Equal(&kptfile.Oci{Image: reg.host + "/packages/imagens:v2@" + v2Digest.String()}))
 		Expect(strings.Count(files["Kptfile"], "type: oci")).To(Equal(2))
 	})
+
+	It("keeps a PackageVariant's downstream in git current with its upstream package in an OCI repository", func() {
+		ns := newNamespace()
+		reg := startRegistry()
+		images := registerOCI(ns, "images", reg.host+"/packages")
+		Eventually(readyReason(images)).Should(Equal(configv1alpha1.ReasonReady))
+		authoringRepositories(ns, "deployments")
+		v1 := publishNew(ns, "images", "app", "v1")
+
+		pv := created(k8s, &configv1alpha1.PackageVariant{
+			ObjectMeta: metav1.ObjectMeta{Name: "app-edge", Namespace: ns},
+			Spec: configv1alpha1.PackageVariantSpec{
+				Upstream:       &configv1alpha1.Upstream{Repo: "images", Package: "app"},
+				Downstream:     &configv1alpha1.Downstream{Repo: "deployments", Package: "app"},
+				PackageContext: &configv1alpha1.PackageContext{Data: map[string]string{"env": "prod"}},
+			},
+		})
+		Eventually(ready(pv)).Should(BeTrue())
+		draft := settled(ns, "deployments.app.packagevariant-1")
+		Expect(draft.Spec.Tasks[0].Clone.Upstream.UpstreamRef.Name).To(Equal(v1.Name))
+		Expect(kptfileOf(ns, draft.Name).Upstream.Oci).To(Equal(&kptfile.Oci{Image: reg.host + "/packages/app:v1"}))
+		moveTo(k8s, ns, draft.Name, proposed)
+		moveTo(k8s, ns, draft.Name, published)
+
+		v2 := newRevision(ns, "images", "app", "v2", func(pr *porchv1alpha1.PackageRevision) {
+			pr.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{Source: &porchv1alpha1.PackageRevisionRef{Name: v1.Name}}}}
+		})
+		Expect(k8s.Create(ctx, v2)).To(Succeed())
+		settled(ns, v2.Name)
+		editFile(ns, v2.Name, "upstream.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upstream\n")
+		moveTo(k8s, ns, v2.Name, proposed)
+		moveTo(k8s, ns, v2.Name, published)
+
+		upgrade := settled(ns, "deployments.app.packagevariant-2")
+		Expect(upgrade.Spec.Tasks[0].Upgrade.OldUpstream.Name).To(Equal(v1.Name))
+		Expect(upgrade.Spec.Tasks[0].Upgrade.NewUpstream.Name).To(Equal(v2.Name))
+		Eventually(func(g Gomega) {
+			files := resourcesFor(upgrade).Status.Resources
+			g.Expect(files).To(HaveKey("upstream.yaml"))
+			g.Expect(files["package-context.yaml"]).To(ContainSubstring("env: prod"))
+		}).Should(Succeed())
+		Expect(kptfileOf(ns, upgrade.Name).Upstream.Oci).To(Equal(&kptfile.Oci{Image: reg.host + "/packages/app:v2"}))
+		Eventually(ready(pv)).Should(BeTrue())
+	})
 })
 
 // editFile sets one file of a Draft's resources, as a user's update of
