@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -72,8 +73,13 @@ func (p *Printing) Print(out io.Writer, list runtime.Object, allNamespaces bool,
 		return err
 	}
 	u := &unstructured.Unstructured{Object: content}
-	if !u.IsList() {
+	if !meta.IsListType(list) {
 		return printer.PrintObj(u, out)
+	}
+	if u.Object["items"] == nil {
+		// An empty list converts with "items": null, which is no list to
+		// unstructured: printed as one object, it was "<kind>/<unknown>".
+		u.Object["items"] = []any{}
 	}
 	items, err := u.ToList()
 	if err != nil {

@@ -176,9 +176,12 @@ var _ = Describe("Authoring", func() {
 		Expect(refs()).To(Equal([]string{"porch/revisions/basens", "tags/basens/v1", "tags/basens/v2"}))
 		Eventually(latest).Should(Equal([]string{"blueprints.basens.second"}))
 
-		By("propose deletion, reject it, propose it again, delete: the latest moves back")
+		By("propose deletion, reject it, propose it again, delete: the latest stays until the deletion, then moves back")
 		setLifecycle("blueprints.basens.second", porchv1alpha1.PackageRevisionLifecycleDeletionProposed)
 		Expect(refs()).To(Equal([]string{"deletionProposed/basens/v2", "porch/revisions/basens", "tags/basens/v1", "tags/basens/v2"}))
+		repo := repositoryNamed(ns, "blueprints")
+		syncedOnce(repo, runOnce(repo))
+		Expect(latest()).To(Equal([]string{"blueprints.basens.second"}), "a revision proposed for deletion is still the latest, as upstream shows it")
 		setLifecycle("blueprints.basens.second", porchv1alpha1.PackageRevisionLifecyclePublished)
 		Expect(refs()).To(Equal([]string{"porch/revisions/basens", "tags/basens/v1", "tags/basens/v2"}))
 		setLifecycle("blueprints.basens.second", porchv1alpha1.PackageRevisionLifecycleDeletionProposed)

@@ -84,7 +84,7 @@ var _ = Describe("CRD printing", func() {
 
 	It("has the Repository columns and short name", func() {
 		c := crd("repositories.config.porch.kpt.dev")
-		Expect(columnNames(c)).To(Equal([]string{"Type", "Deployment", "Ready", "Address", "Branch", "Age"}))
+		Expect(columnNames(c)).To(Equal([]string{"Type", "Content", "Deployment", "Ready", "Address", "Branch", "Age"}))
 		Expect(c.Spec.Names.ShortNames).To(ConsistOf("repo"))
 	})
 

@@ -43,7 +43,9 @@ type RepositorySpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spec.type is immutable"
 	Type RepositoryType `json:"type"`
 
-	// Content is deprecated and accepted only for compatibility; its only value is Package.
+	// Content is deprecated and accepted only for compatibility; its only
+	// value is Package, which it defaults to, as upstream's CRD does.
+	// +kubebuilder:default=Package
 	// +optional
 	Content *RepositoryContent `json:"content,omitempty"`
 
@@ -192,6 +194,7 @@ type RepositoryStatus struct {
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:path=repositories,singular=repository,shortName=repo,categories=porch
 // +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
+// +kubebuilder:printcolumn:name="Content",type=string,JSONPath=`.spec.content`
 // +kubebuilder:printcolumn:name="Deployment",type=boolean,JSONPath=`.spec.deployment`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.spec['git','oci']['repo','registry']`

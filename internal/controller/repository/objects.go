@@ -96,11 +96,13 @@ func nameProblem(name string, taken map[string]string, rev *git.PackageRevision)
 	return ""
 }
 
-// latestRevisions maps each package to its highest Published revision number.
+// latestRevisions maps each package to its highest published revision
+// number. A revision proposed for deletion is still published, and keeps
+// the latest label until it is deleted, as upstream shows it.
 func latestRevisions(revs []git.PackageRevision) map[string]int {
 	latest := map[string]int{}
 	for _, rev := range revs {
-		if rev.Lifecycle == porchv1alpha1.PackageRevisionLifecyclePublished && rev.Revision > latest[rev.Package] {
+		if rev.Lifecycle.IsPublished() && rev.Revision > latest[rev.Package] {
 			latest[rev.Package] = rev.Revision
 		}
 	}
@@ -109,7 +111,7 @@ func latestRevisions(revs []git.PackageRevision) map[string]int {
 
 func revisionObject(repo *configv1alpha1.Repository, owner metav1.OwnerReference, name string, rev *git.PackageRevision, latest int) *porchv1alpha1.PackageRevision {
 	labels := map[string]string{porchv1alpha1.RepositoryLabel: repo.Name}
-	if latest > 0 && rev.Revision == latest && rev.Lifecycle == porchv1alpha1.PackageRevisionLifecyclePublished {
+	if latest > 0 && rev.Revision == latest && rev.Lifecycle.IsPublished() {
 		labels[porchv1alpha1.LatestPackageRevisionKey] = porchv1alpha1.LatestPackageRevisionValue
 	}
 	pr := &porchv1alpha1.PackageRevision{

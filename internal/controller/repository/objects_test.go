@@ -66,10 +66,11 @@ func TestMirrorObjects(t *testing.T) {
 			t.Fatalf("no revision %s among %v", n, keys(names))
 		}
 	}
-	// Latest is the highest Published revision: a/v3 is DeletionProposed, so a/v2.
+	// Latest is the highest published revision: a/v3, proposed for deletion
+	// but not deleted yet, as upstream shows it.
 	for n, pr := range names {
 		_, latest := pr.Labels[porchv1alpha1.LatestPackageRevisionKey]
-		if want := n == "blueprints.a.second" || n == "blueprints.big.v1"; latest != want {
+		if want := n == "blueprints.a.third" || n == "blueprints.big.v1"; latest != want {
 			t.Errorf("%s: latest label %v, want %v", n, latest, want)
 		}
 	}
@@ -102,7 +103,7 @@ func TestMirrorObjects(t *testing.T) {
 	for _, p := range m.packages {
 		latest[p.Name] = p.Status.LatestRevision
 	}
-	if want := map[string]int{"blueprints.a": 2, "blueprints.b.c": 0, "blueprints.big": 1}; !equalMaps(latest, want) {
+	if want := map[string]int{"blueprints.a": 3, "blueprints.b.c": 0, "blueprints.big": 1}; !equalMaps(latest, want) {
 		t.Errorf("packages = %v, want %v", latest, want)
 	}
 }
