@@ -13,26 +13,27 @@ import (
 )
 
 // reportPush says what became of a push, as upstream porchctl does: the
-// render's progress and a failed render's error on errOut, "<name> pushed"
-// on out. before is the commit that held the content before the push. A
-// render that failed commits nothing, and fails the push, unless the
-// revision asks to push on render failure.
+// render's progress on errOut, then "<name> pushed" on out, or the render's
+// error. before is the commit that held the content before the push. A
+// render that failed commits nothing, and fails the push; when the
+// revision asks to push on render failure it commits the content, and
+// still fails the push, saying so.
 func reportPush(out, errOut io.Writer, name, before string, prr *porchv1alpha1.PackageRevisionResources) error {
 	var rs porchv1alpha1.RenderStatus
 	if prr.Status.RenderStatus != nil {
 		rs = *prr.Status.RenderStatus
 	}
-	committed := rs.Err == "" || prr.Status.Commit != before
-	if rs.Err != "" && committed {
-		fmt.Fprintf(errOut, "Package is updated, but failed to render the package.\nError: %s\n", rs.Err)
-	}
 	printRender(errOut, rs.Result)
-	if !committed {
+	switch {
+	case rs.Err == "":
+		fmt.Fprintf(out, "%s pushed\n", name)
+		return nil
+	case prr.Status.Commit != before:
+		return fmt.Errorf("error rendering package in kpt function pipeline. Package pushed to remote despite render failure. Details: %s", rs.Err)
+	default:
 		return fmt.Errorf("error rendering package in kpt function pipeline. Package NOT pushed to remote. "+
 			"Fix locally (until 'kpt fn render' succeeds) and retry. Details: %s", rs.Err)
 	}
-	fmt.Fprintf(out, "%s pushed\n", name)
-	return nil
 }
 
 // printRender prints each function's run and its structured results.

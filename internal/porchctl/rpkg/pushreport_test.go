@@ -29,8 +29,8 @@ func TestReportPush(t *testing.T) {
 		{name: "failed, nothing committed", status: failed, commit: "c0", stderr: progress,
 			err: "error rendering package in kpt function pipeline. Package NOT pushed to remote. " +
 				"Fix locally (until 'kpt fn render' succeeds) and retry. Details: boom"},
-		{name: "failed, committed anyway", status: failed, commit: "c1", stdout: "r pushed\n",
-			stderr: "Package is updated, but failed to render the package.\nError: boom\n" + progress},
+		{name: "failed, committed anyway", status: failed, commit: "c1", stderr: progress,
+			err: "error rendering package in kpt function pipeline. Package pushed to remote despite render failure. Details: boom"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			prr := &porchv1alpha1.PackageRevisionResources{Status: porchv1alpha1.PackageRevisionResourcesStatus{RenderStatus: c.status, Commit: c.commit}}
