@@ -1,8 +1,8 @@
 package rpkg
 
 import (
-	"encoding/json"
 	"fmt"
+	"time"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -18,32 +18,36 @@ import (
 // and its resourceVersion makes the push fail when the content changed
 // since the pull, rather than overwrite what someone else pushed.
 
+// revisionMetadata is what .KptRevisionMetadata holds, in upstream's
+// shape: no apiVersion (upstream writes an empty one), and of the
+// metadata what identifies the revision and the version pulled, no
+// labels, owners or generation.
+type revisionMetadata struct {
+	APIVersion string           `yaml:"apiVersion"`
+	Kind       string           `yaml:"kind"`
+	Metadata   revisionIdentity `yaml:"metadata"`
+}
+
+type revisionIdentity struct {
+	Name              string `yaml:"name"`
+	Namespace         string `yaml:"namespace"`
+	CreationTimestamp string `yaml:"creationTimestamp,omitempty"`
+	ResourceVersion   string `yaml:"resourceVersion,omitempty"`
+	UID               string `yaml:"uid,omitempty"`
+}
+
 // withMetadata returns files with the .KptRevisionMetadata of prr added.
 func withMetadata(files cad.Package, prr *porchv1alpha1.PackageRevisionResources) (cad.Package, error) {
-	meta := prr.ObjectMeta.DeepCopy()
-	// The apiserver's bookkeeping of who wrote which field says nothing
-	// about the revision and would drown what does.
-	meta.ManagedFields = nil
-	data, err := json.Marshal(meta)
-	if err != nil {
-		return nil, err
+	id := revisionIdentity{Name: prr.Name, Namespace: prr.Namespace, ResourceVersion: prr.ResourceVersion, UID: string(prr.UID)}
+	if !prr.CreationTimestamp.IsZero() {
+		id.CreationTimestamp = prr.CreationTimestamp.UTC().Format(time.RFC3339)
 	}
-	metaNode, err := yaml.ConvertJSONToYamlNode(string(data))
-	if err != nil {
-		return nil, err
-	}
-	node := yaml.NewMapRNode(nil)
-	node.SetApiVersion(porchv1alpha1.GroupVersion.String())
-	node.SetKind(kptfilev1.RevisionMetaDataKind)
-	if err := node.SetMapField(metaNode, yaml.MetadataField); err != nil {
-		return nil, err
-	}
-	content, err := node.String()
+	content, err := yaml.Marshal(revisionMetadata{Kind: kptfilev1.RevisionMetaDataKind, Metadata: id})
 	if err != nil {
 		return nil, err
 	}
 	out := files.Copy()
-	out[kptfilev1.RevisionMetaDataFileName] = content
+	out[kptfilev1.RevisionMetaDataFileName] = string(content)
 	return out, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -88,16 +89,26 @@ func TestResourceListWithoutPaths(t *testing.T) {
 
 func TestRevisionMetadata(t *testing.T) {
 	prr := &porchv1alpha1.PackageRevisionResources{ObjectMeta: metav1.ObjectMeta{
-		Name: "repo.app.v1", Namespace: "ns", ResourceVersion: "42", Labels: map[string]string{"l": "v"},
-		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "someone"}},
+		Name: "repo.app.v1", Namespace: "ns", ResourceVersion: "42", Labels: map[string]string{"l": "v"}, Generation: 5, UID: "u-1",
+		CreationTimestamp: metav1.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		ManagedFields:     []metav1.ManagedFieldsEntry{{Manager: "someone"}},
+		OwnerReferences:   []metav1.OwnerReference{{Kind: "Repository", Name: "repo"}},
 	}}
 	files, err := withMetadata(cad.Package{"Kptfile": "x"}, prr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n" +
-		"  labels:\n    l: v\n  name: repo.app.v1\n  namespace: ns\n  resourceVersion: \"42\"\n"
+	// Upstream's shape: no apiVersion, and of the metadata only what
+	// identifies the revision and the version pulled.
+	want := "apiVersion: \"\"\nkind: KptRevisionMetadata\nmetadata:\n" +
+		"  name: repo.app.v1\n  namespace: ns\n  creationTimestamp: \"2026-01-02T03:04:05Z\"\n  resourceVersion: \"42\"\n  uid: u-1\n"
 	same(t, ".KptRevisionMetadata", want, files[".KptRevisionMetadata"])
+	// The shape this CLI wrote before is still pushed.
+	old := "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n" +
+		"  generation: 5\n  labels:\n    l: v\n  name: repo.app.v1\n  namespace: ns\n  resourceVersion: \"41\"\n"
+	if _, v, err := withoutMetadata(cad.Package{".KptRevisionMetadata": old}, "ns", "repo.app.v1"); err != nil || v != "41" {
+		t.Errorf("the earlier shape: %q, %v; want resourceVersion 41", v, err)
+	}
 	back, pulledVersion, err := withoutMetadata(files, "ns", "repo.app.v1")
 	if err != nil {
 		t.Fatal(err)
