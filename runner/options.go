@@ -18,9 +18,10 @@ const WrapperServerPort = 9446
 type Option func(*options)
 
 type options struct {
-	maxMessageBytes int
-	callTimeout     time.Duration
-	tls             *tls.Config
+	maxMessageBytes    int
+	callTimeout        time.Duration
+	defaultImagePrefix string
+	tls                *tls.Config
 }
 
 // DefaultCallTimeout bounds one call of the server: one function's run.
@@ -53,4 +54,11 @@ func WithCallTimeout(d time.Duration) Option {
 			o.callTimeout = d
 		}
 	}
+}
+
+// WithDefaultImagePrefix puts prefix before a requested image named
+// without a registry or path (apply-setters:v0.2), as kpt does; answers and
+// metrics name the image as requested.
+func WithDefaultImagePrefix(prefix string) Option {
+	return func(o *options) { o.defaultImagePrefix = prefix }
 }

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
+	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/runner/evaluatorpb"
 )
 
@@ -17,6 +18,7 @@ type service struct {
 	evaluatorpb.UnimplementedFunctionEvaluatorServer
 	chain   Chain
 	timeout time.Duration
+	prefix  string // see WithDefaultImagePrefix
 }
 
 // EvaluateFunction runs the request's function, within the server's call
@@ -26,7 +28,7 @@ func (s *service) EvaluateFunction(ctx context.Context, req *evaluatorpb.Evaluat
 	started := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	out, log, err := s.chain.Evaluate(ctx, req.GetImage(), req.GetResourceList())
+	out, log, err := s.chain.Evaluate(ctx, cad.ResolveImage(req.GetImage(), s.prefix), req.GetResourceList())
 	observeEvaluation(ctx, req.GetImage(), started, err)
 	if err != nil {
 		return nil, statusFromError(req.GetImage(), out, log, err)
@@ -47,7 +49,7 @@ func NewServer(evaluators []Evaluator, opts ...Option) *grpc.Server {
 		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(o.tls)))
 	}
 	srv := grpc.NewServer(serverOpts...)
-	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators), timeout: o.callTimeout})
+	evaluatorpb.RegisterFunctionEvaluatorServer(srv, &service{chain: Chain(evaluators), timeout: o.callTimeout, prefix: o.defaultImagePrefix})
 	hs := health.NewServer()
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	hs.SetServingStatus(evaluatorpb.FunctionEvaluator_ServiceDesc.ServiceName, healthpb.HealthCheckResponse_SERVING)

@@ -196,3 +196,21 @@ func TestClientUnavailableAndWaitServing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A short image is looked up under the server's default prefix; one with a
+// registry or path, or a server without a prefix, is looked up as asked.
+func TestServerResolvesShortImages(t *testing.T) {
+	evaluators := []runner.Evaluator{fake{image: "ghcr.io/kptdev/krm-functions-catalog/set-labels:v0.2.0", out: "labelled"}}
+	c, _ := serve(t, evaluators, runner.WithDefaultImagePrefix(cad.DefaultImagePrefix))
+	out, _, err := c.Run(context.Background(), cad.Function{Image: "set-labels:v0.2.0"}, nil)
+	if err != nil || string(out) != "labelled" {
+		t.Fatalf("short image: %q, %v", out, err)
+	}
+	if _, _, err := c.Run(context.Background(), cad.Function{Image: "example.com/set-labels:v0.2.0"}, nil); !errors.Is(err, runner.ErrNotFound) {
+		t.Errorf("an image with a registry was resolved: %v", err)
+	}
+	plain, _ := serve(t, evaluators)
+	if _, _, err := plain.Run(context.Background(), cad.Function{Image: "set-labels:v0.2.0"}, nil); !errors.Is(err, runner.ErrNotFound) {
+		t.Errorf("a server without a prefix resolved a short image: %v", err)
+	}
+}

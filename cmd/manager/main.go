@@ -123,6 +123,8 @@ func parseFlags() flags {
 	flag.DurationVar(&authoring.GitTimeout, "authoring-git-timeout", authoring.GitTimeout, "Time limit of the git work of one authoring step, and of each of its pushes: a remote that stops answering mid-push fails the write then, and it is tried again.")
 	flag.DurationVar(&authoring.FunctionTimeout, "function-timeout", authoring.FunctionTimeout, "Time limit of one function's run in a render; the function is cancelled then and the render fails naming it.")
 	flag.DurationVar(&authoring.PipelineTimeout, "pipeline-timeout", authoring.PipelineTimeout, "Time limit of one render, every function of a package's pipelines.")
+	flag.StringVar(&authoring.DefaultImagePrefix, "default-image-prefix", authoring.DefaultImagePrefix,
+		"Put before a function image named without a registry or path (apply-setters:v0.2), as kpt does; results name the image as written.")
 	flag.Int64Var(&authoring.MaxCloneFetchBytes, "max-clone-fetch-bytes", authoring.MaxCloneFetchBytes, "Limit of what a clone from a git URL fetches into "+
 		"a temporary folder under --cache-dir: the bytes received, counted as they arrive, and what they unpack to. A clone over it fails for good with SourceTooLarge.")
 	flag.Func("reconcilers", "Comma-separated optional reconcilers to run, of "+strings.Join(controller.OptionalReconcilers, ", ")+

@@ -8,15 +8,18 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/porch-dev/porch/internal/cad/render"
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/render"
 )
 
 type renderFlags struct {
-	timeout    time.Duration
-	resultsDir string
-	allowExec  bool
+	timeout            time.Duration
+	resultsDir         string
+	allowExec          bool
+	defaultImagePrefix string
 }
 
 func newRenderCommand() *cobra.Command {
@@ -37,6 +40,8 @@ func newRenderCommand() *cobra.Command {
 	cmd.Flags().DurationVar(&flags.timeout, "timeout", time.Minute, "how long one function may run")
 	cmd.Flags().StringVar(&flags.resultsDir, "results-dir", "", "a folder to write the functions' results to, as results.yaml")
 	cmd.Flags().BoolVar(&flags.allowExec, "allow-exec", false, "allow binary executables (exec: functions) to be run during pipeline execution")
+	cmd.Flags().StringVar(&flags.defaultImagePrefix, "default-image-prefix", cad.DefaultImagePrefix,
+		"put before a function image named without a registry or path (apply-setters:v0.2), as kpt does")
 	return cmd
 }
 
@@ -54,7 +59,7 @@ func runRender(ctx context.Context, cmd *cobra.Command, dir string, flags render
 			return err
 		}
 	}
-	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs), Path: filepath.ToSlash(abs)}
+	opts := render.Options{Progress: cmd.ErrOrStderr(), Name: filepath.Base(abs), Path: filepath.ToSlash(abs), DefaultImagePrefix: flags.defaultImagePrefix}
 	out, result, renderErr := render.Render(ctx, pkg, newLocalFunctions(render.ExecRunner{Timeout: flags.timeout}), opts)
 	if flags.resultsDir != "" {
 		if err := writeResults(flags.resultsDir, result); err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/porch-dev/porch/internal/cad"
+
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin/starlarkfn"
 	"github.com/porch-dev/porch/runner/exec"
@@ -17,6 +19,7 @@ type flags struct {
 	metricsAddr        string
 	maxMessageBytes    int
 	functionTimeout    time.Duration
+	defaultImagePrefix string
 	starlark           starlarkFlags
 	execConfig         string
 	execTimeout        time.Duration
@@ -55,6 +58,8 @@ func parseFlags(fs *flag.FlagSet, args []string) flags {
 	fs.StringVar(&f.metricsAddr, "metrics-bind-address", ":9446", "Address to serve Prometheus metrics on, in plain HTTP at /metrics; 0 serves none.")
 	fs.IntVar(&f.maxMessageBytes, "max-message-bytes", runner.DefaultMaxMessageBytes, "Largest request or response of the gRPC service, in bytes.")
 	fs.DurationVar(&f.functionTimeout, "function-timeout", runner.DefaultCallTimeout, "Time one call may take: its function is cancelled then, and the call fails with DeadlineExceeded.")
+	fs.StringVar(&f.defaultImagePrefix, "default-image-prefix", cad.DefaultImagePrefix,
+		"Put before a requested image named without a registry or path (apply-setters:v0.2), as kpt does.")
 	addStarlarkFlags(fs, &f.starlark)
 	fs.StringVar(&f.execConfig, "exec-config", "", "YAML file mapping images to executables (functions: {IMAGE: PATH}); none runs no executables.")
 	fs.DurationVar(&f.execTimeout, "exec-timeout", exec.DefaultTimeout, "Time an executable function may run before it is killed.")

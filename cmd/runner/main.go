@@ -42,7 +42,8 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	opts := []runner.Option{runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout)}
+	opts := []runner.Option{runner.WithMaxMessageBytes(f.maxMessageBytes), runner.WithCallTimeout(f.functionTimeout),
+		runner.WithDefaultImagePrefix(f.defaultImagePrefix)}
 	if f.tlsCert != "" || f.tlsKey != "" || f.tlsClientCA != "" {
 		cfg, err := runner.ServerTLS(f.tlsCert, f.tlsKey, f.tlsClientCA)
 		if err != nil {

@@ -6,26 +6,29 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
-// call runs fn over input through runner, within timeout when it is set,
+// call runs fn over input through runner, within opts' function timeout,
 // and returns the resources the function wrote and kpt's record of the run.
 // On failure the record still holds the exit code, stderr and whatever
 // results the function reported; a function stopped by a deadline fails
 // with a TimeoutError.
-func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function, input []*yaml.RNode, config *yaml.RNode, timeout time.Duration) ([]*yaml.RNode, fnresultv1.Result, error) {
-	ctx, cancel := withTimeout(ctx, timeout, "function")
+func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function, input []*yaml.RNode, config *yaml.RNode, opts Options) ([]*yaml.RNode, fnresultv1.Result, error) {
+	ctx, cancel := withTimeout(ctx, opts.FunctionTimeout, "function")
 	defer cancel()
 	record := fnresultv1.Result{Image: fn.Image, ExecPath: fn.Exec}
+	// The runner is asked for the image resolved; the record keeps it as
+	// written, as kpt prints it.
+	run := cad.Function{Image: cad.ResolveImage(fn.Image, opts.DefaultImagePrefix), Exec: fn.Exec}
 	if nr, ok := runner.(cad.NodeRunner); ok {
-		out, log, handled, err := nr.RunNodes(ctx, cad.Function{Image: fn.Image, Exec: fn.Exec}, cad.ResourceList{Items: input, FunctionConfig: config})
+		out, log, handled, err := nr.RunNodes(ctx, run, cad.ResourceList{Items: input, FunctionConfig: config})
 		if handled {
 			return nodesOutput(ctx, fn, record, out, log, err)
 		}
@@ -41,7 +44,7 @@ func call(ctx context.Context, runner cad.FunctionRunner, fn kptfilev1.Function,
 	if err != nil {
 		return nil, record, fmt.Errorf("function %q: encoding its input: %w", fnName(fn), err)
 	}
-	out, log, runErr := runner.Run(ctx, cad.Function{Image: fn.Image, Exec: fn.Exec}, in.Bytes())
+	out, log, runErr := runner.Run(ctx, run, in.Bytes())
 	record.Stderr = string(log)
 	items, results, parseErr := parseOutput(out)
 	record.Results = results

@@ -12,8 +12,9 @@ import (
 	"testing"
 
 	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // kptBinary is the kpt these golden tests take as the reference.

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/kio"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // echoRunner returns its input and remembers it.

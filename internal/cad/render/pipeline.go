@@ -8,11 +8,12 @@ import (
 	"time"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // renderer holds one render's state: the package as it is being rendered,
@@ -150,7 +151,7 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
-	out, record, err := call(ctx, r.runner, fn, in, config, r.opts.FunctionTimeout)
+	out, record, err := call(ctx, r.runner, fn, in, config, r.opts)
 	r.result.Items = append(r.result.Items, record)
 	r.progressDone(fn, record, err, time.Since(start))
 	if err != nil {

@@ -6,8 +6,9 @@ import (
 	"fmt"
 
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
-	"github.com/porch-dev/porch/internal/cad"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/porch-dev/porch/internal/cad"
 )
 
 // Render runs the Kptfile pipelines of pkg and its subpackages, as

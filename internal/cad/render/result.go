@@ -31,6 +31,12 @@ type Options struct {
 	// PipelineTimeout bounds the whole render, every package's pipeline;
 	// 0 means no bound.
 	PipelineTimeout time.Duration
+	// DefaultImagePrefix is put before a function image named without a
+	// registry or path (apply-setters:v0.2), as kpt and upstream Porch do
+	// (--default-image-prefix, cad.DefaultImagePrefix). Results and progress
+	// lines name the image as the Kptfile writes it. Empty leaves images
+	// as written.
+	DefaultImagePrefix string
 }
 
 func newResult() *Result {

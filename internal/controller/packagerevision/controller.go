@@ -53,6 +53,9 @@ type Options struct {
 	// PipelineTimeout bounds one render, every function of the package's
 	// pipelines.
 	PipelineTimeout time.Duration
+	// DefaultImagePrefix is put before function images named without a
+	// registry or path (see render.Options).
+	DefaultImagePrefix string
 	// MaxPackageBytes is the content limit: it bounds a package read
 	// from a git URL for a clone, and a package given or rendered is
 	// committed only within it (porchv1alpha1.ResourcesSize), so that its
@@ -72,7 +75,7 @@ type Options struct {
 
 // DefaultOptions are the controller's defaults.
 var DefaultOptions = Options{Workers: 8, RetryInterval: 30 * time.Second, GitTimeout: 2 * time.Minute, MaxPackageBytes: porchv1alpha1.DefaultMaxPackageBytes,
-	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute, MaxCloneFetchBytes: 64 << 20}
+	FunctionTimeout: 30 * time.Second, PipelineTimeout: 2 * time.Minute, MaxCloneFetchBytes: 64 << 20, DefaultImagePrefix: cad.DefaultImagePrefix}
 
 // SyncRequester asks for a sync of a Repository: after a write to it, or,
 // in full, after adopting a revision, which no ref change shows.

@@ -70,6 +70,7 @@ func (r *Reconciler) renderTraced(ctx context.Context, s *scope, files cad.Packa
 	}
 	out, result, err := render.Render(ctx, files, r.Functions, render.Options{
 		Name: path.Base(s.pr.Spec.PackageName), FunctionTimeout: r.Options.FunctionTimeout, PipelineTimeout: r.Options.PipelineTimeout,
+		DefaultImagePrefix: r.Options.DefaultImagePrefix,
 	})
 	if err != nil {
 		return rendering{files: files, status: render.ToRenderStatus(result, err), err: err}
