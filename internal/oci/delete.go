@@ -38,10 +38,11 @@ import (
 //
 // A published revision's number is kept in the index (RaiseRevisionMark)
 // before its tag goes, so that it is never given again; the deletion
-// waits for that. Afterwards Delete checks that the tag is gone: pkg/registry, asked by
-// digest, removes the digest and leaves its tags. The package's last tag
-// removes it from the index image; failing that is logged, not returned,
-// since an index entry without tags only costs an empty listing.
+// waits for that. Afterwards Delete checks that the tag is gone:
+// pkg/registry, asked by digest, removes the digest and leaves its tags.
+// The package's last tag removes it from the index image's list; failing
+// that is logged, not returned, since an index entry without tags only
+// costs an empty listing.
 func (s *Store) Delete(ctx context.Context, pkg, tag string, expect v1.Hash) error {
 	ref, unlock, err := s.lockTag(ctx, pkg, tag)
 	if err != nil {
