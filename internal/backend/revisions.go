@@ -15,11 +15,12 @@ type RevisionState struct {
 	Published string
 	// DeletionProposed says whether its deletion was proposed.
 	DeletionProposed bool
-	// Branch is the head of a git repository's registered branch; empty
-	// for other backends, and when absent.
+	// Branch is the head of a git repository's registered branch, or of
+	// an OCI package's latest tag when the revision is its placeholder;
+	// empty when absent.
 	Branch string
 	// OnBranch says whether the package has a folder on the registered
-	// branch.
+	// branch (a latest tag in OCI).
 	OnBranch bool
 }
 

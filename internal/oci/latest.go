@@ -49,6 +49,16 @@ func asLatest(img v1.Image) v1.Image {
 	return mutate.Annotations(img, map[string]string{ocispec.AnnotationRefName: LatestTag}).(v1.Image)
 }
 
+// LatestHead is the digest package pkg's latest tag points at; the zero
+// Hash when it has none.
+func (s *Store) LatestHead(ctx context.Context, pkg string) (v1.Hash, error) {
+	ref, err := s.latestRef(pkg)
+	if err != nil {
+		return v1.Hash{}, err
+	}
+	return s.head(ctx, ref)
+}
+
 // DeleteLatest deletes package pkg's latest tag if it points at digest
 // expect (any when zero), as the deletion of the package's placeholder
 // revision asks; absent is backend.ErrRefNotFound.

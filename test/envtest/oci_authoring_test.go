@@ -56,10 +56,10 @@ var _ = Describe("Authoring in an OCI repository", func() {
 	// tag ws of package pkg: its manifest's lifecycle and revision
 	// annotations, its layers' media types, and the files of its one layer.
 	type shown struct {
-		lifecycle, revision string
-		layers              []string
-		files               []string
-		layerDigest         string
+		Lifecycle, Revision string
+		Layers              []string
+		Files               []string
+		LayerDigest         string
 	}
 	craneShows := func(pkg, ws string) shown {
 		GinkgoHelper()
@@ -68,10 +68,10 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(err).NotTo(HaveOccurred())
 		m, err := v1.ParseManifest(bytes.NewReader(raw))
 		Expect(err).NotTo(HaveOccurred())
-		out := shown{lifecycle: m.Annotations["kpt.dev/lifecycle"], revision: m.Annotations["kpt.dev/revision"]}
+		out := shown{Lifecycle: m.Annotations["kpt.dev/lifecycle"], Revision: m.Annotations["kpt.dev/revision"]}
 		for _, l := range m.Layers {
-			out.layers = append(out.layers, string(l.MediaType))
-			out.layerDigest = l.Digest.String()
+			out.Layers = append(out.Layers, string(l.MediaType))
+			out.LayerDigest = l.Digest.String()
 		}
 		img, err := crane.Pull(ref)
 		Expect(err).NotTo(HaveOccurred())
@@ -83,9 +83,9 @@ var _ = Describe("Authoring in an OCI repository", func() {
 				break
 			}
 			Expect(err).NotTo(HaveOccurred())
-			out.files = append(out.files, h.Name)
+			out.Files = append(out.Files, h.Name)
 		}
-		sort.Strings(out.files)
+		sort.Strings(out.Files)
 		return out
 	}
 	craneTags := func(pkg string) []string {
@@ -108,9 +108,9 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(p.Tasks[0].Type).To(Equal(porchv1alpha1.TaskTypeInit))
 		Expect(resourcesOf(ns, pr.Name)).To(Equal(p.Files))
 		initial := craneShows("basens", "v1")
-		Expect(initial.layerDigest).NotTo(BeEmpty())
-		initial.layerDigest = ""
-		Expect(initial).To(Equal(shown{lifecycle: "Draft", layers: []string{layer}, files: []string{"Kptfile", "README.md", "package-context.yaml"}}))
+		Expect(initial.LayerDigest).NotTo(BeEmpty())
+		initial.LayerDigest = ""
+		Expect(initial).To(Equal(shown{Lifecycle: "Draft", Layers: []string{layer}, Files: []string{"Kptfile", "README.md", "package-context.yaml"}}))
 		Expect(craneTags("basens")).To(Equal([]string{"v1"}))
 
 		By("an edit moves the tag to an image of the new files")
@@ -120,14 +120,14 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		p, edited := image("basens", "v1")
 		Expect(edited).NotTo(Equal(created))
 		Expect(p.Lifecycle).To(Equal(draft))
-		Expect(craneShows("basens", "v1").files).To(ContainElement("cm.yaml"))
+		Expect(craneShows("basens", "v1").Files).To(ContainElement("cm.yaml"))
 
 		By("propose and approve change the lifecycle annotation and give the number")
 		moveTo(k8s, ns, pr.Name, proposed)
 		p, _ = image("basens", "v1")
 		Expect(p.Lifecycle).To(Equal(proposed))
 		Expect(craneShows("basens", "v1")).To(SatisfyAll(
-			HaveField("lifecycle", "Proposed"), HaveField("revision", ""), HaveField("layers", []string{layer})))
+			HaveField("Lifecycle", "Proposed"), HaveField("Revision", ""), HaveField("Layers", []string{layer})))
 		got := moveTo(k8s, ns, pr.Name, published)
 		Expect(got.Spec.Revision).To(Equal(1))
 		p, _ = image("basens", "v1")
@@ -135,7 +135,7 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(p.Revision).To(Equal(1))
 		Expect(p.Files["cm.yaml"]).To(ContainSubstring("edited"))
 		v1Shown := craneShows("basens", "v1")
-		Expect(v1Shown).To(SatisfyAll(HaveField("lifecycle", "Published"), HaveField("revision", "1"), HaveField("layers", []string{layer})))
+		Expect(v1Shown).To(SatisfyAll(HaveField("Lifecycle", "Published"), HaveField("Revision", "1"), HaveField("Layers", []string{layer})))
 
 		By("the package's latest tag follows its newest published revision")
 		Expect(craneTags("basens")).To(Equal([]string{"latest", "v1"}))
@@ -159,7 +159,7 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		p, _ = image("basens", "v2")
 		Expect(p.Revision).To(Equal(2))
 		Expect(craneTags("basens")).To(Equal([]string{"latest", "v1", "v2"}))
-		Expect(craneShows("basens", "latest")).To(SatisfyAll(HaveField("revision", "2"), HaveField("files", ContainElement("second.yaml"))))
+		Expect(craneShows("basens", "latest")).To(SatisfyAll(HaveField("Revision", "2"), HaveField("Files", ContainElement("second.yaml"))))
 
 		By("the sync mirrors what authoring wrote, without another object")
 		time.Sleep(time.Second)
@@ -201,8 +201,8 @@ var _ = Describe("Authoring in an OCI repository", func() {
 		Expect(moveTo(k8s, ns, third.Name, published).Spec.Revision).To(Equal(3))
 		p, _ = image("basens", "v3")
 		Expect(p.Revision).To(Equal(3))
-		Expect(craneShows("basens", "v3")).To(SatisfyAll(HaveField("lifecycle", "Published"), HaveField("revision", "3")))
-		Expect(craneShows("basens", "latest").revision).To(Equal("3"))
+		Expect(craneShows("basens", "v3")).To(SatisfyAll(HaveField("Lifecycle", "Published"), HaveField("Revision", "3")))
+		Expect(craneShows("basens", "latest").Revision).To(Equal("3"))
 
 		By("deleting the placeholder deletes the latest tag, and leaves the revisions")
 		Eventually(func() error {

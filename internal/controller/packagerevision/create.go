@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
@@ -69,14 +71,22 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	}
 	r.requestSync(s)
 	// The revision is adopted before its resources are made, so that a
-	// sync never sees resources of the repository's whose revision is not.
-	ready(s, fmt.Sprintf("draft committed as %s", shortHead(head)))
+	// sync never sees resources of the repository's whose revision is not;
+	// it is Ready only with them, at the end of the reconcile: a client
+	// that sees it Ready finds its content rendered and committed.
+	s.pr.Status.ObservedGeneration = s.pr.Generation
+	setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionUnknown, porchv1alpha1.ReasonPending,
+		fmt.Sprintf("draft committed as %s; recording its resources", shortHead(head)))
 	// A clone or copy starts with its package's conditions, as its gates.
 	followKptfileConditions(s, result.files)
 	if err := r.adoptObserved(ctx, s, gatesOf(result.files)...); err != nil {
 		return err
 	}
-	return r.saveResources(ctx, s, result, head)
+	if err := r.saveResources(ctx, s, result, head); err != nil {
+		return err
+	}
+	ready(s, fmt.Sprintf("draft committed as %s", shortHead(head)))
+	return nil
 }
 
 // adoptObserved adopts the revision once its status observes it. The

@@ -23,6 +23,18 @@ type registryStore struct {
 }
 
 func (g registryStore) State(ctx context.Context, pkg, ws string) (backend.RevisionState, error) {
+	if ws == oci.LatestTag {
+		// The placeholder: the package's latest tag, as a git placeholder
+		// is its folder on the registered branch.
+		digest, err := g.images.LatestHead(ctx, pkg)
+		if err != nil {
+			return backend.RevisionState{}, err
+		}
+		if digest == (v1.Hash{}) {
+			return backend.RevisionState{}, nil
+		}
+		return backend.RevisionState{Branch: digest.String(), OnBranch: true}, nil
+	}
 	md, err := g.images.Manifest(ctx, pkg, ws)
 	if errors.Is(err, backend.ErrRefNotFound) {
 		return backend.RevisionState{}, nil
