@@ -144,14 +144,7 @@ var _ = Describe("Cloning from OCI images", func() {
 		moveTo(k8s, ns, clone.Name, published)
 
 		By("the upstream package gets revision 2 in the registry")
-		v2 := newRevision(ns, "images", "imagens", "v2", func(pr *porchv1alpha1.PackageRevision) {
-			pr.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{Source: &porchv1alpha1.PackageRevisionRef{Name: v1.Name}}}}
-		})
-		Expect(k8s.Create(ctx, v2)).To(Succeed())
-		settled(ns, v2.Name)
-		editFile(ns, v2.Name, "upstream.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upstream\ndata:\n  version: \"2\"\n")
-		moveTo(k8s, ns, v2.Name, proposed)
-		moveTo(k8s, ns, v2.Name, published)
+		v2 := publishEdit(ns, "images", v1, "v2", "upstream.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upstream\ndata:\n  version: \"2\"\n")
 		_, v2Digest, err := store.Read(ctx, "imagens", "v2")
 		Expect(err).NotTo(HaveOccurred())
 
@@ -198,14 +191,7 @@ var _ = Describe("Cloning from OCI images", func() {
 		moveTo(k8s, ns, draft.Name, proposed)
 		moveTo(k8s, ns, draft.Name, published)
 
-		v2 := newRevision(ns, "images", "app", "v2", func(pr *porchv1alpha1.PackageRevision) {
-			pr.Spec.Tasks = []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeEdit, Edit: &porchv1alpha1.PackageEditTaskSpec{Source: &porchv1alpha1.PackageRevisionRef{Name: v1.Name}}}}
-		})
-		Expect(k8s.Create(ctx, v2)).To(Succeed())
-		settled(ns, v2.Name)
-		editFile(ns, v2.Name, "upstream.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upstream\n")
-		moveTo(k8s, ns, v2.Name, proposed)
-		moveTo(k8s, ns, v2.Name, published)
+		v2 := publishEdit(ns, "images", v1, "v2", "upstream.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: upstream\n")
 
 		upgrade := settled(ns, "deployments.app.packagevariant-2")
 		Expect(upgrade.Spec.Tasks[0].Upgrade.OldUpstream.Name).To(Equal(v1.Name))
@@ -238,4 +224,16 @@ func editFile(ns, name, file, content string) {
 		return k8s.Update(ctx, prr)
 	})).To(Succeed())
 	settled(ns, name)
+}
+
+// publishEdit publishes, as workspace ws, an edit of the published revision
+// from with file set to content, and returns it published.
+func publishEdit(ns, repo string, from *porchv1alpha1.PackageRevision, ws, file, content string) *porchv1alpha1.PackageRevision {
+	GinkgoHelper()
+	next := newRevision(ns, repo, from.Spec.PackageName, ws, editOf(from.Name))
+	Expect(k8s.Create(ctx, next)).To(Succeed())
+	settled(ns, next.Name)
+	editFile(ns, next.Name, file, content)
+	moveTo(k8s, ns, next.Name, porchv1alpha1.PackageRevisionLifecycleProposed)
+	return moveTo(k8s, ns, next.Name, porchv1alpha1.PackageRevisionLifecyclePublished)
 }
