@@ -75,3 +75,22 @@ func (o outputOrder) sortForPackage(nodes []*yaml.RNode, n *pkgNode) {
 		return ka.place < kb.place
 	})
 }
+
+// ownFirst orders nodes, just read for the package n with paths relative
+// to it, as kpt gives them to a breadth-first render's functions: the
+// package's own resources, then each subpackage's, subpackages in name
+// order, each in file order.
+func ownFirst(nodes []*yaml.RNode, n *pkgNode) {
+	group := make(map[*yaml.RNode]int, len(nodes))
+	for _, node := range nodes {
+		p, _, _ := kioutil.GetFileAnnotations(node)
+		file := path.Join(n.dir, p)
+		for g, c := range n.children {
+			if within(file, c.dir) {
+				group[node] = g + 1
+				break
+			}
+		}
+	}
+	sort.SliceStable(nodes, func(a, b int) bool { return group[nodes[a]] < group[nodes[b]] })
+}

@@ -24,7 +24,9 @@ type renderer struct {
 	fsys          filesys.FileSystem
 	result        *Result
 	saveOnFailure bool
-	rendered      int
+	// breadthFirst renders from the root down (see renderBreadthFirst).
+	breadthFirst bool
+	rendered     int
 	// dirs are the folders of every package of the tree, in render order.
 	dirs []string
 	// packages are the packages of the tree by folder.
@@ -55,7 +57,11 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 	if err != nil {
 		return fmt.Errorf("package %q: reading resources: %w", displayDir(dir), unprefix(err))
 	}
-	r.order.sortForPackage(nodes, r.packages[dir])
+	if r.breadthFirst {
+		ownFirst(nodes, r.packages[dir])
+	} else {
+		r.order.sortForPackage(nodes, r.packages[dir])
+	}
 	if err := toPackagePaths(nodes, r.base(), dir, r.dirs); err != nil {
 		return fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}

@@ -35,10 +35,11 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	if tree == nil {
 		return pkg, result, errors.New("the package has no Kptfile at its root")
 	}
-	save, err := saveOnFailure(pkg[cad.KptfileName])
+	asked, err := rootAnnotations(pkg[cad.KptfileName])
 	if err != nil {
 		return pkg, result, err
 	}
+	save := asked[kptfilev1.SaveOnRenderFailureAnnotation] == "true"
 	fsys, _, err := pkg.FileSystem()
 	if err != nil {
 		return pkg, result, err
@@ -46,8 +47,13 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	r := &renderer{
 		runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save,
 		dirs: tree.dirs(), packages: tree.index(), order: outputOrder{},
+		breadthFirst: asked[kptfilev1.BFSRenderAnnotation] == "true",
 	}
-	if err := r.renderTree(ctx, tree); err != nil {
+	renderAll := r.renderTree
+	if r.breadthFirst {
+		renderAll = r.renderBreadthFirst
+	}
+	if err := renderAll(ctx, tree); err != nil {
 		if save {
 			if partial, ferr := cad.FromFileSystem(fsys, root); ferr == nil {
 				return partial, result, err
@@ -82,12 +88,40 @@ func (r *renderer) renderTree(ctx context.Context, n *pkgNode) error {
 	return r.renderPackage(ctx, n.dir)
 }
 
-// saveOnFailure reports whether the root Kptfile asks for partial results to
-// be kept when a function fails.
-func saveOnFailure(kptfile string) (bool, error) {
+// renderBreadthFirst renders the packages from the root down, level by
+// level, as kpt does when the root Kptfile has kpt.dev/bfs-rendering:
+// "true": each package's pipeline sees its own resources, then all its
+// descendants' (not rendered yet), so that a parent's function can set
+// values in a subpackage's resources. Every Kptfile is checked first.
+func (r *renderer) renderBreadthFirst(ctx context.Context, root *pkgNode) error {
+	levels := []*pkgNode{root}
+	for i := 0; i < len(levels); i++ {
+		levels = append(levels, levels[i].children...)
+	}
+	for _, n := range levels {
+		kf, err := r.kptfile(n.dir)
+		if err != nil {
+			return err
+		}
+		if err := r.validate(n.dir, kf); err != nil {
+			return err
+		}
+	}
+	for _, n := range levels {
+		if err := r.renderPackage(ctx, n.dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rootAnnotations are the annotations of the root Kptfile, where a package
+// asks for how it is rendered (kpt.dev/save-on-render-failure,
+// kpt.dev/bfs-rendering).
+func rootAnnotations(kptfile string) (map[string]string, error) {
 	node, err := yaml.Parse(kptfile)
 	if err != nil {
-		return false, fmt.Errorf("%s: invalid Kptfile: %w", cad.KptfileName, err)
+		return nil, fmt.Errorf("%s: invalid Kptfile: %w", cad.KptfileName, err)
 	}
-	return node.GetAnnotations()[kptfilev1.SaveOnRenderFailureAnnotation] == "true", nil
+	return node.GetAnnotations(), nil
 }
