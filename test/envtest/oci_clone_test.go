@@ -176,14 +176,10 @@ var _ = Describe("Cloning from OCI images", func() {
 		authoringRepositories(ns, "deployments")
 		v1 := publishNew(ns, "images", "app", "v1")
 
-		pv := created(k8s, &configv1alpha1.PackageVariant{
-			ObjectMeta: metav1.ObjectMeta{Name: "app-edge", Namespace: ns},
-			Spec: configv1alpha1.PackageVariantSpec{
-				Upstream:       &configv1alpha1.Upstream{Repo: "images", Package: "app"},
-				Downstream:     &configv1alpha1.Downstream{Repo: "deployments", Package: "app"},
-				PackageContext: &configv1alpha1.PackageContext{Data: map[string]string{"env": "prod"}},
-			},
-		})
+		pv := created(k8s, variant(ns, "app-edge", "app", func(pv *configv1alpha1.PackageVariant) {
+			pv.Spec.Upstream.Repo = "images"
+			pv.Spec.PackageContext = &configv1alpha1.PackageContext{Data: map[string]string{"env": "prod"}}
+		}))
 		Eventually(ready(pv)).Should(BeTrue())
 		draft := settled(ns, "deployments.app.packagevariant-1")
 		Expect(draft.Spec.Tasks[0].Clone.Upstream.UpstreamRef.Name).To(Equal(v1.Name))

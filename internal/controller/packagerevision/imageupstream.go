@@ -8,7 +8,6 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/cad"
-	"github.com/porch-dev/porch/internal/controller/credentials"
 	"github.com/porch-dev/porch/internal/controller/outcome"
 	"github.com/porch-dev/porch/internal/oci"
 )
@@ -28,15 +27,10 @@ func (r *Reconciler) readImageUpstream(ctx context.Context, namespace string, sp
 		}
 		return nil, cad.ImageLock{}, taskFailed("%s.image: %v", field, err)
 	}
-	creds, err := credentials.Read(ctx, r.APIReader, namespace, spec.SecretRef.Name, field+".secretRef")
+	opts, err := r.imageOptions(ctx, namespace, spec.SecretRef.Name, field+".secretRef")
 	if err != nil {
-		return nil, cad.ImageLock{}, r.remoteError(err)
+		return nil, cad.ImageLock{}, err
 	}
-	opts, err := oci.OptionsFor(creds)
-	if err != nil {
-		return nil, cad.ImageLock{}, r.remoteError(err)
-	}
-	opts.MaxPackageBytes = r.Options.MaxPackageBytes
 	p, locked, err := oci.ReadReference(ctx, ref, opts)
 	switch {
 	case err == nil:

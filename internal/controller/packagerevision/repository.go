@@ -77,20 +77,31 @@ func (r *Reconciler) openRegistry(ctx context.Context, s *scope) error {
 // registry is the store of an OCI repository's images, reached with its
 // Secret's credentials.
 func (r *Reconciler) registry(ctx context.Context, repo *configv1alpha1.Repository) (*oci.Store, error) {
-	creds, err := credentials.Read(ctx, r.APIReader, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef of Repository "+repo.Name)
+	opts, err := r.imageOptions(ctx, repo.Namespace, repo.Spec.Oci.SecretRef.Name, "spec.oci.secretRef of Repository "+repo.Name)
 	if err != nil {
-		return nil, r.remoteError(err)
+		return nil, err
 	}
-	opts, err := oci.OptionsFor(creds)
-	if err != nil {
-		return nil, r.remoteError(err)
-	}
-	opts.MaxPackageBytes = r.Options.MaxPackageBytes
 	images, err := oci.NewStore(repo.Spec.Oci.Registry, opts)
 	if err != nil {
 		return nil, r.remoteError(err)
 	}
 	return images, nil
+}
+
+// imageOptions are how images are read with the credentials of Secret
+// secret of namespace (field names where it is named), under the content
+// limit.
+func (r *Reconciler) imageOptions(ctx context.Context, namespace, secret, field string) (oci.StoreOptions, error) {
+	creds, err := credentials.Read(ctx, r.APIReader, namespace, secret, field)
+	if err != nil {
+		return oci.StoreOptions{}, r.remoteError(err)
+	}
+	opts, err := oci.OptionsFor(creds)
+	if err != nil {
+		return oci.StoreOptions{}, r.remoteError(err)
+	}
+	opts.MaxPackageBytes = r.Options.MaxPackageBytes
+	return opts, nil
 }
 
 // openGit opens the mirror of the revision's git repository (shared with
