@@ -22,6 +22,9 @@ const (
 	// BeforeStatus is the authoring controller's, before it writes the
 	// status of a revision or of its resources, whichever comes first.
 	BeforeStatus = "before-status"
+	// BeforeAdopt is the authoring controller's, after it wrote a new
+	// draft's status and before it adopts the draft.
+	BeforeAdopt = "before-adopt"
 )
 
 // EnvVar names the failpoints to arm.

@@ -83,6 +83,10 @@ func TestFaultsAtEveryStep(t *testing.T) {
 			faults = append(faults, fault{step: step, point: at.point, action: at.action})
 		}
 	}
+	// A create writes its status before it adopts its draft, as the
+	// handoff to the sync asks, and a sync leaves alone what is not adopted.
+	faults = append(faults, fault{step: "create", point: failpoint.BeforeAdopt, action: "kill"},
+		fault{step: "create", point: failpoint.BeforeAdopt, action: "error"})
 
 	By := func(what string) { t.Log(what) }
 	By("setting up, with no failpoint: each package where its step starts")

@@ -3,12 +3,14 @@ package packagerevision
 import (
 	"context"
 	"fmt"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/failpoint"
 )
 
 // create puts a new revision in the repository: it runs the task, writes
@@ -21,15 +23,22 @@ import (
 // (its first render failed), the edit is the content instead of the task's.
 func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	if s.pr.Adopted() {
+		if s.unfinished() {
+			return r.finishCreate(s)
+		}
 		return nil
 	}
 	if s.state.Head() != "" {
 		// Committed by an earlier reconcile that could not adopt it, or by
-		// someone else: either way this object is that revision.
-		ready(s, "draft found in the repository")
-		// The sync mirrors the adopted revision's content.
-		r.requestFullSync(s)
-		return r.adoptObserved(ctx, s)
+		// someone else: either way this object is that revision, whose
+		// resources the sync mirrors once it is adopted.
+		s.pr.Status.ObservedGeneration = s.pr.Generation
+		setCondition(s, porchv1alpha1.ConditionReady, metav1.ConditionUnknown, porchv1alpha1.ReasonPending,
+			"draft found in the repository; recording its resources")
+		if err := r.adoptObserved(ctx, s); err != nil {
+			return err
+		}
+		return r.finishCreate(s)
 	}
 	if s.pr.Spec.Lifecycle != porchv1alpha1.PackageRevisionLifecycleDraft && s.pr.Spec.Lifecycle != "" {
 		return taskFailed("spec.lifecycle: a new revision starts as Draft, not %s", s.pr.Spec.Lifecycle)
@@ -89,6 +98,22 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	return nil
 }
 
+// finishCreate ends a create that committed and adopted its draft, then
+// stopped before it recorded the draft's resources (its process died, a
+// write failed): the sync mirrors them from git, and the revision is Ready
+// once they show the draft's head, or an edit of them is pending, which
+// records them itself.
+func (r *Reconciler) finishCreate(s *scope) error {
+	head := s.state.Head()
+	if s.editPending() || s.prr != nil && head != "" && s.prr.Status.Commit == head {
+		ready(s, fmt.Sprintf("draft committed as %s", shortHead(head)))
+		return nil
+	}
+	r.requestFullSync(s)
+	return &outcome.Waiting{Reason: porchv1alpha1.ReasonPending, RequeueAfter: time.Second,
+		Message: fmt.Sprintf("draft committed as %s; the repository sync is recording its resources", shortHead(head))}
+}
+
 // adoptObserved adopts the revision once its status observes it. The
 // status goes first, as the handoff asks: an adopted revision that
 // observes nothing is one the sync is still writing, and finishes
@@ -96,6 +121,9 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 // reconcile makes before its end.
 func (r *Reconciler) adoptObserved(ctx context.Context, s *scope, gates ...porchv1alpha1.ReadinessGate) error {
 	if err := r.patchStatus(ctx, s); err != nil {
+		return err
+	}
+	if err := failpoint.Inject(ctx, failpoint.BeforeAdopt); err != nil {
 		return err
 	}
 	return r.adopt(ctx, s, gates...)

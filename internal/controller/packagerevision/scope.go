@@ -4,6 +4,7 @@ import (
 	"context"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -72,7 +73,16 @@ func (s *scope) actionNeeded() bool {
 	if s.pr.MirrorUnfinished() {
 		return false
 	}
-	return s.pr.SpecPending() || s.editPending() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return s.pr.SpecPending() || s.editPending() || s.unfinished() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+}
+
+// unfinished says whether Ready says Pending of a spec the status
+// observes: a step went on after its status write and did not end (its
+// process died, a later write failed), as a create does that records its
+// draft's resources after adopting it. Only a reconcile ends it.
+func (s *scope) unfinished() bool {
+	ready := meta.FindStatusCondition(s.pr.Status.Conditions, porchv1alpha1.ConditionReady)
+	return ready != nil && ready.Reason == porchv1alpha1.ReasonPending && !s.pr.SpecPending()
 }
 
 // conditionsPending says whether a Draft's package conditions, which its
