@@ -123,7 +123,7 @@ type write struct {
 	op                   string // create, edit, propose, approve, reject, delete
 	name, pkg, workspace string
 	file                 string // the file an edit added
-	number               int    // the number of a published revision deleted
+	number               int    // the number of a published revision deleted, or unseenNumber
 	writer               int
 	at                   time.Time // when it was acknowledged
 	uid                  string    // the object's, to tell one made again from the first
@@ -309,7 +309,9 @@ func (h *history) delete(a attempt) (write, client.Object, error) {
 	}
 	w := write{op: "delete", name: pr.Name, workspace: pr.Spec.WorkspaceName}
 	if pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDeletionProposed {
-		w.number = pr.Spec.Revision
+		// Approved and proposed for deletion before the manager recorded
+		// its number, it may be deleted with a number no writer saw.
+		w.number = max(pr.Spec.Revision, unseenNumber)
 	}
 	err := h.c.Delete(context.Background(), pr, client.Preconditions{UID: &pr.UID, ResourceVersion: &pr.ResourceVersion})
 	return w, pr, err

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 var _ = Describe("Authoring at the edges", func() {
@@ -91,7 +92,12 @@ var _ = Describe("Authoring at the edges", func() {
 		failing["other.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n"
 		got = edit("u.app.v1", failing)
 		Expect(got.Status.RenderStatus.Err).To(ContainSubstring("no-such-function"))
-		Expect(got.Status.Resources).To(HaveKeyWithValue("Kptfile", failing["Kptfile"]))
+		// Committed as pushed, but for the status the failed render
+		// recorded in it, as kpt records it.
+		Expect(got.Status.Resources["Kptfile"]).To(ContainSubstring("reason: RenderFailed"))
+		pushed, err := kptfile.WithoutRenderStatus(failing["Kptfile"])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(kptfile.WithoutRenderStatus(got.Status.Resources["Kptfile"])).To(Equal(pushed))
 		Expect(head("refs/heads/drafts/app/v1")).NotTo(Equal(draft))
 		pr := &porchv1alpha1.PackageRevision{}
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "u.app.v1"}, pr)).To(Succeed())

@@ -1,6 +1,7 @@
 package envtest
 
 import (
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -10,6 +11,7 @@ import (
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // These specs hold users (the administrator k8s, or an impersonated user)
@@ -186,7 +188,11 @@ var _ = Describe("PackageRevision webhook", func() {
 			for path, content := range prr.Status.Resources {
 				prr.Spec.Resources[path] = content
 			}
-			prr.Spec.Resources["Kptfile"] += "status:\n  conditions:\n    - type: tested\n      status: \"True\"\n"
+			kf, err := kptfile.Update(prr.Status.Resources["Kptfile"], func(kf *kptfile.File) {
+				kf.Status.Conditions = append(kf.Status.Conditions, kptfilev1.Condition{Type: "tested", Status: kptfilev1.ConditionTrue})
+			})
+			Expect(err).NotTo(HaveOccurred())
+			prr.Spec.Resources["Kptfile"] = kf
 		})).To(Succeed())
 		Eventually(func(g Gomega) {
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr)).To(Succeed())

@@ -68,6 +68,7 @@ func goldenCase(t *testing.T, pkg cad.Package) (cad.Package, *Result, error) {
 		t.Fatalf("Render error = %v, kpt succeeded = %v", err, wantOK)
 	}
 	comparePackages(t, got, want)
+	checkRenderStatus(t, got, gotResults, err, opts.Path)
 	sameItems := len(gotResults.Items) == 0 && len(wantResults.Items) == 0 ||
 		reflect.DeepEqual(gotResults.Items, wantResults.Items)
 	if gotResults.ExitCode != wantResults.ExitCode || !sameItems {

@@ -2,15 +2,20 @@ package render
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
+
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // testFunctions are the exec functions of testdata/fn, built once per run.
@@ -122,10 +127,73 @@ func normalise(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// checkRenderStatus fails t unless the root Kptfile of got records the
+// render's outcome as current kpt does: Rendered True, or False with the
+// error, and one step for each function run, with its exit code.
+func checkRenderStatus(t *testing.T, got cad.Package, results *Result, renderErr error, root string) {
+	t.Helper()
+	kf, err := kptfile.Read(got[cad.KptfileName])
+	if err != nil {
+		return // the render reported it; nothing could be recorded
+	}
+	if kf.Status == nil {
+		t.Fatalf("the root Kptfile has no status:\n%s", got[cad.KptfileName])
+	}
+	i := slices.IndexFunc(kf.Status.Conditions, func(c kptfilev1.Condition) bool { return c.Type == kptfilev1.ConditionTypeRendered })
+	if i < 0 {
+		t.Fatalf("the root Kptfile has no Rendered condition:\n%s", got[cad.KptfileName])
+	}
+	want := kptfilev1.NewRenderedCondition(kptfilev1.ConditionTrue, kptfilev1.ReasonRenderSuccess, "")
+	if renderErr != nil {
+		want = kptfilev1.NewRenderedCondition(kptfilev1.ConditionFalse, kptfilev1.ReasonRenderFailed, strings.ReplaceAll(renderErr.Error(), root, "."))
+	}
+	if c := kf.Status.Conditions[i]; c != want {
+		t.Errorf("Rendered condition = %+v, want %+v", c, want)
+	}
+	var exitCodes []int
+	if rs := kf.Status.RenderStatus; rs != nil {
+		for _, step := range append(slices.Clone(rs.MutationSteps), rs.ValidationSteps...) {
+			exitCodes = append(exitCodes, step.ExitCode)
+		}
+		if (rs.ErrorSummary != "") != (renderErr != nil) {
+			t.Errorf("errorSummary %q for a render that failed: %v", rs.ErrorSummary, renderErr != nil)
+		}
+	}
+	var ran []int
+	for _, item := range results.Items {
+		ran = append(ran, item.ExitCode)
+	}
+	// A function refused before it ran (its input was not KRM) has a step
+	// but no result.
+	refused := len(exitCodes) == len(ran)+1 && renderErr != nil
+	if len(exitCodes) != len(ran) && !refused || sum(exitCodes) != sum(ran) {
+		t.Errorf("render status steps exit codes %v, functions run %v", exitCodes, ran)
+	}
+}
+
+func sum(s []int) int {
+	n := 0
+	for _, v := range s {
+		n += v
+	}
+	return n
+}
+
 // comparePackages fails t when got and want differ in their files or in a
 // file's content, whitespace-normalised.
+//
+// The render status that Render records in the root Kptfile, and the kpt
+// these tests take as the reference does not, is left out of got (see
+// checkRenderStatus).
 func comparePackages(t *testing.T, got, want cad.Package) {
 	t.Helper()
+	if content, ok := got[cad.KptfileName]; ok {
+		stripped, err := kptfile.WithoutRenderStatus(content)
+		if err == nil {
+			got = maps.Clone(got)
+			got[cad.KptfileName] = stripped
+		}
+	}
 	for name, w := range want {
 		g, ok := got[name]
 		if !ok {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	fnresultv1 "github.com/kptdev/kpt/api/fnresult/v1"
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -32,6 +33,8 @@ type renderer struct {
 	// packages are the packages of the tree by folder.
 	packages map[string]*pkgNode
 	order    outputOrder
+	// steps are what each function did, for the root Kptfile's status.
+	steps *stepLog
 }
 
 // renderPackage runs the pipeline of the package in dir over its resources
@@ -108,6 +111,8 @@ func (r *renderer) renderPackage(ctx context.Context, dir string) error {
 // run calls one function on the resources it selects and returns all the
 // package's resources afterwards.
 func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, nodes []*yaml.RNode, mutator bool) (_ []*yaml.RNode, err error) {
+	var record *fnresultv1.Result
+	defer func() { r.steps.add(fn, mutator, record, stepError(err, dir), r.opts.Path) }()
 	if ctx.Err() != nil {
 		// The pipeline's deadline ran out, or the caller stopped it.
 		return nil, fmt.Errorf("package %q: function %q did not run: %w", displayDir(dir), fnName(fn), context.Cause(ctx))
@@ -157,9 +162,10 @@ func (r *renderer) run(ctx context.Context, dir string, fn kptfilev1.Function, n
 	if err != nil {
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)
 	}
-	out, record, err := call(ctx, r.runner, fn, in, config, r.opts)
-	r.result.Items = append(r.result.Items, record)
-	r.progressDone(fn, record, err, time.Since(start))
+	out, ran, err := call(ctx, r.runner, fn, in, config, r.opts)
+	record = &ran
+	r.result.Items = append(r.result.Items, ran)
+	r.progressDone(fn, ran, err, time.Since(start))
 	if err != nil {
 		r.result.ExitCode = 1
 		return nil, fmt.Errorf("package %q: %w", displayDir(dir), err)

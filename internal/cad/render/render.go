@@ -27,7 +27,18 @@ import (
 // and pkg unchanged, unless the root Kptfile carries the annotation
 // kpt.dev/save-on-render-failure: "true": then it returns the package as
 // the functions that succeeded left it.
+//
+// Either way the root Kptfile of the package returned records the outcome
+// in its status, as current kpt does: the Rendered condition, and the steps
+// that ran in status.renderStatus.
 func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opts Options) (cad.Package, *Result, error) {
+	steps := &stepLog{}
+	out, result, err := renderTree(ctx, pkg, runner, opts, steps)
+	return withRenderStatus(out, steps, err, opts.Path), result, err
+}
+
+// renderTree is Render but for the status it records.
+func renderTree(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opts Options, steps *stepLog) (cad.Package, *Result, error) {
 	ctx, cancel := withTimeout(ctx, opts.PipelineTimeout, "pipeline")
 	defer cancel()
 	result := newResult()
@@ -44,7 +55,7 @@ func Render(ctx context.Context, pkg cad.Package, runner cad.FunctionRunner, opt
 	if err != nil {
 		return pkg, result, err
 	}
-	r := &renderer{
+	r := &renderer{steps: steps,
 		runner: runner, opts: opts, fsys: fsys, result: result, saveOnFailure: save,
 		dirs: tree.dirs(), packages: tree.index(), order: outputOrder{},
 		breadthFirst: asked[kptfilev1.BFSRenderAnnotation] == "true",

@@ -34,11 +34,13 @@ func (o rendering) commit(s *scope) bool {
 }
 
 // render runs the package's Kptfile pipeline, each function and the whole
-// within their timeouts. A failed render gives the
-// files as they were given, with the failure and the results so far. A
-// package over the content limit is not rendered; a render whose output
-// is over it gives the files as they were given, with the results and why
-// they were not kept: its Draft's resources could not hold it.
+// within their timeouts. A failed render gives the files as they were
+// given (or, when the Kptfile asks to save on failure, as the functions
+// that passed left them), with the failure in the root Kptfile's status,
+// and the results so far. A package over the content limit is not
+// rendered; a render whose output is over it gives the files as they were
+// given, with the results and why they were not kept: its Draft's
+// resources could not hold it.
 func (r *Reconciler) render(ctx context.Context, s *scope, files cad.Package) rendering {
 	ctx, span := startRender(ctx, s, files)
 	out := r.renderTraced(ctx, s, files)
@@ -73,7 +75,7 @@ func (r *Reconciler) renderTraced(ctx context.Context, s *scope, files cad.Packa
 		DefaultImagePrefix: r.Options.DefaultImagePrefix,
 	})
 	if err != nil {
-		return rendering{files: files, status: render.ToRenderStatus(result, err), err: err}
+		return rendering{files: out, status: render.ToRenderStatus(result, err), err: err}
 	}
 	if err := r.checkSize("the rendered package", out); err != nil {
 		return rendering{files: files, status: render.ToRenderStatus(result, err), err: err, tooLarge: true}

@@ -3,50 +3,49 @@ package rpkg
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/porchctl"
 )
 
 func newPullCommand(o *porchctl.Options) *cobra.Command {
-	return &cobra.Command{
+	var force bool
+	cmd := &cobra.Command{
 		Use:     "pull PACKAGE_REVISION [DIR]",
 		Aliases: []string{"source", "read"},
 		Short:   "Pull the content of a package revision",
 		Long: "Pull writes the committed content of a package revision, with its metadata in .KptRevisionMetadata, " +
-			"into DIR, which must not exist; without DIR, it prints the resources as a ResourceList.",
+			"into DIR; without DIR, it prints the resources as a ResourceList. DIR must not exist, unless it holds a pull " +
+			"of a revision of the same package (pulling v2 over v1 updates it) or --force is given; files of DIR that " +
+			"the revision lacks stay.",
+		Example: "  # Pull a revision into a new folder, edit it, and push it back\n" +
+			"  porchctl rpkg pull blueprints.app.v1 app\n" +
+			"  porchctl rpkg push blueprints.app.v1 app\n\n" +
+			"  # Print the revision's resources as a ResourceList\n" +
+			"  porchctl rpkg pull blueprints.app.v1",
 		Args: porchctl.Required(1, 2, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 2 {
-				// Refused before anything is read, as nothing would be written.
-				if err := checkAbsent(args[1]); err != nil {
-					return err
-				}
-			}
 			s, err := o.Connect(cmd)
 			if err != nil {
 				return err
 			}
-			files, err := pull(s, args[0])
+			// The committed content, status.resources: spec.resources is
+			// only what a user asked for, which a failed render leaves
+			// uncommitted. An edit still being carried out is waited for,
+			// so that the resourceVersion recorded is the one a push of
+			// this content is held to.
+			prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(args[0]), s.Timeout)
+			if err != nil {
+				return err
+			}
+			files, err := withMetadata(prr.Status.Resources, prr)
 			if err != nil {
 				return err
 			}
 			if len(args) == 2 {
-				return writeFolder(args[1], files)
+				return writeFolder(args[1], files, prr, force)
 			}
 			return writeResourceList(cmd.OutOrStdout(), files)
 		},
 	}
-}
-
-// pull reads the revision's committed content, status.resources of its
-// PackageRevisionResources: spec.resources is only what a user asked for,
-// which a failed render leaves uncommitted. An edit still being carried
-// out is waited for, so that the resourceVersion recorded is the one a
-// push of this content is held to.
-func pull(s *porchctl.Session, name string) (cad.Package, error) {
-	prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(name), s.Timeout)
-	if err != nil {
-		return nil, err
-	}
-	return withMetadata(prr.Status.Resources, prr)
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "write into DIR even when it exists and holds something else")
+	return cmd
 }

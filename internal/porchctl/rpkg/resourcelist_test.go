@@ -140,7 +140,7 @@ func TestPushRefusesContentWithoutMetadata(t *testing.T) {
 
 func TestFolderRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "app")
-	if err := writeFolder(dir, samplePackage); err != nil {
+	if err := writeFolder(dir, samplePackage, revisionResources("repo.app.v1", "v1"), false); err != nil {
 		t.Fatal(err)
 	}
 	got, err := readFolder(dir)
@@ -148,7 +148,7 @@ func TestFolderRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	same(t, "files", samplePackage, got)
-	if err := writeFolder(dir, samplePackage); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if err := writeFolder(dir, samplePackage, revisionResources("repo.app.v1", "v1"), false); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("a second pull into %s: want it refused, got %v", dir, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "logo.png"), []byte{0xff, 0xfe, 0x00}, 0o644); err != nil {
@@ -165,4 +165,39 @@ func same(t *testing.T, what string, want, got any) {
 	if !reflect.DeepEqual(want, got) {
 		t.Errorf("%s:\n%v\nwant\n%v", what, got, want)
 	}
+}
+
+// A pull into a folder that holds a pull of the same package updates it,
+// as upstream's does; a folder of another package's is refused, saying
+// how to overwrite it, unless forced.
+func TestPullOverAFolderOfTheSamePackage(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "app")
+	v1 := revisionResources("repo.app.v1", "v1")
+	pulled, err := withMetadata(samplePackage, v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeFolder(dir, pulled, v1, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, same := range []*porchv1alpha1.PackageRevisionResources{v1, revisionResources("repo.app.v2", "v2")} {
+		if err := writeFolder(dir, pulled, same, false); err != nil {
+			t.Errorf("a pull of %s over a pull of repo.app.v1: %v", same.Name, err)
+		}
+	}
+	for _, other := range []*porchv1alpha1.PackageRevisionResources{revisionResources("repo.other.v1", "v1"),
+		revisionResources("repo.app.sub.v1", "v1"), revisionResources("elsewhere.app.v1", "v1")} {
+		err := writeFolder(dir, pulled, other, false)
+		if err == nil || !strings.HasSuffix(err.Error(), "already exists, please delete the directory and retry; you may overwrite the directory with --force") {
+			t.Errorf("a pull of %s over a pull of repo.app.v1: want it refused, got %v", other.Name, err)
+		}
+		if err := writeFolder(dir, pulled, other, true); err != nil {
+			t.Errorf("a forced pull of %s: %v", other.Name, err)
+		}
+	}
+}
+
+func revisionResources(name, workspace string) *porchv1alpha1.PackageRevisionResources {
+	return &porchv1alpha1.PackageRevisionResources{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
+		Spec: porchv1alpha1.PackageRevisionResourcesSpec{WorkspaceName: workspace}}
 }
