@@ -2,11 +2,13 @@ package runner_test
 
 import (
 	"context"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 	"github.com/porch-dev/porch/internal/cad/render"
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
@@ -135,6 +137,8 @@ func TestRenderInProcessMatchesGRPC(t *testing.T) {
 			} else if errGRPC != nil || errNodes != nil {
 				t.Fatalf("gRPC: %v; in-process: %v", errGRPC, errNodes)
 			}
+			// The errors the render status records name the transport.
+			viaGRPC, viaNodes = withoutRenderStatus(t, viaGRPC), withoutRenderStatus(t, viaNodes)
 			if !reflect.DeepEqual(viaGRPC, viaNodes) {
 				for path := range viaGRPC {
 					if viaGRPC[path] != viaNodes[path] {
@@ -196,8 +200,11 @@ func TestRenderThroughRunnerSurvivesBadFunctions(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), image) || !strings.Contains(err.Error(), reason) {
 				t.Fatalf("want an error naming %s and saying %q, got %v", image, reason, err)
 			}
-			if !reflect.DeepEqual(out, pkg) {
+			if !reflect.DeepEqual(withoutRenderStatus(t, out), pkg) {
 				t.Errorf("a failed render changed the package")
+			}
+			if !strings.Contains(out[cad.KptfileName], "reason: RenderFailed") {
+				t.Errorf("the failure is not recorded in the Kptfile:\n%s", out[cad.KptfileName])
 			}
 		})
 	}
@@ -205,4 +212,17 @@ func TestRenderThroughRunnerSurvivesBadFunctions(t *testing.T) {
 	if err != nil || out["cm.yaml"] == "" {
 		t.Fatalf("the runner no longer serves: %v", err)
 	}
+}
+
+// withoutRenderStatus is pkg with its root Kptfile as it was before the
+// render recorded its outcome there.
+func withoutRenderStatus(t *testing.T, pkg cad.Package) cad.Package {
+	t.Helper()
+	stripped, err := kptfile.WithoutRenderStatus(pkg[cad.KptfileName])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := maps.Clone(pkg)
+	out[cad.KptfileName] = stripped
+	return out
 }
