@@ -104,18 +104,26 @@ proto: ## Regenerate the runner's gRPC code (needs protoc on PATH).
 
 ##@ Build
 
+# What porchctl version prints: the checkout's tag (or commit) and commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+VERSION_LDFLAGS = -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+
 .PHONY: build
-build: manifests generate fmt vet ## Build the binaries into bin/.
+build: manifests generate fmt vet binaries ## Regenerate, check, and build the binaries into bin/.
+
+.PHONY: binaries
+binaries: ## Build the binaries into bin/, from the sources as they are (go's cache makes an unchanged build take seconds).
 	$(GO) build -o $(LOCALBIN)/manager ./cmd/manager
 	$(GO) build -o $(LOCALBIN)/runner ./cmd/runner
 	# Beside the manager and the runner: their starlark runs in it.
 	$(GO) build -o $(LOCALBIN)/isolated-function ./cmd/isolated-function
 	# Static: it runs inside any function's image.
 	CGO_ENABLED=0 $(GO) build -o $(LOCALBIN)/wrapper-server ./cmd/wrapper-server
-	$(GO) build -o $(LOCALBIN)/porchctl ./cmd/porchctl
+	$(GO) build -ldflags "$(VERSION_LDFLAGS)" -o $(LOCALBIN)/porchctl ./cmd/porchctl
 
 .PHONY: run
-run: build envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
+run: binaries envtest ## Run the product locally: control plane, CRDs, manager and a git server, no cluster needed.
 	KUBEBUILDER_ASSETS="$$($(ENVTEST_ASSETS))" \
 		exec $(LOCALBIN)/manager --local-dir=$(LOCAL_DIR)
 

@@ -27,10 +27,10 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	fn := &cobra.Command{
+	fn := porchctl.Group(&cobra.Command{
 		Use:   "fn",
 		Short: "Run the functions of packages",
-	}
+	})
 	fn.AddCommand(newRenderCommand())
 	root.AddCommand(fn)
 	f := porchctl.NewFactory()

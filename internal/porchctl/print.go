@@ -48,6 +48,22 @@ func (p *Printing) printer(format string) (printers.ResourcePrinter, error) {
 	return p.flags.ToPrinter()
 }
 
+// IsTable says whether the flags ask for a table: the default and wide
+// outputs.
+func (p *Printing) IsTable() bool {
+	return p.flags.OutputFormat == nil || *p.flags.OutputFormat == "" || *p.flags.OutputFormat == "wide"
+}
+
+// NoResourcesFound says on errOut that a listing found nothing, as kubectl
+// does for a table, which then prints nothing else.
+func NoResourcesFound(errOut io.Writer, namespace string, allNamespaces bool) {
+	if allNamespaces {
+		fmt.Fprintln(errOut, "No resources found")
+		return
+	}
+	fmt.Fprintf(errOut, "No resources found in %s namespace.\n", namespace)
+}
+
 // Print writes list as the flags ask: a table made by table for the
 // default and wide outputs, or the objects otherwise. allNamespaces adds a
 // NAMESPACE column to tables.

@@ -52,6 +52,38 @@ var _ = Describe("Authoring at the edges", func() {
 		return prr
 	}
 
+	// The attack: an edit whose function image is mistyped is refused, then
+	// the unchanged Draft is proposed and approved. Its conditions must
+	// describe what is committed, for the generation the object is at.
+	It("keeps Rendered true to the committed content after a refused edit, and every condition at the object's generation", func() {
+		Expect(k8s.Create(ctx, newRevision(ns, "u", "app", "v1"))).To(Succeed())
+		settled(ns, "u.app.v1")
+		prr := &porchv1alpha1.PackageRevisionResources{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "u.app.v1"}, prr)).To(Succeed())
+		committed := prr.Status.Resources
+		typo := map[string]string{}
+		for k, v := range committed {
+			typo[k] = v
+		}
+		typo["Kptfile"] += "pipeline:\n  mutators:\n    - image: example.com/set-labelz:v9.9\n"
+		got := edit("u.app.v1", typo)
+		Expect(got.Status.RenderStatus.Err).To(ContainSubstring("set-labelz"))
+		Expect(got.Status.Resources).To(Equal(committed))
+
+		for _, lifecycle := range []porchv1alpha1.PackageRevisionLifecycle{porchv1alpha1.PackageRevisionLifecycleProposed, porchv1alpha1.PackageRevisionLifecyclePublished} {
+			pr := moveTo(k8s, ns, "u.app.v1", lifecycle)
+			rendered := meta.FindStatusCondition(pr.Status.Conditions, porchv1alpha1.ConditionRendered)
+			Expect(rendered).NotTo(BeNil())
+			Expect(rendered.Status).To(Equal(metav1.ConditionTrue), "%s: %+v", lifecycle, rendered)
+			Eventually(func(g Gomega) {
+				g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pr), pr)).To(Succeed())
+				for _, c := range pr.Status.Conditions {
+					g.Expect(c.ObservedGeneration).To(Equal(pr.Generation), "%s: condition %s", lifecycle, c.Type)
+				}
+			}).Should(Succeed())
+		}
+	})
+
 	It("commits nothing for an edit that changes nothing, and a failed render only when asked to", func() {
 		Expect(k8s.Create(ctx, newRevision(ns, "u", "app", "v1"))).To(Succeed())
 		settled(ns, "u.app.v1")

@@ -132,7 +132,8 @@ var _ = Describe("Authoring", func() {
 		Expect(subject("refs/heads/drafts/basens/first")).To(Equal(head))
 		pr := &porchv1alpha1.PackageRevision{}
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "blueprints.basens.first"}, pr)).To(Succeed())
-		Expect(meta.IsStatusConditionFalse(pr.Status.Conditions, porchv1alpha1.ConditionRendered)).To(BeTrue())
+		// Rendered describes the committed content, which is unchanged.
+		Expect(meta.IsStatusConditionTrue(pr.Status.Conditions, porchv1alpha1.ConditionRendered)).To(BeTrue())
 		writeResources("blueprints.basens.first", files)
 		Eventually(func(g Gomega) {
 			got := resources("blueprints.basens.first")

@@ -124,6 +124,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	defer func() {
 		r.backOffConflicts(req.NamespacedName, err)
 		recordError(s, err)
+		currentConditions(s)
 		if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 			err = perr
 		}

@@ -14,8 +14,9 @@ import (
 
 // edit renders and commits a user's edit of a draft's resources. A render
 // that fails commits nothing (unless the revision asks to push anyway):
-// the committed content stays, and the failure is in the render status
-// and the Rendered condition. An edit that changes nothing commits nothing.
+// the committed content stays, and so does the Rendered condition, which
+// describes it; the refusal is in the resources' render status, where a
+// push reports it. An edit that changes nothing commits nothing.
 func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if !s.editPending() || !s.pr.Adopted() {
 		return nil
@@ -39,7 +40,6 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 		return r.refuseEdit(ctx, s, fmt.Errorf("spec.resources: %s has no draft branch in the repository to commit the edit to", s.pr.Name))
 	}
 	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))
-	rendered(s, result.err)
 	if !result.commit(s) {
 		return r.saveResources(ctx, s, result, "")
 	}
@@ -61,6 +61,7 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if err := r.saveResources(ctx, s, result, commit); err != nil {
 		return err
 	}
+	rendered(s, result.err)
 	followKptfileConditions(s, result.files)
 	r.requestSync(s)
 	return r.readState(ctx, s)
@@ -143,10 +144,9 @@ func followKptfileConditions(s *scope, files cad.Package) {
 }
 
 // refuseEdit records why an edit was not committed, in the resources'
-// render status and the Rendered condition; the revision itself stays as
-// committed, and Ready with it.
+// render status; the revision itself stays as committed, and its Ready
+// and Rendered conditions with it.
 func (r *Reconciler) refuseEdit(ctx context.Context, s *scope, why error) error {
-	rendered(s, why)
 	return r.saveResources(ctx, s, rendering{status: porchv1alpha1.RenderStatus{Err: why.Error()}, err: why}, "")
 }
 

@@ -29,6 +29,19 @@ func (r *Reconciler) patchStatus(ctx context.Context, s *scope) error {
 	return s.status.Patch(ctx, r.Client, s.pr)
 }
 
+// currentConditions says of every condition that it is said of the
+// generation the status observes, once it observes the latest: a
+// lifecycle change leaves what Rendered says of the content as it was,
+// but a reader compares each condition's generation with the object's.
+func currentConditions(s *scope) {
+	if s.pr.Status.ObservedGeneration != s.pr.Generation {
+		return
+	}
+	for i := range s.pr.Status.Conditions {
+		s.pr.Status.Conditions[i].ObservedGeneration = s.pr.Generation
+	}
+}
+
 // setCondition sets one condition of the revision for its current generation.
 func setCondition(s *scope, kind string, status metav1.ConditionStatus, reason, message string) {
 	outcome.SetCondition(&s.pr.Status.Conditions, s.pr.Generation, kind, status, reason, message)

@@ -47,6 +47,10 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 					return err
 				}
 			}
+			if len(list.Items) == 0 && printing.IsTable() {
+				porchctl.NoResourcesFound(cmd.ErrOrStderr(), s.Namespace, allNamespaces)
+				return nil
+			}
 			if err := setKinds(obj); err != nil {
 				return err
 			}

@@ -10,11 +10,11 @@ import (
 
 // NewCommand returns `porchctl repo` with its subcommands.
 func NewCommand(f *porchctl.Factory) *cobra.Command {
-	c := &cobra.Command{
+	c := porchctl.Group(&cobra.Command{
 		Use:     "repo",
 		Aliases: []string{"repository"},
 		Short:   "Manage package repositories",
-	}
+	})
 	o := porchctl.NewOptions(f, c)
 	c.AddCommand(newRegisterCommand(o), newGetCommand(o), newUnregisterCommand(o), newSyncCommand(o))
 	return c

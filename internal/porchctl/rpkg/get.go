@@ -53,6 +53,10 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if len(list.Items) == 0 && printing.IsTable() {
+				porchctl.NoResourcesFound(cmd.ErrOrStderr(), s.Namespace, f.allNamespaces)
+				return nil
+			}
 			var obj runtime.Object = list
 			if len(names) == 1 {
 				obj = &list.Items[0] // as kubectl prints one object asked for by name

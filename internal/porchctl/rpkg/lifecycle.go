@@ -34,7 +34,7 @@ func newProposeCommand(o *porchctl.Options) *cobra.Command {
 
 func newApproveCommand(o *porchctl.Options) *cobra.Command {
 	return newMoveCommand(o, "approve", nil, "Approve a proposal to publish a package revision", "approved",
-		porchv1alpha1.PackageRevisionLifecyclePublished, func(_ string, pr *porchv1alpha1.PackageRevision) error {
+		porchv1alpha1.PackageRevisionLifecyclePublished, func(name string, pr *porchv1alpha1.PackageRevision) error {
 			if err := readinessMet(pr); err != nil {
 				return err
 			}
@@ -43,6 +43,9 @@ func newApproveCommand(o *porchctl.Options) *cobra.Command {
 				return nil
 			case porchv1alpha1.PackageRevisionLifecyclePublished:
 				return porchctl.AlreadyDone{}
+			case porchv1alpha1.PackageRevisionLifecycleDraft:
+				return fmt.Errorf("cannot change approval from %s to %s; propose it first: porchctl rpkg propose %s",
+					pr.Spec.Lifecycle, porchv1alpha1.PackageRevisionLifecyclePublished, name)
 			default:
 				return fmt.Errorf("cannot change approval from %s to %s", pr.Spec.Lifecycle, porchv1alpha1.PackageRevisionLifecyclePublished)
 			}

@@ -10,11 +10,11 @@ import (
 
 // NewCommand returns `porchctl rpkg` with its subcommands.
 func NewCommand(f *porchctl.Factory) *cobra.Command {
-	c := &cobra.Command{
+	c := porchctl.Group(&cobra.Command{
 		Use:     "rpkg",
 		Aliases: []string{"rpackage"},
 		Short:   "Manage package revisions in registered repositories",
-	}
+	})
 	o := porchctl.NewOptions(f, c)
 	c.AddCommand(newGetCommand(o), newInitCommand(o), newProposeCommand(o), newApproveCommand(o), newRejectCommand(o),
 		newProposeDeleteCommand(o), newDeleteCommand(o), newCloneCommand(o), newCopyCommand(o), newUpgradeCommand(o),
