@@ -26,10 +26,19 @@ func newRootCommand() *cobra.Command {
 		Short:         "Work with kpt packages and the package orchestrator",
 		SilenceUsage:  true,
 		SilenceErrors: false,
+		Example: "  # Register a git repository of deployments, creating its branch main\n" +
+			"  porchctl repo reg http://127.0.0.1:40123/deployments.git --create-branch\n\n" +
+			"  # Clone a published blueprint into it and list its revisions\n" +
+			"  porchctl rpkg clone blueprints.app.v1 my-app --repository deployments\n" +
+			"  porchctl rpkg get --repository deployments\n\n" +
+			"  # Render a local package in place\n" +
+			"  porchctl fn render my-app",
 	}
 	fn := porchctl.Group(&cobra.Command{
 		Use:   "fn",
 		Short: "Run the functions of packages",
+		Example: "  # Render the package in the folder my-app in place\n" +
+			"  porchctl fn render my-app",
 	})
 	fn.AddCommand(newRenderCommand())
 	root.AddCommand(fn)

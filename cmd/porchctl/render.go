@@ -32,6 +32,10 @@ func newRenderCommand() *cobra.Command {
 			"from their executables, with --allow-exec only; image: functions of the catalog that the function runner " +
 			"has built in (set-namespace, set-labels, apply-setters and more) run in-process, " +
 			"with no container engine.",
+		Example: "  # Render the package in the folder my-app and its subpackages in place\n" +
+			"  porchctl fn render my-app\n\n" +
+			"  # Allow exec: functions, and write the functions' results to results/results.yaml\n" +
+			"  porchctl fn render my-app --allow-exec --results-dir results",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRender(cmd.Context(), cmd, args[0], flags)

@@ -17,7 +17,9 @@ func newVersionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version number of porchctl",
-		Args:  cobra.NoArgs,
+		Example: "  # Print porchctl's version and git commit\n" +
+			"  porchctl version",
+		Args: cobra.NoArgs,
 		Run: func(cmd *cobra.Command, _ []string) {
 			v, c := buildVersion()
 			fmt.Fprintf(cmd.OutOrStdout(), "Version: %s\nGit commit: %s\n", v, c)

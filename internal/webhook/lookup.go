@@ -54,6 +54,10 @@ type taskRef struct {
 	accepted []lifecycle
 	// samePackage says it must be a revision of the same package.
 	samePackage bool
+	// upstream says the task names it as its package's upstream, which
+	// the package goes on following (a clone, an upgrade), rather than as
+	// content it starts from.
+	upstream bool
 }
 
 // taskRefs lists the PackageRevisions that pr's task names.
@@ -66,7 +70,7 @@ func taskRefs(pr *porchv1alpha1.PackageRevision) []taskRef {
 	switch {
 	case t.Type == porchv1alpha1.TaskTypeClone && t.Clone != nil && t.Clone.Upstream.UpstreamRef != nil:
 		return []taskRef{{path: at.Child("clone", "upstreamRef", "upstreamRef", "name"), name: t.Clone.Upstream.UpstreamRef.Name,
-			role: "a clone's upstream", accepted: onlyPublished}}
+			role: "a clone's upstream", accepted: onlyPublished, upstream: true}}
 	case t.Type == porchv1alpha1.TaskTypeEdit && t.Edit != nil && t.Edit.Source != nil:
 		return []taskRef{{path: at.Child("edit", "sourceRef", "name"), name: t.Edit.Source.Name,
 			role: "an edit's source", accepted: onlyPublished, samePackage: true}}
@@ -74,8 +78,8 @@ func taskRefs(pr *porchv1alpha1.PackageRevision) []taskRef {
 		either := []lifecycle{published, deletionProposed}
 		u, up := t.Upgrade, at.Child("upgrade")
 		return []taskRef{
-			{path: up.Child("oldUpstreamRef", "name"), name: u.OldUpstream.Name, role: "an upgrade's old upstream", accepted: either},
-			{path: up.Child("newUpstreamRef", "name"), name: u.NewUpstream.Name, role: "an upgrade's new upstream", accepted: either},
+			{path: up.Child("oldUpstreamRef", "name"), name: u.OldUpstream.Name, role: "an upgrade's old upstream", accepted: either, upstream: true},
+			{path: up.Child("newUpstreamRef", "name"), name: u.NewUpstream.Name, role: "an upgrade's new upstream", accepted: either, upstream: true},
 			{path: up.Child("localPackageRevisionRef", "name"), name: u.LocalPackageRevisionRef.Name, role: "an upgrade's local revision", accepted: either},
 		}
 	}

@@ -70,6 +70,14 @@ func (v *PackageRevisionValidator) update(ctx context.Context, who caller, old, 
 	if errs := validateUserUpdate(old, pr, who.Username); len(errs) > 0 {
 		return invalid(revisionKind, pr.Name, errs)
 	}
+	if lifecycleOf(old) == published && lifecycleOf(pr) == porchv1alpha1.PackageRevisionLifecycleDeletionProposed {
+		// A revision another names as its upstream could not be deleted:
+		// that is refused now, rather than after a reviewer agreed to it.
+		asUpstream := func(ref taskRef) bool { return ref.upstream }
+		if refusal, err := v.referrersRefusal(ctx, pr, asUpstream); err != nil || refusal != nil {
+			return firstOf(err, refusal)
+		}
+	}
 	if !waitsForRender(old, pr) {
 		return nil
 	}
@@ -115,6 +123,12 @@ func (v *PackageRevisionValidator) deleteRefusal(ctx context.Context, pr *porchv
 		return apierrors.NewForbidden(revisionResource, pr.Name, errors.New(
 			"published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion")), nil
 	}
+	return v.referrersRefusal(ctx, pr, func(taskRef) bool { return true })
+}
+
+// referrersRefusal refuses the deletion of a revision that another
+// revision's task names, in a reference that counts, listing them, or nil.
+func (v *PackageRevisionValidator) referrersRefusal(ctx context.Context, pr *porchv1alpha1.PackageRevision, counts func(taskRef) bool) (error, error) {
 	referrers, err := v.objects.list(ctx, pr.Namespace, upstreamIndex, pr.Name)
 	if err != nil {
 		return nil, err
@@ -126,7 +140,7 @@ func (v *PackageRevisionValidator) deleteRefusal(ctx context.Context, pr *porchv
 			continue
 		}
 		for _, ref := range taskRefs(other) {
-			if ref.name == pr.Name {
+			if ref.name == pr.Name && counts(ref) {
 				named = append(named, fmt.Sprintf("PackageRevision %q names it in %s", other.Name, ref.path))
 			}
 		}

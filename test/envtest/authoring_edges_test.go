@@ -37,19 +37,7 @@ var _ = Describe("Authoring at the edges", func() {
 	// edit replaces a draft's content and waits until it was acted upon.
 	edit := func(name string, files map[string]string) *porchv1alpha1.PackageRevisionResources {
 		GinkgoHelper()
-		prr := &porchv1alpha1.PackageRevisionResources{}
-		Eventually(func() error {
-			if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, prr); err != nil {
-				return err
-			}
-			prr.Spec.Resources = files
-			return k8s.Update(ctx, prr)
-		}).Should(Succeed())
-		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(prr), prr)).To(Succeed())
-			g.Expect(prr.Status.ObservedGeneration).To(Equal(prr.Generation))
-		}).Should(Succeed())
-		return prr
+		return editResources(client.ObjectKey{Namespace: ns, Name: name}, files)
 	}
 
 	// The attack: an edit whose function image is mistyped is refused, then

@@ -78,8 +78,22 @@ func cells(table *metav1.Table, name string) map[string]any {
 var _ = Describe("CRD printing", func() {
 	It("has the PackageRevision columns and short name", func() {
 		c := crd("packagerevisions.porch.kpt.dev")
-		Expect(columnNames(c)).To(Equal([]string{"Package", "WorkspaceName", "Revision", "Latest", "Lifecycle", "Repository", "Age"}))
+		Expect(columnNames(c)).To(Equal([]string{"Package", "WorkspaceName", "Revision", "Latest", "Lifecycle", "Repository",
+			"Ready", "Rendered", "Upstream", "Published-By", "Age"}))
 		Expect(c.Spec.Names.ShortNames).To(ConsistOf("rpkg"))
+		// kubectl get shows Ready; -o wide adds the rest.
+		wide := map[string]int32{}
+		for _, col := range c.Spec.Versions[0].AdditionalPrinterColumns {
+			wide[col.Name] = col.Priority
+		}
+		Expect(wide).To(HaveKeyWithValue("Ready", BeZero()))
+		for _, name := range []string{"Rendered", "Upstream", "Published-By"} {
+			Expect(wide).To(HaveKeyWithValue(name, BeEquivalentTo(1)))
+		}
+	})
+
+	It("has the PackageRevisionResources short name", func() {
+		Expect(crd("packagerevisionresources.porch.kpt.dev").Spec.Names.ShortNames).To(ConsistOf("prr"))
 	})
 
 	It("has the Repository columns and short name", func() {
@@ -128,6 +142,8 @@ spec: {lifecycle: Published, revision: 1}
 		Expect(row).To(HaveKeyWithValue("Lifecycle", "Published"))
 		Expect(row).To(HaveKeyWithValue("Repository", "blueprints"))
 		Expect(row).To(HaveKey("Age"))
+		Expect(row).To(HaveKey("Ready"))
+		Expect(row).To(HaveKey("Published-By"))
 	})
 
 	It("prints the Address of git and OCI Repositories", func() {

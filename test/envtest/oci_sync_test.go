@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,8 @@ type ociRegistry struct {
 	host                     string
 	refuseCatalog, down      atomic.Bool
 	contentGets, allRequests atomic.Int64
+	// contentPaths are the paths of the content GETs, for a failure to show.
+	contentPaths sync.Map
 	// user and password, when set, are the only credentials it takes.
 	user, password string
 }
@@ -61,13 +64,26 @@ func startGuardedRegistry(user, password string) *ociRegistry {
 			http.Error(w, `{"errors":[{"code":"UNSUPPORTED"}]}`, http.StatusNotFound)
 			return
 		case req.Method == http.MethodGet && (strings.Contains(req.URL.Path, "/manifests/") || strings.Contains(req.URL.Path, "/blobs/")):
-			r.contentGets.Add(1)
+			n := r.contentGets.Add(1)
+			r.contentPaths.Store(n, req.URL.Path)
 		}
 		inner.ServeHTTP(w, req)
 	}))
 	DeferCleanup(srv.Close)
 	r.host = strings.TrimPrefix(srv.URL, "http://")
 	return r
+}
+
+// contentLog lists the content GETs counted since contentGets was last
+// set to 0.
+func (r *ociRegistry) contentLog() string {
+	var b strings.Builder
+	for n := int64(1); n <= r.contentGets.Load(); n++ {
+		if path, ok := r.contentPaths.Load(n); ok {
+			fmt.Fprintf(&b, "%d %s\n", n, path)
+		}
+	}
+	return b.String()
 }
 
 // push writes a package revision as tag ws of package pkg under path.
@@ -204,7 +220,7 @@ var _ = Describe("OCI repository sync", func() {
 		// The sync writes revisions and resources concurrently.
 		Eventually(func() string { return resourcesOf(ns, "images.nested.app.review")["cm.yaml"] }).Should(ContainSubstring("review again"))
 		// Two images pulled: manifest, config and layer of each.
-		Expect(reg.contentGets.Load()).To(BeNumerically("<=", 6))
+		Expect(reg.contentGets.Load()).To(BeNumerically("<=", 6), reg.contentLog())
 	})
 
 	It("mirrors a registry of 100 packages of 3 revisions each", func() {

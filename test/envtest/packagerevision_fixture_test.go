@@ -126,3 +126,22 @@ func grant(ns, user, role string, rule rbacv1.PolicyRule) {
 		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: user}},
 	})).To(Succeed())
 }
+
+// editResources replaces the resources of the revision key with files, as
+// a user's push does, and waits until the edit was acted upon.
+func editResources(key client.ObjectKey, files map[string]string) *porchv1alpha1.PackageRevisionResources {
+	GinkgoHelper()
+	prr := &porchv1alpha1.PackageRevisionResources{}
+	Eventually(func() error {
+		if err := k8s.Get(ctx, key, prr); err != nil {
+			return err
+		}
+		prr.Spec.Resources = files
+		return k8s.Update(ctx, prr)
+	}).Should(Succeed())
+	Eventually(func(g Gomega) {
+		g.Expect(k8s.Get(ctx, key, prr)).To(Succeed())
+		g.Expect(prr.Status.ObservedGeneration).To(Equal(prr.Generation))
+	}).Should(Succeed())
+	return prr
+}

@@ -79,16 +79,21 @@ var _ = Describe("PackageRevision webhook", func() {
 		Expect(k8s.Delete(ctx, pr)).To(Succeed())
 	})
 
-	It("refuses deleting a revision that another revision clones", func() {
+	It("refuses proposing the deletion of, and deleting, a revision that another revision clones", func() {
 		upstream := publishNew(ns, "u", "base", "v1")
 		clone := created(k8s, newRevision(ns, "l", "app", "v1", clonedFrom(upstream.Name)))
 		settled(ns, clone.Name)
-		upstream = moveTo(k8s, ns, upstream.Name, deletionProposed)
+		const names = `another revision's task names it: PackageRevision "l.app.v1" names it in spec.tasks[0].clone.upstreamRef.upstreamRef.name; delete that revision first`
 
 		// The webhook lists referrers from the manager's cache: wait until it sees the clone.
-		Eventually(func() error { return k8s.Delete(ctx, upstream, client.DryRunAll) }).Should(HaveOccurred())
-		refused(k8s.Delete(ctx, upstream), apierrors.IsForbidden,
-			`another revision's task names it: PackageRevision "l.app.v1" names it in spec.tasks[0].clone.upstreamRef.upstreamRef.name; delete that revision first`)
+		Eventually(func() error { return changed(k8s, upstream, setLifecycle(deletionProposed)) }).Should(HaveOccurred())
+		refused(changed(k8s, upstream, setLifecycle(deletionProposed)), apierrors.IsForbidden, names)
+		unchanged(upstream)
+
+		// Proposed for deletion by the system (as a sync mirrors git), its
+		// deletion is refused all the same.
+		upstream = moveTo(sys, ns, upstream.Name, deletionProposed)
+		refused(k8s.Delete(ctx, upstream), apierrors.IsForbidden, names)
 		unchanged(upstream)
 
 		Expect(k8s.Delete(ctx, clone)).To(Succeed())

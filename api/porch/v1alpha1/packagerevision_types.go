@@ -214,6 +214,10 @@ type GitLock struct {
 // +kubebuilder:printcolumn:name="Latest",type=string,JSONPath=`.metadata.labels.kpt\.dev/latest-revision`
 // +kubebuilder:printcolumn:name="Lifecycle",type=string,JSONPath=`.spec.lifecycle`
 // +kubebuilder:printcolumn:name="Repository",type=string,JSONPath=`.spec.repository`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Rendered",type=string,JSONPath=`.status.conditions[?(@.type=="Rendered")].status`,priority=1
+// +kubebuilder:printcolumn:name="Upstream",type=string,JSONPath=`.status.upstreamLock.git.ref`,priority=1,description="The git ref a clone or upgrade was last fetched from."
+// +kubebuilder:printcolumn:name="Published-By",type=string,JSONPath=`.status.publishedBy`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:selectablefield:JSONPath=`.spec.repository`
 // +kubebuilder:selectablefield:JSONPath=`.spec.packageName`

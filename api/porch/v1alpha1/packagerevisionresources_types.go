@@ -43,7 +43,7 @@ type PackageRevisionResourcesStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:path=packagerevisionresources,singular=packagerevisionresources,categories=porch
+// +kubebuilder:resource:path=packagerevisionresources,singular=packagerevisionresources,shortName=prr,categories=porch
 // +kubebuilder:printcolumn:name="Package",type=string,JSONPath=`.spec.packageName`
 // +kubebuilder:printcolumn:name="WorkspaceName",type=string,JSONPath=`.spec.workspaceName`
 // +kubebuilder:printcolumn:name="Revision",type=integer,JSONPath=`.spec.revision`

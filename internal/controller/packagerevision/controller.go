@@ -125,6 +125,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 		r.backOffConflicts(req.NamespacedName, err)
 		recordError(s, err)
 		currentConditions(s)
+		r.tellRendered(s)
 		if perr := r.patchStatus(ctx, s); perr != nil && err == nil {
 			err = perr
 		}
@@ -151,6 +152,11 @@ func (r *Reconciler) steps(ctx context.Context, s *scope) error {
 	}
 	if err := r.addFinalizer(ctx, s); err != nil {
 		return err
+	}
+	if !s.repositoryWorkPending() {
+		// Only the finalizer was missing, as on every revision the sync
+		// mirrors: the repository is not read for it.
+		return nil
 	}
 	if err := r.openRepository(ctx, s); err != nil {
 		return err

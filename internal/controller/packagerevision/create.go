@@ -78,6 +78,7 @@ func (r *Reconciler) create(ctx context.Context, s *scope) error {
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
 	}
+	r.tell(s, eventCreated, "Create", "draft committed as %s", shortHead(head))
 	r.requestSync(s)
 	// The revision is adopted before its resources are made, so that a
 	// sync never sees resources of the repository's whose revision is not;

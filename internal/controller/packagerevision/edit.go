@@ -41,6 +41,7 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	}
 	result := r.render(ctx, s, cad.Package(s.prr.Spec.Resources))
 	if !result.commit(s) {
+		r.warn(s, refusalReason(result), "Edit", "edit of the resources (generation %d) not committed: %v", s.prr.Generation, result.err)
 		return r.saveResources(ctx, s, result, "")
 	}
 	commit, err := s.store.UpdateDraft(ctx, draftUpdate{
@@ -53,6 +54,7 @@ func (r *Reconciler) edit(ctx context.Context, s *scope) error {
 	if err != nil {
 		return r.writeFailed(ctx, s, err)
 	}
+	r.tell(s, eventEdited, "Edit", "edit committed as %s", shortHead(commit))
 	// The gates before the resources are saved: should the patch fail,
 	// the edit is still pending and is carried out again.
 	if err := r.followKptfileGates(ctx, s, result.files); err != nil {
@@ -141,6 +143,15 @@ func followKptfileConditions(s *scope, files cad.Package) {
 	if conditions := kptfile.PackageConditions(kf); !slices.Equal(conditions, s.pr.Status.PackageConditions) {
 		s.pr.Status.PackageConditions = conditions
 	}
+}
+
+// refusalReason is the reason of a refused edit's event: the one its
+// render would give the Rendered condition.
+func refusalReason(result rendering) string {
+	if result.tooLarge {
+		return porchv1alpha1.ReasonContentTooLarge
+	}
+	return porchv1alpha1.ReasonRenderFailed
 }
 
 // refuseEdit records why an edit was not committed, in the resources'

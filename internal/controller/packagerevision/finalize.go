@@ -37,6 +37,7 @@ func (r *Reconciler) finalize(ctx context.Context, s *scope) error {
 			if err := r.deleteInGit(ctx, s); err != nil {
 				return r.writeFailed(ctx, s, err)
 			}
+			r.tell(s, eventDeleted, "Delete", "removed from the repository")
 			r.requestSync(s)
 		}
 	}

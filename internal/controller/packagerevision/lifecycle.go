@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
+	"github.com/porch-dev/porch/internal/backend"
 	"github.com/porch-dev/porch/internal/controller/outcome"
 )
 
@@ -56,9 +57,11 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 		return r.writeFailed(ctx, s, err)
 	}
 	if wrote {
+		from := lifecycleIn(st)
 		if err := r.readState(ctx, s); err != nil {
 			return err
 		}
+		r.tellLifecycle(s, from)
 		r.requestSync(s)
 	}
 	if err := r.recordPublication(ctx, s); err != nil {
@@ -66,6 +69,20 @@ func (r *Reconciler) changeLifecycle(ctx context.Context, s *scope) error {
 	}
 	ready(s, fmt.Sprintf("%s in the repository", s.pr.Spec.Lifecycle))
 	return nil
+}
+
+// lifecycleIn is where a revision stands in git, as a lifecycle.
+func lifecycleIn(st backend.RevisionState) porchv1alpha1.PackageRevisionLifecycle {
+	switch {
+	case st.DeletionProposed:
+		return porchv1alpha1.PackageRevisionLifecycleDeletionProposed
+	case st.Revision > 0:
+		return porchv1alpha1.PackageRevisionLifecyclePublished
+	case st.Proposed != "":
+		return porchv1alpha1.PackageRevisionLifecycleProposed
+	default:
+		return porchv1alpha1.PackageRevisionLifecycleDraft
+	}
 }
 
 // cannotChange stalls a lifecycle change that git, as a freshly fetched

@@ -5,6 +5,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -43,6 +44,10 @@ type scope struct {
 	// wroteGit says that the reconcile changed the repository; fullSync
 	// that it changed what the sync mirrors in a way no ref shows.
 	wroteGit, fullSync bool
+	// renderedBefore is the Rendered condition before this reconcile's
+	// render, when it rendered: the event it tells is of a change.
+	renderedBefore *metav1.Condition
+	rendered       bool
 }
 
 // load reads the revision and its resources; nil when the revision is gone.
@@ -73,7 +78,14 @@ func (s *scope) actionNeeded() bool {
 	if s.pr.MirrorUnfinished() {
 		return false
 	}
-	return s.pr.SpecPending() || s.editPending() || s.unfinished() || s.conditionsPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return s.repositoryWorkPending() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+}
+
+// repositoryWorkPending says whether there is anything to do in the
+// repository: a spec or an edit to carry out, a step to finish, package
+// conditions to record.
+func (s *scope) repositoryWorkPending() bool {
+	return s.pr.SpecPending() || s.editPending() || s.unfinished() || s.conditionsPending()
 }
 
 // unfinished says whether Ready says Pending of a spec the status

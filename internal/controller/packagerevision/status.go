@@ -55,6 +55,12 @@ func ready(s *scope, message string) {
 
 // rendered records the outcome of a render in the Rendered condition.
 func rendered(s *scope, renderErr error) {
+	if !s.rendered {
+		s.rendered = true
+		if was := meta.FindStatusCondition(s.pr.Status.Conditions, porchv1alpha1.ConditionRendered); was != nil {
+			s.renderedBefore = was.DeepCopy()
+		}
+	}
 	var tooLarge *contentTooLarge
 	if errors.As(renderErr, &tooLarge) {
 		setCondition(s, porchv1alpha1.ConditionRendered, metav1.ConditionFalse, porchv1alpha1.ReasonContentTooLarge, renderErr.Error())

@@ -20,6 +20,12 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "get [REPOSITORY...]",
 		Aliases: []string{"ls", "list"},
 		Short:   "List registered repositories",
+		Example: "  # List the repositories of the current namespace\n" +
+			"  porchctl repo get\n\n" +
+			"  # Show the Repository blueprints as YAML\n" +
+			"  porchctl repo get blueprints -o yaml\n\n" +
+			"  # List the repositories of every namespace\n" +
+			"  porchctl repo get -A",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

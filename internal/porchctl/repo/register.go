@@ -29,7 +29,14 @@ func newRegisterCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "reg REPOSITORY",
 		Aliases: []string{"register"},
 		Short:   "Register a package repository",
-		Args:    porchctl.Required(1, 1, "repository is required positional argument"),
+		Example: "  # Register a git repository as the Repository deployments (the last segment of its URL),\n" +
+			"  # creating its branch main if it has none\n" +
+			"  porchctl repo reg http://127.0.0.1:40123/deployments.git --create-branch\n\n" +
+			"  # Register it under another name, as a deployment repository synced every 10 minutes\n" +
+			"  porchctl repo reg http://127.0.0.1:40123/deployments.git --name prod --deployment --sync-schedule '*/10 * * * *'\n\n" +
+			"  # Register a repository that needs basic auth (the credentials go into the Secret deployments-auth)\n" +
+			"  porchctl repo reg http://127.0.0.1:40123/deployments.git --repo-basic-username alice --repo-basic-password s3cret",
+		Args: porchctl.Required(1, 1, "repository is required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if r.workloadIdentity {
 				if r.username != "" || r.password != "" {

@@ -21,6 +21,12 @@ func newSyncCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "sync [REPOSITORY...]",
 		Aliases: []string{"reconcile"},
 		Short:   "Sync repositories now, or once at a given time",
+		Example: "  # Sync the repository blueprints now, and wait until it is synced\n" +
+			"  porchctl repo sync blueprints\n\n" +
+			"  # Sync every repository of the current namespace\n" +
+			"  porchctl repo sync --all\n\n" +
+			"  # Schedule one sync of deployments in 10 minutes\n" +
+			"  porchctl repo sync deployments --run-once 10m",
 		RunE: func(cmd *cobra.Command, names []string) error {
 			if !all && len(names) == 0 {
 				return errors.New("repository name(s) required unless --all is set")

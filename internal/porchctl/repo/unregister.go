@@ -18,7 +18,11 @@ func newUnregisterCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "unreg REPOSITORY",
 		Aliases: []string{"unregister"},
 		Short:   "Unregister a repository",
-		Args:    porchctl.Required(1, 1, "REPOSITORY is a required positional argument"),
+		Example: "  # Unregister the repository deployments, deleting the auth Secret it names, if any\n" +
+			"  porchctl repo unreg deployments\n\n" +
+			"  # Unregister it, keeping its auth Secret\n" +
+			"  porchctl repo unreg deployments --keep-auth-secret",
+		Args: porchctl.Required(1, 1, "REPOSITORY is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

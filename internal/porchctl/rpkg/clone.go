@@ -23,6 +23,13 @@ func newCloneCommand(o *porchctl.Options) *cobra.Command {
 		Short: "Create a clone of an existing package revision",
 		Long: "Create a new package NAME in --repository as a clone of SOURCE_PACKAGE: a PackageRevision name, " +
 			"a git address (REPO.git[/DIRECTORY][@REF], or --directory and --ref) or an oci:// image.",
+		Example: "  # Clone the published blueprints.app.v1 as package my-app of the repository deployments\n" +
+			"  # (the Draft deployments.my-app.v1)\n" +
+			"  porchctl rpkg clone blueprints.app.v1 my-app --repository deployments\n\n" +
+			"  # Clone the folder basens of a git repository, at its tag basens/v1, in workspace dev\n" +
+			"  porchctl rpkg clone http://127.0.0.1:40123/blueprints.git/basens@basens/v1 my-namespace --repository deployments --workspace dev\n\n" +
+			"  # Clone a package stored as an image\n" +
+			"  porchctl rpkg clone oci://127.0.0.1:41235/blueprints/basens:v1 basens-from-oci --repository deployments",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return fmt.Errorf("SOURCE_PACKAGE and NAME are required positional arguments; %d provided", len(args))
@@ -51,7 +58,7 @@ func newCloneCommand(o *porchctl.Options) *cobra.Command {
 		"update strategy that should be used when updating this package; one of: resource-merge,fast-forward,force-delete-replace,copy-merge")
 	c.Flags().StringVar(&f.directory, "directory", "", "Directory within the repository where the upstream package is located.")
 	c.Flags().StringVar(&f.ref, "ref", "", "Branch in the repository where the upstream package is located.")
-	c.Flags().StringVar(&f.repository, "repository", "", "Repository to which package will be cloned (downstream repository).")
+	c.Flags().StringVar(&f.repository, "repository", "", "Repository to which package will be cloned (downstream repository) (required).")
 	c.Flags().StringVar(&f.workspace, "workspace", "v1", "Workspace name of the downstream package.")
 	c.Flags().StringVar(&f.secretRef, "secret-ref", "", "Name of the secret with the credentials of the upstream git repository or OCI registry.")
 	return c

@@ -15,6 +15,8 @@ func newCopyCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "copy SOURCE_PACKAGE_REVISION",
 		Aliases: []string{"edit"},
 		Short:   "Create a new package revision from an existing one",
+		Example: "  # Start the Draft deployments.my-app.v2 from the content of deployments.my-app.v1\n" +
+			"  porchctl rpkg copy deployments.my-app.v1 --workspace v2",
 		Args: porchctl.OnlyOne("SOURCE_PACKAGE is a required positional argument",
 			"too many arguments; SOURCE_PACKAGE is the only accepted positional arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,6 +36,6 @@ func newCopyCommand(o *porchctl.Options) *cobra.Command {
 			return create(s, cmd, newRevision(s.Namespace, source.Spec.RepositoryName, source.Spec.PackageName, workspace, task))
 		},
 	}
-	c.Flags().StringVar(&workspace, "workspace", "", "Workspace name of the copy of the package.")
+	c.Flags().StringVar(&workspace, "workspace", "", "Workspace name of the copy of the package (required).")
 	return c
 }

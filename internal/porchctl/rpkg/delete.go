@@ -12,7 +12,12 @@ func newDeleteCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "del PACKAGE_REVISION...",
 		Aliases: []string{"delete"},
 		Short:   "Delete a package revision",
-		Args:    porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
+		Example: "  # Delete the Draft deployments.my-app.v2\n" +
+			"  porchctl rpkg del deployments.my-app.v2\n\n" +
+			"  # Delete the published deployments.my-app.v1: propose its deletion first\n" +
+			"  porchctl rpkg propose-delete deployments.my-app.v1\n" +
+			"  porchctl rpkg del deployments.my-app.v1",
+		Args: porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

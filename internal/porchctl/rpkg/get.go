@@ -31,6 +31,19 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 		Use:     "get [PACKAGE_REVISION...]",
 		Aliases: []string{"list"},
 		Short:   "List package revisions in registered repositories",
+		Long: "List the package revisions of the namespace (of every namespace with -A), or those named, " +
+			"filtered by --name, --workspace, --repository, --revision and -l. The table has upstream porchctl's columns: " +
+			"NAME, PACKAGE, WORKSPACENAME, REVISION, LATEST, LIFECYCLE and REPOSITORY. -o wide prints the same table: " +
+			"porchctl has no wide-only columns, so it adds none (kubectl get packagerevisions -o wide does add " +
+			"RENDERED, UPSTREAM and PUBLISHED-BY).",
+		Example: "  # List the package revisions of the current namespace\n" +
+			"  porchctl rpkg get\n\n" +
+			"  # List the revisions of the package app in the repository blueprints, in the wide format\n" +
+			"  porchctl rpkg get --name app --repository blueprints -o wide\n\n" +
+			"  # Show the revision blueprints.app.v1 as YAML\n" +
+			"  porchctl rpkg get blueprints.app.v1 -o yaml\n\n" +
+			"  # Print the root Kptfile of blueprints.app.v1\n" +
+			"  porchctl rpkg get blueprints.app.v1 --show-kptfile",
 		RunE: func(cmd *cobra.Command, names []string) error {
 			if f.showKptfile {
 				switch {

@@ -16,7 +16,11 @@ func newInitCommand(o *porchctl.Options) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "init PACKAGE",
 		Short: "Initialize a new package revision in a repository",
-		Args:  porchctl.Required(1, 1, "PACKAGE_NAME is a required positional argument"),
+		Example: "  # Create the Draft deployments.my-app.v1: package my-app of the repository deployments, in workspace v1\n" +
+			"  porchctl rpkg init my-app --repository deployments --workspace v1\n\n" +
+			"  # Create it with a description and keywords\n" +
+			"  porchctl rpkg init my-app --repository deployments --workspace v1 --description \"my app\" --keywords web,frontend",
+		Args: porchctl.Required(1, 1, "PACKAGE_NAME is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if repository == "" {
 				return fmt.Errorf("--repository is required to specify target repository")
@@ -36,8 +40,8 @@ func newInitCommand(o *porchctl.Options) *cobra.Command {
 			return create(s, cmd, pr)
 		},
 	}
-	c.Flags().StringVar(&repository, "repository", "", "Repository to which package will be added.")
-	c.Flags().StringVar(&workspace, "workspace", "", "Workspace name of the package.")
+	c.Flags().StringVar(&repository, "repository", "", "Repository to which package will be added (required).")
+	c.Flags().StringVar(&workspace, "workspace", "", "Workspace name of the package (required).")
 	c.Flags().StringVar(&description, "description", "sample description", "Short description of the package.")
 	c.Flags().StringSliceVar(&keywords, "keywords", nil, "List of keywords for the package.")
 	c.Flags().StringVar(&site, "site", "", "Link to page with information about the package.")

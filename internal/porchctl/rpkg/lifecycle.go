@@ -16,7 +16,11 @@ import (
 // approval).
 
 func newProposeCommand(o *porchctl.Options) *cobra.Command {
-	return newMoveCommand(o, "propose", nil, "Propose that a package revision be published", "proposed",
+	example := "  # Propose the Draft deployments.my-app.v1 for publication\n" +
+		"  porchctl rpkg propose deployments.my-app.v1\n\n" +
+		"  # Propose two Drafts at once\n" +
+		"  porchctl rpkg propose deployments.my-app.v2 blueprints.app.v2"
+	return newMoveCommand(o, "propose", nil, "Propose that a package revision be published", example, "proposed",
 		porchv1alpha1.PackageRevisionLifecycleProposed, func(_ string, pr *porchv1alpha1.PackageRevision) error {
 			if err := readinessMet(pr); err != nil {
 				return err
@@ -33,7 +37,12 @@ func newProposeCommand(o *porchctl.Options) *cobra.Command {
 }
 
 func newApproveCommand(o *porchctl.Options) *cobra.Command {
-	return newMoveCommand(o, "approve", nil, "Approve a proposal to publish a package revision", "approved",
+	example := "  # Publish the proposed deployments.my-app.v1\n" +
+		"  porchctl rpkg approve deployments.my-app.v1\n\n" +
+		"  # Propose and publish a Draft\n" +
+		"  porchctl rpkg propose deployments.my-app.v2\n" +
+		"  porchctl rpkg approve deployments.my-app.v2"
+	return newMoveCommand(o, "approve", nil, "Approve a proposal to publish a package revision", example, "approved",
 		porchv1alpha1.PackageRevisionLifecyclePublished, func(name string, pr *porchv1alpha1.PackageRevision) error {
 			if err := readinessMet(pr); err != nil {
 				return err
@@ -53,7 +62,12 @@ func newApproveCommand(o *porchctl.Options) *cobra.Command {
 }
 
 func newProposeDeleteCommand(o *porchctl.Options) *cobra.Command {
-	return newMoveCommand(o, "propose-delete", []string{"propose-del"}, "Propose that a published package revision be deleted", "proposed for deletion",
+	example := "  # Propose that the published deployments.my-app.v1 be deleted\n" +
+		"  porchctl rpkg propose-delete deployments.my-app.v1\n\n" +
+		"  # Propose it, then delete it\n" +
+		"  porchctl rpkg propose-delete deployments.my-app.v1\n" +
+		"  porchctl rpkg del deployments.my-app.v1"
+	return newMoveCommand(o, "propose-delete", []string{"propose-del"}, "Propose that a published package revision be deleted", example, "proposed for deletion",
 		porchv1alpha1.PackageRevisionLifecycleDeletionProposed, func(name string, pr *porchv1alpha1.PackageRevision) error {
 			switch pr.Spec.Lifecycle {
 			case porchv1alpha1.PackageRevisionLifecyclePublished:
@@ -67,13 +81,15 @@ func newProposeDeleteCommand(o *porchctl.Options) *cobra.Command {
 }
 
 // newMoveCommand is a command that moves each revision named to the
-// lifecycle to, when check passes, and prints "<name> <done>".
-func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, done string, to porchv1alpha1.PackageRevisionLifecycle,
+// lifecycle to, when check passes, and prints "<name> <done>"; example is
+// its help's Examples.
+func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, example, done string, to porchv1alpha1.PackageRevisionLifecycle,
 	check func(name string, pr *porchv1alpha1.PackageRevision) error) *cobra.Command {
 	return &cobra.Command{
 		Use:     verb + " PACKAGE_REVISION...",
 		Aliases: aliases,
 		Short:   short,
+		Example: example,
 		Args:    porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
@@ -91,7 +107,12 @@ func newRejectCommand(o *porchctl.Options) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reject PACKAGE_REVISION...",
 		Short: "Reject a proposal to publish or delete a package revision",
-		Args:  porchctl.Required(1, -1, "PACKAGE_REVISION is a required positional argument"),
+		Example: "  # Reject the proposal of deployments.my-app.v1: proposed for publication, it goes back to Draft;\n" +
+			"  # proposed for deletion, it stays Published\n" +
+			"  porchctl rpkg reject deployments.my-app.v1\n\n" +
+			"  # Reject two proposals at once\n" +
+			"  porchctl rpkg reject deployments.my-app.v2 blueprints.app.v2",
+		Args: porchctl.Required(1, -1, "PACKAGE_REVISION is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {

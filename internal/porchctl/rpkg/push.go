@@ -23,6 +23,11 @@ func newPushCommand(o *porchctl.Options) *cobra.Command {
 			"before another push to the revision is refused with a conflict, and DIR's metadata follows each push. It waits " +
 			"until the content is rendered and committed and prints the render's results; content whose render fails " +
 			"is not committed unless the revision has the annotation porch.kpt.dev/push-on-render-failure: \"true\".",
+		Example: "  # Pull the Draft deployments.my-app.v1 into the folder my-app, edit it, and push it back\n" +
+			"  porchctl rpkg pull deployments.my-app.v1 my-app\n" +
+			"  porchctl rpkg push deployments.my-app.v1 my-app\n\n" +
+			"  # Push the ResourceList of resources.yaml, read from stdin\n" +
+			"  porchctl rpkg push deployments.my-app.v1 - < resources.yaml",
 		Args: porchctl.Required(1, 2, "PACKAGE name is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]

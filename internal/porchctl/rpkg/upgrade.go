@@ -25,6 +25,12 @@ func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 		Short: "Upgrade a downstream package revision to a newer revision of its upstream",
 		Long: "Create a new revision of SOURCE_PACKAGE_REVISION that merges in the changes of a newer revision of its upstream " +
 			"(the latest, or --revision). With --discover=upstream or --discover=downstream, list the upgrades available instead.",
+		Example: "  # List the upgrades available to the revisions cloned from an upstream\n" +
+			"  porchctl rpkg upgrade --discover=upstream\n\n" +
+			"  # Upgrade deployments.my-app.v1 to the latest revision of its upstream, as the Draft deployments.my-app.v2\n" +
+			"  porchctl rpkg upgrade deployments.my-app.v1 --workspace v2\n\n" +
+			"  # Upgrade it to revision 2 of its upstream, with a fast-forward merge\n" +
+			"  porchctl rpkg upgrade deployments.my-app.v1 --workspace v2 --revision 2 --strategy fast-forward",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -47,7 +53,7 @@ func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 				return fmt.Errorf("revision must be positive (and not main)")
 			}
 			if f.workspace == "" {
-				return fmt.Errorf("workspace is required")
+				return fmt.Errorf("--workspace is required: the workspace of the new revision the upgrade makes")
 			}
 			strategy, err := mergeStrategy(f.strategy)
 			if err != nil {
@@ -73,7 +79,7 @@ func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 		},
 	}
 	c.Flags().IntVar(&f.revision, "revision", 0, "Revision of the upstream package to upgrade to; the latest when 0.")
-	c.Flags().StringVar(&f.workspace, "workspace", "", "Workspace name of the upgrade package revision.")
+	c.Flags().StringVar(&f.workspace, "workspace", "", "Workspace name of the upgrade package revision (required, but with --discover).")
 	c.Flags().StringVar(&f.strategy, "strategy", string(porchv1alpha1.ResourceMerge),
 		"update strategy used to merge; one of: resource-merge,fast-forward,force-delete-replace,copy-merge")
 	c.Flags().StringVar(&f.discover, "discover", "",
