@@ -1,6 +1,7 @@
 package rpkg
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -74,43 +75,58 @@ func readContent(stdin io.Reader, dir []string) (cad.Package, error) {
 // push makes files the content the revision's resources ask for, and
 // returns the commit that held the content before. It waits for an edit
 // still being carried out first, so that the commit is the one this push
-// is compared with. The update is held to pulledVersion, the
-// resourceVersion the pull recorded: content pulled before someone else's
-// push is refused with a conflict, as upstream refuses it, instead of
-// overwriting theirs. Content whose metadata records none is pushed over
+// is compared with. The update is held to what the pull recorded: its
+// resourceVersion, so that content pulled before someone else's push is
+// refused with a conflict, as upstream refuses it, instead of overwriting
+// theirs; but when only refused pushes came between (the resources' version
+// moved, their content is still the commit pulled), it goes ahead, held to
+// that commit. Content whose metadata records no version is pushed over
 // whatever is there.
-func push(s *porchctl.Session, name string, files cad.Package, pulledVersion string) (string, error) {
+func push(s *porchctl.Session, name string, files cad.Package, from pulled) (string, error) {
 	var before string
-	update := func() error {
+	// update asks for files held to version, when given, or to the
+	// content being at commit, when given.
+	update := func(version, commit string) error {
 		prr, err := porchctl.Resources(s.Ctx, s.Client, s.Key(name), s.Timeout)
 		if err != nil {
 			return err
 		}
+		if commit != "" && prr.Status.Commit != commit {
+			return errContentMoved
+		}
 		before = prr.Status.Commit
 		prr.Spec.Resources = files
-		if pulledVersion != "" {
-			prr.ResourceVersion = pulledVersion
+		if version != "" {
+			prr.ResourceVersion = version
 		}
 		return s.Client.Update(s.Ctx, prr)
 	}
 	var err error
-	if pulledVersion != "" {
-		err = update()
-		if apierrors.IsConflict(err) && !isDraft(s, name) {
+	if from.version == "" {
+		err = retry.RetryOnConflict(retry.DefaultRetry, func() error { return update("", "") })
+	} else if err = update(from.version, ""); apierrors.IsConflict(err) {
+		switch {
+		case !isDraft(s, name):
 			// Only a Draft's content can change, so nothing can be
 			// overwritten: asking again without the pulled version gets
 			// the refusal that says why, rather than a conflict.
-			pulledVersion = ""
-			err = update()
+			err = update("", "")
+		case from.commit != "":
+			err = retry.RetryOnConflict(retry.DefaultRetry, func() error { return update("", from.commit) })
 		}
-	} else {
-		err = retry.RetryOnConflict(retry.DefaultRetry, update)
+	}
+	if errors.Is(err, errContentMoved) || apierrors.IsConflict(err) {
+		return "", fmt.Errorf("the content of %s changed since it was pulled: pull it again and redo your change; your push was not applied", name)
 	}
 	if err != nil {
 		return "", fmt.Errorf("%s", porchctl.Reason(err))
 	}
 	return before, nil
 }
+
+// errContentMoved is a push's refusal of content pulled from a commit the
+// revision has moved on from.
+var errContentMoved = errors.New("the content moved since the pull")
 
 // isDraft says whether the revision is a Draft, as far as can be read.
 func isDraft(s *porchctl.Session, name string) bool {

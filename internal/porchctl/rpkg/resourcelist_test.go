@@ -93,34 +93,35 @@ func TestRevisionMetadata(t *testing.T) {
 		CreationTimestamp: metav1.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		ManagedFields:     []metav1.ManagedFieldsEntry{{Manager: "someone"}},
 		OwnerReferences:   []metav1.OwnerReference{{Kind: "Repository", Name: "repo"}},
-	}}
+	}, Status: porchv1alpha1.PackageRevisionResourcesStatus{Commit: "abc123"}}
 	files, err := withMetadata(cad.Package{"Kptfile": "x"}, prr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Upstream's shape: no apiVersion, and of the metadata only what
-	// identifies the revision and the version pulled.
+	// identifies the revision and the version pulled, with the commit.
 	want := "apiVersion: \"\"\nkind: KptRevisionMetadata\nmetadata:\n" +
-		"  name: repo.app.v1\n  namespace: ns\n  creationTimestamp: \"2026-01-02T03:04:05Z\"\n  resourceVersion: \"42\"\n  uid: u-1\n"
+		"  name: repo.app.v1\n  namespace: ns\n  creationTimestamp: \"2026-01-02T03:04:05Z\"\n  resourceVersion: \"42\"\n  uid: u-1\n" +
+		"  annotations:\n    porch.kpt.dev/pulled-commit: abc123\n"
 	same(t, ".KptRevisionMetadata", want, files[".KptRevisionMetadata"])
 	// The shape this CLI wrote before is still pushed.
 	old := "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n" +
 		"  generation: 5\n  labels:\n    l: v\n  name: repo.app.v1\n  namespace: ns\n  resourceVersion: \"41\"\n"
-	if _, v, err := withoutMetadata(cad.Package{".KptRevisionMetadata": old}, "ns", "repo.app.v1"); err != nil || v != "41" {
-		t.Errorf("the earlier shape: %q, %v; want resourceVersion 41", v, err)
+	if _, p, err := withoutMetadata(cad.Package{".KptRevisionMetadata": old}, "ns", "repo.app.v1"); err != nil || p != (pulled{version: "41"}) {
+		t.Errorf("the earlier shape: %+v, %v; want resourceVersion 41", p, err)
 	}
 	back, pulledVersion, err := withoutMetadata(files, "ns", "repo.app.v1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	same(t, "files", cad.Package{"Kptfile": "x"}, back)
-	if pulledVersion != "42" {
-		t.Errorf("the pulled resourceVersion is %q, want 42", pulledVersion)
+	if pulledVersion != (pulled{version: "42", commit: "abc123"}) {
+		t.Errorf("the pull recorded %+v, want version 42 and commit abc123", pulledVersion)
 	}
 	// Metadata without a resourceVersion holds a push to nothing.
 	_, pulledVersion, err = withoutMetadata(cad.Package{".KptRevisionMetadata": "apiVersion: porch.kpt.dev/v1alpha1\nkind: KptRevisionMetadata\nmetadata:\n  name: repo.app.v1\n"}, "ns", "repo.app.v1")
-	if err != nil || pulledVersion != "" {
-		t.Errorf("metadata without a resourceVersion: %q, %v; want none and no error", pulledVersion, err)
+	if err != nil || pulledVersion != (pulled{}) {
+		t.Errorf("metadata without a resourceVersion: %+v, %v; want none and no error", pulledVersion, err)
 	}
 }
 
