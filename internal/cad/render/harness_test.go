@@ -2,7 +2,6 @@ package render
 
 import (
 	"io/fs"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -187,13 +186,7 @@ func sum(s []int) int {
 // checkRenderStatus).
 func comparePackages(t *testing.T, got, want cad.Package) {
 	t.Helper()
-	if content, ok := got[cad.KptfileName]; ok {
-		stripped, err := kptfile.WithoutRenderStatus(content)
-		if err == nil {
-			got = maps.Clone(got)
-			got[cad.KptfileName] = stripped
-		}
-	}
+	got = withoutRenderStatus(t, got)
 	for name, w := range want {
 		g, ok := got[name]
 		if !ok {

@@ -105,10 +105,7 @@ func withRenderStatus(pkg cad.Package, steps *stepLog, renderErr error, root str
 	if err != nil || updated == content {
 		return pkg
 	}
-	out := make(cad.Package, len(pkg))
-	for name, data := range pkg {
-		out[name] = data
-	}
+	out := pkg.Copy()
 	out[cad.KptfileName] = updated
 	return out
 }

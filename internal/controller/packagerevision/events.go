@@ -44,17 +44,17 @@ func (r *Reconciler) warn(s *scope, reason, action, format string, args ...any) 
 // nothing again.
 func (r *Reconciler) tellRendered(s *scope) {
 	now := meta.FindStatusCondition(s.pr.Status.Conditions, porchv1alpha1.ConditionRendered)
-	if r.Recorder == nil || now == nil || !s.rendered {
+	if now == nil || !s.rendered {
 		return
 	}
 	if was := s.renderedBefore; was != nil && was.Status == now.Status && was.Reason == now.Reason && was.Message == now.Message {
 		return
 	}
-	kind := corev1.EventTypeNormal
 	if now.Status != metav1.ConditionTrue {
-		kind = corev1.EventTypeWarning
+		r.warn(s, now.Reason, "Render", "%s", now.Message)
+		return
 	}
-	r.Recorder.Eventf(s.pr, nil, kind, now.Reason, "Render", "%s", now.Message)
+	r.tell(s, now.Reason, "Render", "%s", now.Message)
 }
 
 // tellLifecycle records a lifecycle change carried out in the repository.
