@@ -47,7 +47,8 @@ func setupRepositoryWebhook(mgr ctrl.Manager, system systemUsers, remotes remote
 		Complete()
 }
 
-// ValidateCreate refuses a Repository overlapping another of its namespace,
+// ValidateCreate refuses a Repository whose name is no DNS label, one
+// overlapping another of its namespace,
 // a remote the manager does not reach for users, and a Secret the user may
 // not read.
 func (v *RepositoryValidator) ValidateCreate(ctx context.Context, repo *configv1alpha1.Repository) (admission.Warnings, error) {
@@ -79,8 +80,11 @@ func (v *RepositoryValidator) validate(ctx context.Context, old, repo *configv1a
 		return err
 	}
 	var errs field.ErrorList
+	if old == nil {
+		errs = validateName(repo)
+	}
 	if !who.system {
-		errs = v.remotes.repository(ctx, old, repo)
+		errs = append(errs, v.remotes.repository(ctx, old, repo)...)
 	}
 	others := &configv1alpha1.RepositoryList{}
 	if err := v.Reader.List(ctx, others, client.InNamespace(repo.Namespace)); err != nil {

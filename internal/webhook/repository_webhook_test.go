@@ -43,6 +43,22 @@ func TestRepositoryValidatorCreate(t *testing.T) {
 	}
 }
 
+func TestRepositoryValidatorRefusesANameThatIsNoDNSLabel(t *testing.T) {
+	v := validatorWith(t)
+	for _, name := range []string{"a.b", strings.Repeat("a", 64), "-a", "a-"} {
+		repo := gitRepo(name, "http://host/repo.git", "", "")
+		_, err := v.ValidateCreate(as("alice"), &repo)
+		want := `metadata.name: Invalid value: "` + name + `": must be a DNS label`
+		if !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), want) {
+			t.Errorf("name %q: want an Invalid error with %q, got %v", name, want, err)
+		}
+	}
+	repo := gitRepo(strings.Repeat("a", 63), "http://host/repo.git", "", "")
+	if _, err := v.ValidateCreate(as("alice"), &repo); err != nil {
+		t.Errorf("a DNS label of 63 was refused: %v", err)
+	}
+}
+
 func TestRepositoryValidatorUpdate(t *testing.T) {
 	const url = "http://host/repo.git"
 	// Two Repositories that overlap already, say registered before the webhook existed.

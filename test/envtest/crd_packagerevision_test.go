@@ -48,11 +48,7 @@ var _ = Describe("PackageRevision validation", func() {
 		Entry("without spec", `{spec: null}`, required("spec")),
 		Entry("without tasks", `{spec: {tasks: null}}`, ""),
 		Entry("named after repository, package and workspace", `{metadata: {name: blueprints.app.v1}}`, ""),
-		Entry("named otherwise", `{metadata: {name: anything}}`,
-			objRule("<nil>", "metadata.name must be blueprints.app.v1: the repository, the package path with / as . and the workspace, joined by .")),
 		Entry("nested package named with dots", `{metadata: {name: blueprints.team.app.v1}, spec: {packageName: team/app}}`, ""),
-		Entry("nested package named with a slash", `{metadata: {name: blueprints.team-app.v1}, spec: {packageName: team/app}}`,
-			objRule("<nil>", "metadata.name must be blueprints.team.app.v1")),
 		Entry("every field", `
 spec:
   lifecycle: Draft

@@ -218,7 +218,7 @@ spec:
 `
 	badBranch   = "spec.git.branch must be a valid git branch name: letters, digits and . _ / - starting with a letter or digit; not HEAD; no '..', '//' or '/.'; no part ending in '.lock'; not ending in '/' or '.'"
 	badRepoURL  = "spec.git.repo must be a URL (https://, http://, ssh://, git://, file://) or an scp-like address user@host:path"
-	notDNSLabel = "metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
+	notDNSLabel = "must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
 )
 
 var _ = Describe("Repository validation", func() {
@@ -237,8 +237,9 @@ spec:
 		Entry("minimal oci", `{spec: {type: oci, git: null, oci: {registry: "127.0.0.1:1/packages", secretRef: {name: creds}}}}`, ""),
 
 		Entry("name a DNS label of 63", at(long(63), "metadata", "name"), ""),
-		Entry("name of 64", at(long(64), "metadata", "name"), objRule("<nil>", notDNSLabel)),
-		Entry("name with a dot", `{metadata: {name: a.b}}`, objRule("<nil>", notDNSLabel)),
+		// The webhook's refusal, with the field path and the value.
+		Entry("name of 64", at(long(64), "metadata", "name"), rule("metadata.name", long(64), notDNSLabel)),
+		Entry("name with a dot", `{metadata: {name: a.b}}`, rule("metadata.name", "a.b", notDNSLabel)),
 		Entry("name uppercase", `{metadata: {name: Demo}}`, `metadata.name: Invalid value: "Demo": a lowercase RFC 1123 subdomain`),
 
 		Entry("type missing", `{spec: {type: null}}`, required("spec.type")),

@@ -52,6 +52,23 @@ var _ = Describe("PackageRevision webhook", func() {
 		Expect(changed(sys, pr, func(pr *porchv1alpha1.PackageRevision) { pr.Spec.Revision = 2 })).To(Succeed())
 	})
 
+	It("refuses a name other than repository.package.workspace on metadata.name, saying the one it must be", func() {
+		for name, want := range map[string]string{
+			"anything":      "r.app.v1",
+			"r.team-app.v1": "r.team.app.v1",
+		} {
+			pr := newRevision(ns, "r", "app", "v1")
+			if want == "r.team.app.v1" {
+				pr.Spec.PackageName = "team/app"
+			}
+			pr.Name = name
+			err := k8s.Create(ctx, pr)
+			refused(err, apierrors.IsInvalid,
+				`metadata.name: Invalid value: "`+name+`": must be `+want+`: the repository, the package path with / as . and the workspace, joined by .`)
+			Expect(err.Error()).NotTo(ContainSubstring("<nil>"))
+		}
+	})
+
 	It("refuses Draft to Published, and a user's spec.revision or latest label", func() {
 		pr := created(k8s, newRevision(ns, "r", "app", "v1"))
 		refused(changed(k8s, pr, setLifecycle(published)), apierrors.IsInvalid,

@@ -200,9 +200,10 @@ type RepositoryStatus struct {
 // +kubebuilder:printcolumn:name="Address",type=string,JSONPath=`.spec['git','oci']['repo','registry']`
 // +kubebuilder:printcolumn:name="Branch",type=string,JSONPath=`.spec.git.branch`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$') && size(self.metadata.name) <= 63",message="metadata.name must be a DNS label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"
 
 // Repository registers a git repository or OCI registry of packages.
+// Its name is a DNS label, since it is the first part of its revisions'
+// names; the admission webhook says so, on metadata.name.
 type Repository struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

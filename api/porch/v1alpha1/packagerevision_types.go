@@ -224,11 +224,12 @@ type GitLock struct {
 // +kubebuilder:selectablefield:JSONPath=`.spec.workspaceName`
 // +kubebuilder:selectablefield:JSONPath=`.spec.lifecycle`
 // +kubebuilder:selectablefield:JSONPath=`.spec.revision`
-// +kubebuilder:validation:XValidation:rule="self.metadata.name == self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName",messageExpression="'metadata.name must be ' + self.spec.repository + '.' + self.spec.packageName.replace('/', '.') + '.' + self.spec.workspaceName + ': the repository, the package path with / as . and the workspace, joined by .'"
 
 // PackageRevision is one revision of a package in a repository: a Draft being
 // authored, a Proposed one awaiting approval, or a Published one.
-// Its name is <repository>.<package path with / as .>.<workspace>.
+// Its name is <repository>.<package path with / as .>.<workspace>; the
+// admission webhook refuses any other, naming the one it must be (a CEL rule
+// on the whole object could only report it without a field path).
 type PackageRevision struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
