@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/porch-dev/porch/internal/cad"
 )
@@ -46,13 +48,35 @@ var ErrTooLarge = errors.New("too large")
 // reached: the function did not run, so calling again elsewhere is safe.
 var ErrUnavailable = errors.New("unavailable")
 
+// Lister is an Evaluator that can say which images it runs, so that an
+// image none of a Chain knows is refused with what the user may write
+// instead.
+type Lister interface {
+	Images() []string
+}
+
 // NotFoundError is an evaluator's answer for an image it does not know.
+// Known, when a Chain fills it, lists the images the runner does run.
 type NotFoundError struct {
 	Image string
+	Known []string
+	// hint is what a server said after the image, for a client.
+	hint string
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("no function runner knows image %q", e.Image)
+	return fmt.Sprintf("no function runner knows image %q", e.Image) + e.Hint()
+}
+
+// Hint is what the message says after naming the image: the images the
+// runner runs, and how another is configured.
+func (e *NotFoundError) Hint() string {
+	if e.hint != "" || len(e.Known) == 0 {
+		return e.hint
+	}
+	return fmt.Sprintf("; the images it runs are %s (builtin ones by short name, or under ghcr.io/kptdev/krm-functions-catalog/ or gcr.io/kpt-fn/); "+
+		"any other runs as an executable, mapped to its image in the runner's --exec-config (functions: {IMAGE: PATH}), "+
+		"or named by exec: in the Kptfile for porchctl fn render --allow-exec", strings.Join(e.Known, ", "))
 }
 
 // Is lets errors.Is(err, ErrNotFound) see through the image.
@@ -83,7 +107,20 @@ func (c Chain) Evaluate(ctx context.Context, image string, resourceList []byte) 
 		}
 		return out, log, err
 	}
-	return nil, nil, &NotFoundError{Image: image}
+	return nil, nil, c.notFound(image)
+}
+
+// notFound is the error for an image none of c's evaluators runs, listing
+// those they do.
+func (c Chain) notFound(image string) *NotFoundError {
+	var known []string
+	for _, e := range c {
+		if l, ok := e.(Lister); ok {
+			known = append(known, l.Images()...)
+		}
+	}
+	slices.Sort(known)
+	return &NotFoundError{Image: image, Known: slices.Compact(known)}
 }
 
 // evaluateNodesSafely is evaluateSafely for parsed resources. When ctx

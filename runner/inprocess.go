@@ -55,7 +55,7 @@ func (r *InProcess) RunNodes(ctx context.Context, fn cad.Function, in cad.Resour
 		}
 		return rl, log, true, err
 	}
-	return cad.ResourceList{}, nil, true, &NotFoundError{Image: fn.Image}
+	return cad.ResourceList{}, nil, true, r.chain.notFound(fn.Image)
 }
 
 func copyResourceList(in cad.ResourceList) cad.ResourceList {

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"reflect"
 	"strings"
@@ -225,4 +226,31 @@ func withoutRenderStatus(t *testing.T, pkg cad.Package) cad.Package {
 	out := maps.Clone(pkg)
 	out[cad.KptfileName] = stripped
 	return out
+}
+
+// A mistyped image, through the gRPC server and in process alike: the
+// message lists the images the runner does run, so that the typo shows,
+// and says how another image is configured.
+func TestAnUnknownImageIsRefusedWithTheImagesThatRun(t *testing.T) {
+	evaluators := realEvaluators(t)
+	client, _ := serve(t, evaluators)
+	for name, r := range map[string]cad.FunctionRunner{"grpc": client, "in process": runner.NewInProcess(evaluators...)} {
+		t.Run(name, func(t *testing.T) {
+			pkg := cad.Package{cad.KptfileName: "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\npipeline:\n  mutators:\n    - image: " +
+				fnPrefix + "set-labelz:v0.2\n"}
+			_, _, err := render.Render(context.Background(), pkg, r, render.Options{})
+			if err == nil {
+				t.Fatal("a render with an unknown image succeeded")
+			}
+			for _, want := range []string{`no function runner knows image "` + fnPrefix + `set-labelz:v0.2"`, "set-labels:v0.2", "starlark:v0.5",
+				"example.com/echo:v1", "--exec-config", "porchctl fn render --allow-exec"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("the error lacks %q: %v", want, err)
+				}
+			}
+			if !errors.Is(err, runner.ErrNotFound) {
+				t.Errorf("the error does not match ErrNotFound: %v", err)
+			}
+		})
+	}
 }

@@ -19,7 +19,7 @@ import (
 func statusFromError(image string, out, log []byte, err error) error {
 	code := codeOf(err)
 	msg := err.Error()
-	if code == codes.NotFound {
+	if notFound := (*NotFoundError)(nil); code == codes.NotFound && !errors.As(err, &notFound) {
 		msg = fmt.Sprintf("no function runner knows image %q", image)
 	}
 	st := status.New(code, msg)
@@ -69,7 +69,7 @@ func errorFromStatus(image string, err error) (out, log []byte, _ error) {
 	}
 	switch st.Code() {
 	case codes.NotFound:
-		return out, log, &NotFoundError{Image: image}
+		return out, log, &NotFoundError{Image: image, hint: strings.TrimPrefix(st.Message(), fmt.Sprintf("no function runner knows image %q", image))}
 	case codes.DeadlineExceeded:
 		msg := st.Message()
 		if !strings.Contains(msg, "deadline exceeded") {

@@ -16,6 +16,7 @@ import (
 
 func main() {
 	if err := newRootCommand().Execute(); err != nil {
+		porchctl.PrintError(os.Stderr, err)
 		os.Exit(1)
 	}
 }
@@ -25,7 +26,7 @@ func newRootCommand() *cobra.Command {
 		Use:           "porchctl",
 		Short:         "Work with kpt packages and the package orchestrator",
 		SilenceUsage:  true,
-		SilenceErrors: false,
+		SilenceErrors: true, // main prints them, each once
 		Example: "  # Register a git repository of deployments, creating its branch main\n" +
 			"  porchctl repo reg http://127.0.0.1:40123/deployments.git --create-branch\n\n" +
 			"  # Clone a published blueprint into it and list its revisions\n" +

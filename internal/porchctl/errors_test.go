@@ -26,8 +26,14 @@ func TestEachReportsEveryName(t *testing.T) {
 	if got, want := errOut.String(), "b is already proposed\nd failed (not allowed)\n"; got != want {
 		t.Errorf("stderr %q, want %q", got, want)
 	}
-	if err == nil || err.Error() != "errors:\n  not allowed" {
-		t.Errorf("error %v, want the one failure listed", err)
+	var printed bytes.Buffer
+	PrintError(&printed, err)
+	if !errors.As(err, &Reported{}) || printed.Len() != 0 {
+		t.Errorf("error %v, printed %q: want one failure, already reported and printed once", err, printed.String())
+	}
+	PrintError(&printed, errors.New("no kubeconfig"))
+	if got := printed.String(); got != "Error: no kubeconfig\n" {
+		t.Errorf("an error not reported yet was printed as %q", got)
 	}
 	if err := Each(&out, &errOut, []string{"x"}, "done", func(string) error { return AlreadyDone{Note: "is done"} }); err != nil {
 		t.Errorf("a name already done is no failure, got %v", err)
@@ -62,4 +68,16 @@ func errString(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// The API's hints name fields; at porchctl they name commands and flags.
+func TestReasonNamesTheCLI(t *testing.T) {
+	for msg, want := range map[string]string{
+		`admission webhook "v.porch.kpt.dev" denied the request: PackageRevision "a.b.v1" is Published; start a new revision from it with an edit task`: `PackageRevision "a.b.v1" is Published; start a new revision from it with porchctl rpkg copy REVISION --workspace NEW_WORKSPACE`,
+		`branch "main" not found; create the branch or set spec.git.createBranch: true`:                                                                 `branch "main" not found; create the branch or register the repository with --create-branch (porchctl repo unreg it first)`,
+	} {
+		if got := Reason(errors.New(msg)); got != want {
+			t.Errorf("Reason(%q) = %q, want %q", msg, got, want)
+		}
+	}
 }

@@ -93,7 +93,7 @@ func Repository(ctx context.Context, c client.Client, key client.ObjectKey, time
 			return false, nil
 		}
 		if ready.Status != metav1.ConditionTrue {
-			failed = fmt.Errorf("repository %q is not ready (%s): %s", key.Name, ready.Reason, ready.Message)
+			failed = fmt.Errorf("repository %q is not ready (%s): %s", key.Name, ready.Reason, InCLITerms(ready.Message))
 		}
 		return true, nil
 	})

@@ -3,6 +3,7 @@ package builtin
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/runner"
@@ -101,6 +102,19 @@ func (e *Evaluator) EvaluateNodes(ctx context.Context, image string, rl *cad.Res
 		return log, failed(image, err)
 	}
 	return log, nil
+}
+
+// Images implements runner.Lister: each function and tag line, by the
+// short name a Kptfile may give.
+func (e *Evaluator) Images() []string {
+	var images []string
+	for name, versions := range e.functions {
+		for _, v := range versions {
+			images = append(images, name+":"+v.tag)
+		}
+	}
+	slices.Sort(images)
+	return images
 }
 
 // Knows reports whether the evaluator runs image.

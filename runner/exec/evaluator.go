@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	osexec "os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -84,6 +86,12 @@ func newEvaluator(opts []Option) *Evaluator {
 		opt(e)
 	}
 	return e
+}
+
+// Images implements runner.Lister: the images of its config. One that runs
+// a command for every image lists none, as it answers for all.
+func (e *Evaluator) Images() []string {
+	return slices.Sorted(maps.Keys(e.functions))
 }
 
 // argv is the command that runs image, if the evaluator knows it.

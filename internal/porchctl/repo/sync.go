@@ -18,9 +18,10 @@ func newSyncCommand(o *porchctl.Options) *cobra.Command {
 	var all bool
 	var runOnce string
 	c := &cobra.Command{
-		Use:     "sync [REPOSITORY...]",
-		Aliases: []string{"reconcile"},
-		Short:   "Sync repositories now, or once at a given time",
+		Use:               "sync [REPOSITORY...]",
+		ValidArgsFunction: o.Names(porchctl.RepositoryNames, -1),
+		Aliases:           []string{"reconcile"},
+		Short:             "Sync repositories now, or once at a given time",
 		Example: "  # Sync the repository blueprints now, and wait until it is synced\n" +
 			"  porchctl repo sync blueprints\n\n" +
 			"  # Sync every repository of the current namespace\n" +
@@ -84,16 +85,16 @@ func runOnceAt(flag string, now time.Time) (time.Time, error) {
 // scheduleSyncs asks each repository for a sync at a later time, and says
 // so as upstream does.
 func scheduleSyncs(s *porchctl.Session, cmd *cobra.Command, names []string, at time.Time) error {
-	var reasons []string
+	failed := 0
 	for _, name := range names {
 		if err := syncAt(s, name, at); err != nil {
-			reasons = append(reasons, porchctl.Reason(err))
-			fmt.Fprintf(cmd.ErrOrStderr(), "%s failed (%s)\n", name, porchctl.Reason(err))
+			failed++
+			porchctl.Failed(cmd.ErrOrStderr(), name, err)
 			continue
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "Scheduled one-time sync for %q at %s\n", name, at.UTC().Format(time.RFC3339))
 	}
-	return porchctl.Failures(reasons)
+	return porchctl.Counted(failed, len(names))
 }
 
 // syncAt sets the repository's spec.sync.runOnceAt, and waits for a sync

@@ -86,11 +86,12 @@ func newProposeDeleteCommand(o *porchctl.Options) *cobra.Command {
 func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, example, done string, to porchv1alpha1.PackageRevisionLifecycle,
 	check func(name string, pr *porchv1alpha1.PackageRevision) error) *cobra.Command {
 	return &cobra.Command{
-		Use:     verb + " PACKAGE_REVISION...",
-		Aliases: aliases,
-		Short:   short,
-		Example: example,
-		Args:    porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
+		Use:               verb + " PACKAGE_REVISION...",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, -1),
+		Aliases:           aliases,
+		Short:             short,
+		Example:           example,
+		Args:              porchctl.Required(1, -1, "PACKAGE is a required positional argument"),
 		RunE: func(cmd *cobra.Command, names []string) error {
 			s, err := o.Connect(cmd)
 			if err != nil {
@@ -105,8 +106,9 @@ func newMoveCommand(o *porchctl.Options, verb string, aliases []string, short, e
 
 func newRejectCommand(o *porchctl.Options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "reject PACKAGE_REVISION...",
-		Short: "Reject a proposal to publish or delete a package revision",
+		Use:               "reject PACKAGE_REVISION...",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, -1),
+		Short:             "Reject a proposal to publish or delete a package revision",
 		Example: "  # Reject the proposal of deployments.my-app.v1: proposed for publication, it goes back to Draft;\n" +
 			"  # proposed for deletion, it stays Published\n" +
 			"  porchctl rpkg reject deployments.my-app.v1\n\n" +
@@ -118,17 +120,17 @@ func newRejectCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var reasons []string
+			failed := 0
 			for _, name := range names {
 				proposedFor, err := reject(s, name)
 				if err != nil {
-					reasons = append(reasons, porchctl.Reason(err))
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s failed (%s)\n", name, porchctl.Reason(err))
+					failed++
+					porchctl.Failed(cmd.ErrOrStderr(), name, err)
 					continue
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s no longer proposed for %s\n", name, proposedFor)
 			}
-			return porchctl.Failures(reasons)
+			return porchctl.Counted(failed, len(names))
 		},
 	}
 }

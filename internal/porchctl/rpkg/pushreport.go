@@ -32,7 +32,7 @@ func reportPush(out, errOut io.Writer, name, before string, prr *porchv1alpha1.P
 		return fmt.Errorf("error rendering package in kpt function pipeline. Package pushed to remote despite render failure. Details: %s", rs.Err)
 	default:
 		return fmt.Errorf("error rendering package in kpt function pipeline. Package NOT pushed to remote. "+
-			"Fix locally (until 'kpt fn render' succeeds) and retry. Details: %s", rs.Err)
+			"Fix locally (until 'porchctl fn render' succeeds) and retry. Details: %s", rs.Err)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestReportPush(t *testing.T) {
 		{name: "nothing rendered yet", commit: "c0", stdout: "r pushed\n"},
 		{name: "failed, nothing committed", status: failed, commit: "c0", stderr: progress,
 			err: "error rendering package in kpt function pipeline. Package NOT pushed to remote. " +
-				"Fix locally (until 'kpt fn render' succeeds) and retry. Details: boom"},
+				"Fix locally (until 'porchctl fn render' succeeds) and retry. Details: boom"},
 		{name: "failed, committed anyway", status: failed, commit: "c1", stderr: progress,
 			err: "error rendering package in kpt function pipeline. Package pushed to remote despite render failure. Details: boom"},
 	} {
