@@ -26,8 +26,12 @@ var walkthroughOutput = map[string][]string{
 	"oci-blueprints":  {"oci-blueprints.app.v1", "oci-blueprints.basens.v1", "oci-blueprints.gated.v1", "kind: Kptfile"},
 	"oci-clone": {"blueprints.basens-from-oci.v1 created", "type: oci", "/blueprints/basens:v1\n", "/blueprints/basens:v1@sha256:",
 		"blueprints.basens-from-oci.v1 deleted"},
-	"porchctl": {"blueprints.app.v1", "deployments.my-app.v1 created", "deployments.my-app.v1 pushed",
+	"porchctl": {"blueprints.app.v1", "deployments registered", "deployments.my-app.v1 created", "deployments.my-app.v1 pulled into my-app", "deployments.my-app.v1 pushed",
 		"deployments.my-app.v1 proposed", "deployments.my-app.v1 approved", "my-app/v1"},
+	"rpkg-diff": {"deployments.my-app.v2 created", "deployments.my-app.v2 pushed",
+		"--- deployments.my-app.v1/deployment.yaml\n+++ deployments.my-app.v2/deployment.yaml\n", "-  replicas: 3\n+  replicas: 4\n",
+		"--- deployments.my-app.v2/deployment.yaml\n+++ my-app-v2/deployment.yaml\n", "-  replicas: 4\n+  replicas: 5\n",
+		"deployments.my-app.v2 deleted"},
 	"kubectl-authoring": {"packagerevision.porch.kpt.dev/demo.app.v1 created", "packagerevision.porch.kpt.dev/demo.app.v1 condition met", "kind: Kptfile"},
 }
 
@@ -74,8 +78,15 @@ func TestReadmeWalkthrough(t *testing.T) {
 			}
 		}
 	}
-	deployment, err := os.ReadFile(filepath.Join(work, "my-app", "deployment.yaml"))
-	if err != nil || !strings.Contains(string(deployment), "replicas: 3") {
-		t.Errorf("the pulled and edited deployment: %v\n%s", err, deployment)
+	// The walkthroughs clean up after themselves: only the local mode's
+	// folder and the binaries are left.
+	left, err := os.ReadDir(work)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		if e.Name() != "bin" && e.Name() != ".porch" {
+			t.Errorf("the README's walkthroughs left %s behind", e.Name())
+		}
 	}
 }

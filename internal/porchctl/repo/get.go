@@ -17,9 +17,10 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 	var allNamespaces bool
 	var printing *porchctl.Printing
 	c := &cobra.Command{
-		Use:     "get [REPOSITORY...]",
-		Aliases: []string{"ls", "list"},
-		Short:   "List registered repositories",
+		Use:               "get [REPOSITORY...]",
+		ValidArgsFunction: o.Names(porchctl.RepositoryNames, -1),
+		Aliases:           []string{"ls", "list"},
+		Short:             "List registered repositories",
 		Example: "  # List the repositories of the current namespace\n" +
 			"  porchctl repo get\n\n" +
 			"  # Show the Repository blueprints as YAML\n" +

@@ -73,11 +73,13 @@ func newRegisterCommand(o *porchctl.Options) *cobra.Command {
 			if err := s.Client.Create(s.Ctx, repo); err != nil {
 				return fmt.Errorf("%s", porchctl.Reason(err))
 			}
-			// Upstream prints nothing on success; a registration that is
-			// not Ready stays registered, and the error says so.
+			// A registration that is not Ready stays registered, and the
+			// error says so. Upstream prints nothing on success; one line
+			// says what was registered, as kubectl says what it created.
 			if _, err := porchctl.Repository(s.Ctx, s.Client, s.Key(repo.Name), s.Timeout); err != nil {
 				return fmt.Errorf("registered, but %w", err)
 			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s registered\n", repo.Name)
 			return nil
 		},
 	}

@@ -15,9 +15,10 @@ import (
 func newUnregisterCommand(o *porchctl.Options) *cobra.Command {
 	var keepSecret bool
 	c := &cobra.Command{
-		Use:     "unreg REPOSITORY",
-		Aliases: []string{"unregister"},
-		Short:   "Unregister a repository",
+		Use:               "unreg REPOSITORY",
+		ValidArgsFunction: o.Names(porchctl.RepositoryNames, 1),
+		Aliases:           []string{"unregister"},
+		Short:             "Unregister a repository",
 		Example: "  # Unregister the repository deployments, deleting the auth Secret it names, if any\n" +
 			"  porchctl repo unreg deployments\n\n" +
 			"  # Unregister it, keeping its auth Secret\n" +

@@ -19,8 +19,9 @@ type cloneFlags struct {
 func newCloneCommand(o *porchctl.Options) *cobra.Command {
 	f := &cloneFlags{}
 	c := &cobra.Command{
-		Use:   "clone SOURCE_PACKAGE NAME",
-		Short: "Create a clone of an existing package revision",
+		Use:               "clone SOURCE_PACKAGE NAME",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, 1),
+		Short:             "Create a clone of an existing package revision",
 		Long: "Create a new package NAME in --repository as a clone of SOURCE_PACKAGE: a PackageRevision name, " +
 			"a git address (REPO.git[/DIRECTORY][@REF], or --directory and --ref) or an oci:// image.",
 		Example: "  # Clone the published blueprints.app.v1 as package my-app of the repository deployments\n" +

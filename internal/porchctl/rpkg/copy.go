@@ -12,9 +12,10 @@ import (
 func newCopyCommand(o *porchctl.Options) *cobra.Command {
 	var workspace string
 	c := &cobra.Command{
-		Use:     "copy SOURCE_PACKAGE_REVISION",
-		Aliases: []string{"edit"},
-		Short:   "Create a new package revision from an existing one",
+		Use:               "copy SOURCE_PACKAGE_REVISION",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, 1),
+		Aliases:           []string{"edit"},
+		Short:             "Create a new package revision from an existing one",
 		Example: "  # Start the Draft deployments.my-app.v2 from the content of deployments.my-app.v1\n" +
 			"  porchctl rpkg copy deployments.my-app.v1 --workspace v2",
 		Args: porchctl.OnlyOne("SOURCE_PACKAGE is a required positional argument",

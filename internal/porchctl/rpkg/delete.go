@@ -9,9 +9,10 @@ import (
 
 func newDeleteCommand(o *porchctl.Options) *cobra.Command {
 	return &cobra.Command{
-		Use:     "del PACKAGE_REVISION...",
-		Aliases: []string{"delete"},
-		Short:   "Delete a package revision",
+		Use:               "del PACKAGE_REVISION...",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, -1),
+		Aliases:           []string{"delete"},
+		Short:             "Delete a package revision",
 		Example: "  # Delete the Draft deployments.my-app.v2\n" +
 			"  porchctl rpkg del deployments.my-app.v2\n\n" +
 			"  # Delete the published deployments.my-app.v1: propose its deletion first\n" +

@@ -28,9 +28,10 @@ func newGetCommand(o *porchctl.Options) *cobra.Command {
 	f := &getFilters{}
 	var printing *porchctl.Printing
 	c := &cobra.Command{
-		Use:     "get [PACKAGE_REVISION...]",
-		Aliases: []string{"list"},
-		Short:   "List package revisions in registered repositories",
+		Use:               "get [PACKAGE_REVISION...]",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, -1),
+		Aliases:           []string{"list"},
+		Short:             "List package revisions in registered repositories",
 		Long: "List the package revisions of the namespace (of every namespace with -A), or those named, " +
 			"filtered by --name, --workspace, --repository, --revision and -l. The table has upstream porchctl's columns: " +
 			"NAME, PACKAGE, WORKSPACENAME, REVISION, LATEST, LIFECYCLE and REPOSITORY. -o wide prints the same table: " +

@@ -1,6 +1,8 @@
 package rpkg
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/porch-dev/porch/internal/porchctl"
@@ -9,11 +11,12 @@ import (
 func newPullCommand(o *porchctl.Options) *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
-		Use:     "pull PACKAGE_REVISION [DIR]",
-		Aliases: []string{"source", "read"},
-		Short:   "Pull the content of a package revision",
+		Use:               "pull PACKAGE_REVISION [DIR]",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, 1),
+		Aliases:           []string{"source", "read"},
+		Short:             "Pull the content of a package revision",
 		Long: "Pull writes the committed content of a package revision, with its metadata in .KptRevisionMetadata, " +
-			"into DIR; without DIR, it prints the resources as a ResourceList. DIR must not exist, unless it holds a pull " +
+			"into DIR, and says so in one line; without DIR, it prints the resources as a ResourceList. DIR must not exist, unless it holds a pull " +
 			"of a revision of the same package (pulling v2 over v1 updates it) or --force is given; files of DIR that " +
 			"the revision lacks stay.",
 		Example: "  # Pull a revision into a new folder, edit it, and push it back\n" +
@@ -41,7 +44,12 @@ func newPullCommand(o *porchctl.Options) *cobra.Command {
 				return err
 			}
 			if len(args) == 2 {
-				return writeFolder(args[1], files, prr, force)
+				if err := writeFolder(args[1], files, prr, force); err != nil {
+					return err
+				}
+				// One line, as kubectl says what it did; upstream says nothing.
+				fmt.Fprintf(cmd.OutOrStdout(), "%s pulled into %s\n", args[0], args[1])
+				return nil
 			}
 			return writeResourceList(cmd.OutOrStdout(), files)
 		},

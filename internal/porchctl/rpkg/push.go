@@ -15,23 +15,36 @@ import (
 )
 
 func newPushCommand(o *porchctl.Options) *cobra.Command {
-	return &cobra.Command{
-		Use:     "push PACKAGE_REVISION [DIR|-]",
-		Aliases: []string{"sink", "write"},
-		Short:   "Push resources to a package revision",
+	var writeBack bool
+	cmd := &cobra.Command{
+		Use:               "push PACKAGE_REVISION [DIR|-]",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, 1),
+		Aliases:           []string{"sink", "write"},
+		Short:             "Push resources to a package revision",
 		Long: "Push replaces the content of a Draft package revision with the files of DIR, or with the ResourceList " +
 			"read from stdin when DIR is - or missing, as a pull wrote them, .KptRevisionMetadata included; content pulled " +
 			"before another push to the revision is refused with a conflict, and DIR's metadata follows each push. It waits " +
 			"until the content is rendered and committed and prints the render's results; content whose render fails " +
-			"is not committed unless the revision has the annotation porch.kpt.dev/push-on-render-failure: \"true\".",
+			"is not committed unless the revision has the annotation porch.kpt.dev/push-on-render-failure: \"true\". With " +
+			"--write-back, a push from DIR that succeeds writes the committed content back into DIR, as \"rpkg pull --force\" " +
+			"would, so that DIR shows what the render changed (files the render removed stay).",
 		Example: "  # Pull the Draft deployments.my-app.v1 into the folder my-app, edit it, and push it back\n" +
 			"  porchctl rpkg pull deployments.my-app.v1 my-app\n" +
 			"  porchctl rpkg push deployments.my-app.v1 my-app\n\n" +
+			"  # Push the folder my-app and write what the render made of it back into the folder\n" +
+			"  porchctl rpkg push deployments.my-app.v1 my-app --write-back\n\n" +
 			"  # Push the ResourceList of resources.yaml, read from stdin\n" +
 			"  porchctl rpkg push deployments.my-app.v1 - < resources.yaml",
 		Args: porchctl.Required(1, 2, "PACKAGE name is a required positional argument"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
+			dir := ""
+			if len(args) == 2 && args[1] != "-" {
+				dir = args[1]
+			}
+			if writeBack && dir == "" {
+				return fmt.Errorf("--write-back writes the pushed content back into DIR: give DIR, not a ResourceList on stdin")
+			}
 			files, err := readContent(cmd.InOrStdin(), args[1:])
 			if err != nil {
 				return err
@@ -52,16 +65,31 @@ func newPushCommand(o *porchctl.Options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if len(args) == 2 && args[1] != "-" {
-				// The folder holds what the revision was given, rendered
-				// or not: the next push from it is held to this version.
-				if err := recordMetadata(args[1], prr); err != nil {
-					return err
-				}
+			reported := reportPush(cmd.OutOrStdout(), cmd.ErrOrStderr(), name, before, prr)
+			if dir == "" {
+				return reported
 			}
-			return reportPush(cmd.OutOrStdout(), cmd.ErrOrStderr(), name, before, prr)
+			if writeBack && reported == nil {
+				return writeBackFolder(dir, prr)
+			}
+			// The folder holds what the revision was given, rendered or
+			// not: the next push from it is held to this version.
+			return errors.Join(reported, recordMetadata(dir, prr))
 		},
 	}
+	cmd.Flags().BoolVar(&writeBack, "write-back", false, "after a successful push from DIR, write the committed (rendered) content back into DIR")
+	return cmd
+}
+
+// writeBackFolder writes the committed content of prr, just pushed from
+// the folder dir, back into it, as a pull over it writes it: the render's
+// changes appear there, and the next push from it is held to this version.
+func writeBackFolder(dir string, prr *porchv1alpha1.PackageRevisionResources) error {
+	files, err := withMetadata(prr.Status.Resources, prr)
+	if err != nil {
+		return err
+	}
+	return writeFolder(dir, files, prr, true)
 }
 
 // readContent reads the folder dir names, or stdin when it names none or "-".

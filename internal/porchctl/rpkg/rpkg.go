@@ -24,6 +24,7 @@ func NewCommand(f *porchctl.Factory) *cobra.Command {
 	o := porchctl.NewOptions(f, c)
 	c.AddCommand(newGetCommand(o), newInitCommand(o), newProposeCommand(o), newApproveCommand(o), newRejectCommand(o),
 		newProposeDeleteCommand(o), newDeleteCommand(o), newCloneCommand(o), newCopyCommand(o), newUpgradeCommand(o),
-		newPullCommand(o), newPushCommand(o))
+		newPullCommand(o), newPushCommand(o), newDiffCommand(o))
+	o.CompleteRepositoryFlag(c)
 	return c
 }

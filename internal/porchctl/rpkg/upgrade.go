@@ -21,8 +21,9 @@ type upgradeFlags struct {
 func newUpgradeCommand(o *porchctl.Options) *cobra.Command {
 	f := &upgradeFlags{}
 	c := &cobra.Command{
-		Use:   "upgrade SOURCE_PACKAGE_REVISION",
-		Short: "Upgrade a downstream package revision to a newer revision of its upstream",
+		Use:               "upgrade SOURCE_PACKAGE_REVISION",
+		ValidArgsFunction: o.Names(porchctl.RevisionNames, 1),
+		Short:             "Upgrade a downstream package revision to a newer revision of its upstream",
 		Long: "Create a new revision of SOURCE_PACKAGE_REVISION that merges in the changes of a newer revision of its upstream " +
 			"(the latest, or --revision). With --discover=upstream or --discover=downstream, list the upgrades available instead.",
 		Example: "  # List the upgrades available to the revisions cloned from an upstream\n" +
