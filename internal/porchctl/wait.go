@@ -103,6 +103,22 @@ func Repository(ctx context.Context, c client.Client, key client.ObjectKey, time
 	return repo, failed
 }
 
+// Latest waits until the revision, just published, carries the latest
+// label, which the sync gives the highest published revision of a package
+// once it has mirrored the approval: a script's next `rpkg get` shows it,
+// as upstream's does. A revision published now has the highest number its
+// package was ever given, so it always gets the label.
+func Latest(ctx context.Context, c client.Client, key client.ObjectKey, timeout time.Duration) error {
+	err := poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		pr := &porchv1alpha1.PackageRevision{}
+		if err := c.Get(ctx, key, pr); err != nil {
+			return false, err
+		}
+		return pr.Labels[porchv1alpha1.LatestPackageRevisionKey] == porchv1alpha1.LatestPackageRevisionValue, nil
+	})
+	return timedOut(err, "PackageRevision", key.Name, timeout)
+}
+
 // Synced waits until the repository reports a sync run at or after at,
 // as spec.sync.runOnceAt asked.
 func Synced(ctx context.Context, c client.Client, key client.ObjectKey, at metav1.Time, timeout time.Duration) error {

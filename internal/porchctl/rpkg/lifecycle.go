@@ -170,8 +170,10 @@ func move(s *porchctl.Session, name string, to porchv1alpha1.PackageRevisionLife
 	if err != nil {
 		return err
 	}
-	_, err = porchctl.Revision(s.Ctx, s.Client, s.Key(name), s.Timeout)
-	return err
+	if _, err := porchctl.Revision(s.Ctx, s.Client, s.Key(name), s.Timeout); err != nil || to != porchv1alpha1.PackageRevisionLifecyclePublished {
+		return err
+	}
+	return porchctl.Latest(s.Ctx, s.Client, s.Key(name), s.Timeout)
 }
 
 // readinessMet refuses a revision whose readiness gates are not all met.
