@@ -57,6 +57,9 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 		return nil, client.IgnoreNotFound(err)
 	}
 	s := &scope{pr: pr, status: outcome.NewPatcher(pr, FieldOwner)}
+	if !s.mayNeedResources() {
+		return s, nil
+	}
 	prr := &porchv1alpha1.PackageRevisionResources{}
 	switch err := r.APIReader.Get(ctx, key, prr); {
 	case err == nil:
@@ -65,6 +68,19 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 		return nil, err
 	}
 	return s, nil
+}
+
+// mayNeedResources says whether a reconcile of the revision may read or
+// write its resources, which are read uncached, content and all. One that
+// is no Draft, whose spec is observed, finalizer in place and last step
+// finished, has nothing to do: its content cannot be edited (admission
+// refuses it), and its package conditions are in git already. Most
+// revisions are such, as every one a sync mirrors from published tags,
+// and their reconciles no longer read the content.
+func (s *scope) mayNeedResources() bool {
+	draft := s.pr.Spec.Lifecycle == "" || s.pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDraft
+	return draft || s.pr.SpecPending() || s.unfinished() ||
+		!s.pr.DeletionTimestamp.IsZero() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
 }
 
 // editPending says whether the revision's resources hold a generation to
