@@ -65,12 +65,12 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("no function runner knows image %q", e.Image) + e.Hint()
+	return fmt.Sprintf("no function runner knows image %q", e.Image) + e.hintText()
 }
 
-// Hint is what the message says after naming the image: the images the
-// runner runs, and how another is configured.
-func (e *NotFoundError) Hint() string {
+// hintText is what the message says after naming the image: the images
+// the runner runs, and how another is configured.
+func (e *NotFoundError) hintText() string {
 	if e.hint != "" || len(e.Known) == 0 {
 		return e.hint
 	}

@@ -34,15 +34,6 @@ type Reported struct{ Failed, Of int }
 
 func (r Reported) Error() string { return fmt.Sprintf("%d of %d failed", r.Failed, r.Of) }
 
-// reported is the error of a command that printed n failures of of; nil
-// when there are none.
-func reported(n, of int) error {
-	if n == 0 {
-		return nil
-	}
-	return Reported{Failed: n, Of: of}
-}
-
 // PrintError prints a command's error to w as cobra would, "Error: <err>",
 // unless the command has already reported it.
 func PrintError(w io.Writer, err error) {
@@ -69,7 +60,7 @@ func Each(out, errOut io.Writer, names []string, done string, do func(name strin
 			Failed(errOut, name, err)
 		}
 	}
-	return reported(failed, len(names))
+	return Counted(failed, len(names))
 }
 
 // Failed prints "<name> failed (<reason>)" to errOut.
@@ -79,7 +70,12 @@ func Failed(errOut io.Writer, name string, err error) {
 
 // Counted is the error of a loop over of names in which failed failed,
 // each already printed with Failed; nil when none did.
-func Counted(failed, of int) error { return reported(failed, of) }
+func Counted(failed, of int) error {
+	if failed == 0 {
+		return nil
+	}
+	return Reported{Failed: failed, Of: of}
+}
 
 // Failures is the error of a command that failed for some of its
 // arguments, listing the reasons; nil when there are none.

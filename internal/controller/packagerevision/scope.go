@@ -71,16 +71,17 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 }
 
 // mayNeedResources says whether a reconcile of the revision may read or
-// write its resources, which are read uncached, content and all. One that
-// is no Draft, whose spec is observed, finalizer in place and last step
-// finished, has nothing to do: its content cannot be edited (admission
-// refuses it), and its package conditions are in git already. Most
-// revisions are such, as every one a sync mirrors from published tags,
-// and their reconciles no longer read the content.
+// write its resources, which are read uncached, content and all: a
+// Draft's, whose content users edit, a deleted revision's, and one with
+// anything else to do. It asks actionNeeded before the resources are
+// read, which for a revision that is no Draft is its answer with them:
+// such content cannot be edited (admission refuses it) and its package
+// conditions are in git already. Most revisions, as every one a sync
+// mirrors from published tags, have nothing to do, and their reconciles
+// no longer read the content.
 func (s *scope) mayNeedResources() bool {
 	draft := s.pr.Spec.Lifecycle == "" || s.pr.Spec.Lifecycle == porchv1alpha1.PackageRevisionLifecycleDraft
-	return draft || s.pr.SpecPending() || s.unfinished() ||
-		!s.pr.DeletionTimestamp.IsZero() || !controllerutil.ContainsFinalizer(s.pr, porchv1alpha1.PackageRevisionFinalizer)
+	return draft || !s.pr.DeletionTimestamp.IsZero() || s.actionNeeded()
 }
 
 // editPending says whether the revision's resources hold a generation to
