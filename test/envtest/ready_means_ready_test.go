@@ -2,6 +2,7 @@ package envtest
 
 import (
 	"fmt"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -31,9 +32,16 @@ var _ = Describe("Ready means ready", func() {
 		}).WithPolling(0).Should(BeTrue())
 		return pr
 	}
+	// setLifecycle changes the lifecycle as kubectl patch does, without a
+	// resourceVersion: the sync records its mirror of each step (the self
+	// lock) after Ready, which a client holding the version it waited on
+	// may meet as a conflict and retry, as porchctl does. Any 409 here is
+	// the webhook's "rendering in progress". That nothing else writes
+	// after Ready on a stale read is the spec below's.
 	setLifecycle := func(pr *porchv1alpha1.PackageRevision, to porchv1alpha1.PackageRevisionLifecycle) error {
+		before := pr.DeepCopy()
 		pr.Spec.Lifecycle = to
-		return k8s.Update(ctx, pr)
+		return k8s.Patch(ctx, pr, client.MergeFrom(before))
 	}
 
 	It("shows a Draft Ready only once its resources are rendered and committed, so that a proposal right after it is taken", func() {
@@ -52,4 +60,51 @@ var _ = Describe("Ready means ready", func() {
 			Expect(setLifecycle(pr, porchv1alpha1.PackageRevisionLifecyclePublished)).To(Succeed())
 		}
 	})
+
+	// The manager's cache lags its writes: the event of a revision's
+	// resources, written first, can bring the next reconcile before the
+	// cache has the revision's own last status write. The attack holds
+	// the cache at the copy the proposal returned, from before the
+	// controller acted on it, and brings a reconcile with a user's label.
+	It("acts on what the apiserver holds, not on a cached copy from before its last step, and does not write the step again", func() {
+		ns := newNamespace()
+		authoringRepositories(ns, "blueprints")
+		pr := newRevision(ns, "blueprints", "lagged", "v1")
+		Expect(k8s.Create(ctx, pr)).To(Succeed())
+		pr = readyAsKubectlWaits(ns, pr.Name)
+		Expect(setLifecycle(pr, porchv1alpha1.PackageRevisionLifecycleProposed)).To(Succeed())
+		proposing := pr.DeepCopy() // as the write returned it: the proposal not yet acted on
+		readyAsKubectlWaits(ns, pr.Name)
+		key := client.ObjectKeyFromObject(pr)
+		// The sync records its mirror of the proposal after Ready (see
+		// setLifecycle): the attack starts once it has.
+		proposed := &porchv1alpha1.PackageRevision{}
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, key, proposed)).To(Succeed())
+			g.Expect(proposed.Status.SelfLock).NotTo(BeNil())
+			g.Expect(proposed.Status.SelfLock.Git.Ref).To(Equal("proposed/lagged/v1"))
+		}).Should(Succeed())
+
+		lag.holdBack(proposing)
+		DeferCleanup(lag.release, key)
+		before := proposed.DeepCopy()
+		proposed.Labels["example.com/reviewed"] = "yes"
+		Expect(k8s.Patch(ctx, proposed, client.MergeFrom(before))).To(Succeed())
+		Eventually(lag.servedStale).WithArguments(key).Should(BeNumerically(">=", 1), "no reconcile read the cache")
+
+		Consistently(func(g Gomega) {
+			now := &porchv1alpha1.PackageRevision{}
+			g.Expect(k8s.Get(ctx, key, now)).To(Succeed())
+			g.Expect(now.ResourceVersion).To(Equal(proposed.ResourceVersion), "written after Ready: %+v\n%s", now.Status, managedFields(now))
+		}).WithTimeout(3 * time.Second).Should(Succeed())
+	})
 })
+
+// managedFields says who wrote what of obj, and when.
+func managedFields(obj client.Object) string {
+	var out string
+	for _, m := range obj.GetManagedFields() {
+		out += fmt.Sprintf("%s %s %s %s %s\n", m.Manager, m.Operation, m.Subresource, m.Time, m.FieldsV1.String())
+	}
+	return out
+}

@@ -93,6 +93,7 @@ func startManager() {
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		WebhookServer:          webhook.NewServer(plane.WebhookServerOptions()),
+		NewClient:              newLaggingClient,
 	})
 	Expect(err).NotTo(HaveOccurred())
 	opts := controller.DefaultOptions()

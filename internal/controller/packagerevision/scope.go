@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
@@ -51,6 +52,8 @@ type scope struct {
 }
 
 // load reads the revision and its resources; nil when the revision is gone.
+// The revision is read from the cache and, when that copy has work in the
+// repository, again from the apiserver (see confirm).
 func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope, error) {
 	pr := &porchv1alpha1.PackageRevision{}
 	if err := r.Get(ctx, key, pr); err != nil {
@@ -66,6 +69,30 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 		s.setResources(prr)
 	case !apierrors.IsNotFound(err):
 		return nil, err
+	}
+	if !s.repositoryWorkPending() {
+		return s, nil
+	}
+	return r.confirm(ctx, s)
+}
+
+// confirm reads the revision again from the apiserver, which a reconcile
+// with work to do acts on rather than on its cached copy. The cache lags
+// the writes of the reconcile before: the resources' status is written
+// first, and its event can bring the next reconcile before the cache has
+// the revision's own status write. Acting on that copy would do the step
+// again and write its status again, after Ready, under a client that took
+// Ready as its cue to write. The resources were read from the apiserver
+// already, before this read: they are no older than the revision.
+func (r *Reconciler) confirm(ctx context.Context, s *scope) (*scope, error) {
+	pr := &porchv1alpha1.PackageRevision{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.pr), pr); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	if pr.ResourceVersion != s.pr.ResourceVersion {
+		log.FromContext(ctx).V(1).Info("The cache lagged; acting on the revision as the apiserver holds it",
+			"cached", s.pr.ResourceVersion, "current", pr.ResourceVersion)
+		s.pr, s.status = pr, outcome.NewPatcher(pr, FieldOwner)
 	}
 	return s, nil
 }
