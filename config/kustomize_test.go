@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -16,6 +17,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
+	webhookconfig "github.com/porch-dev/porch/config/webhook"
+	porchwebhook "github.com/porch-dev/porch/internal/webhook"
 )
 
 func build(t *testing.T, dir string) resmap.ResMap {
@@ -159,4 +162,49 @@ func managerPodLabels(t *testing.T) map[string]string {
 		t.Fatal("no manager Deployment in config/manager")
 	}
 	return manager.Spec.Template.Labels
+}
+
+// The installed webhooks skip the requests of the manager's service
+// account, in the namespace the Deployment runs in, exactly where the
+// webhook code admits them unchecked: the manager's --system-users
+// defaults to the same account (cmd/manager).
+func TestWebhooksSkipTheManagersServiceAccount(t *testing.T) {
+	m := build(t, "default")
+	var manager *appsv1.Deployment
+	for _, d := range objects[appsv1.Deployment](t, m, "Deployment") {
+		if strings.HasSuffix(d.Name, "controller-manager") {
+			manager = d
+		}
+	}
+	if manager == nil {
+		t.Fatal("no controller-manager Deployment")
+	}
+	user := porchwebhook.ServiceAccountUser(manager.Namespace, manager.Spec.Template.Spec.ServiceAccountName)
+	want := admissionregistrationv1.MatchCondition{Name: webhookconfig.NotTheSystem, Expression: webhookconfig.NotTheSystemExpression(user)}
+	check := func(name string, conditions []admissionregistrationv1.MatchCondition) {
+		t.Helper()
+		skips := slices.Contains(conditions, want)
+		if checks := slices.Contains(webhookconfig.ChecksTheSystem, name); skips == checks {
+			t.Errorf("webhook %s: match conditions %v; it should skip %s: %v", name, conditions, user, !checks)
+		}
+	}
+	hooks := 0
+	for _, cfg := range objects[admissionregistrationv1.ValidatingWebhookConfiguration](t, m, "ValidatingWebhookConfiguration") {
+		for _, hook := range cfg.Webhooks {
+			check(hook.Name, hook.MatchConditions)
+			hooks++
+		}
+	}
+	for _, cfg := range objects[admissionregistrationv1.MutatingWebhookConfiguration](t, m, "MutatingWebhookConfiguration") {
+		for _, hook := range cfg.Webhooks {
+			check(hook.Name, hook.MatchConditions)
+			if len(hook.MatchConditions) < 2 {
+				t.Errorf("webhook %s lost its own match condition: %v", hook.Name, hook.MatchConditions)
+			}
+			hooks++
+		}
+	}
+	if hooks < 7 {
+		t.Errorf("checked %d webhooks, want 7", hooks)
+	}
 }

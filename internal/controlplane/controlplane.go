@@ -67,6 +67,7 @@ func Start(opts Options) (*ControlPlane, error) {
 	if err != nil {
 		return nil, err
 	}
+	webhookconfig.SkipSystemUsers(validating, mutating, ManagerUser)
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		CRDs:                  crds,
