@@ -64,11 +64,11 @@ func (g *generator) publish(i, round int) error {
 	group := i % packageGroups
 	name := fmt.Sprintf("p%04d", i)
 	path := fmt.Sprintf("g%02d/%s", group, name)
-	kptfile, err := g.blob(fmt.Sprintf("apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: %s\ninfo:\n  description: generated package\n", name))
+	kptfile, err := g.blob(generatedKptfile(name))
 	if err != nil {
 		return err
 	}
-	cm, err := g.blob(fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  revision: \"%d\"\n", name, round))
+	cm, err := g.blob(generatedConfigMap(name, round))
 	if err != nil {
 		return err
 	}
@@ -145,4 +145,14 @@ func setEntry(entries []object.TreeEntry, e object.TreeEntry) []object.TreeEntry
 		}
 	}
 	return append(entries, e)
+}
+
+// generatedKptfile is the Kptfile of a generated package.
+func generatedKptfile(name string) string {
+	return fmt.Sprintf("apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: %s\ninfo:\n  description: generated package\n", name)
+}
+
+// generatedConfigMap is the one resource of a generated package's revision.
+func generatedConfigMap(name string, revision int) string {
+	return fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n  revision: \"%d\"\n", name, revision)
 }
