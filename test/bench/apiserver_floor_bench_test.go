@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -40,14 +42,17 @@ func BenchmarkAPIServerFloor(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("BENCH_WRITERS")); err == nil && n > 0 {
 		writers = n
 	}
-	b.Run("revisions", func(b *testing.B) { floor(b, writers, writeRevision) })
-	b.Run("configmaps", func(b *testing.B) { floor(b, writers, writeConfigMaps) })
+	b.Run("revisions", func(b *testing.B) { floor(b, writers, writeRevision, storedRevisionBytes) })
+	b.Run("configmaps", func(b *testing.B) { floor(b, writers, writeConfigMaps, nil) })
 }
 
-// floor makes 4,000 revisions' worth of writes with write, by writers at
+// floor makes 4,000 revisions' worth of writes (scaled) with write, by writers at
 // once, and reports the time and the control plane's CPU per write.
-func floor(b *testing.B, writers int, write func(context.Context, client.Client, string, int) (int, error)) {
-	const revisions = 4000
+// stored, when given, is the bytes of one revision's objects as the
+// apiserver returns them, managed fields and all.
+func floor(b *testing.B, writers int, write func(context.Context, client.Client, string, int) (int, error),
+	stored func(context.Context, client.Client, string) (int, error)) {
+	revisions := scaled(4000)
 	for range b.N {
 		c, ns := floorPlane(b)
 		var next, writes atomic.Int64
@@ -72,10 +77,17 @@ func floor(b *testing.B, writers int, write func(context.Context, client.Client,
 			b.Fatal(err)
 		}
 		spent := addCPU(nil, cpu, cpuByProcess())
-		b.ReportMetric(elapsed.Seconds(), "s-for-4000-revisions")
+		b.ReportMetric(elapsed.Seconds(), fmt.Sprintf("s-for-%d-revisions", revisions))
 		b.ReportMetric(float64(writes.Load())/elapsed.Seconds(), "writes/s")
 		b.ReportMetric(spent["kube-apiserver"]*1000/float64(writes.Load()), "apiserver-cpu-ms/write")
 		b.ReportMetric(spent["etcd"]*1000/float64(writes.Load()), "etcd-cpu-ms/write")
+		if stored != nil {
+			n, err := stored(context.Background(), c, ns)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(n), "bytes/revision")
+		}
 		b.Logf("%d writes by %d writers in %v; CPU s: apiserver %.1f, etcd %.1f, this client %.1f",
 			writes.Load(), writers, elapsed, spent["kube-apiserver"], spent["etcd"], spent["benchmark (client, git server)"])
 	}
@@ -160,6 +172,25 @@ func writeRevision(ctx context.Context, c client.Client, ns string, i int) (int,
 		return 3, err
 	}
 	return 4, nil
+}
+
+// storedRevisionBytes is the JSON size of the first revision's two
+// objects as read back.
+func storedRevisionBytes(ctx context.Context, c client.Client, ns string) (int, error) {
+	n := 0
+	for _, kind := range []string{"PackageRevision", "PackageRevisionResources"} {
+		u := &unstructured.Unstructured{}
+		u.SetGroupVersionKind(porchv1alpha1.GroupVersion.WithKind(kind))
+		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "large.g00.p0000.v1"}, u); err != nil {
+			return 0, err
+		}
+		data, err := json.Marshal(u.Object)
+		if err != nil {
+			return 0, err
+		}
+		n += len(data)
+	}
+	return n, nil
 }
 
 // writeConfigMaps creates four ConfigMaps holding a revision's files.

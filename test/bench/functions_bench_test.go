@@ -38,7 +38,10 @@ const starlarkImage = "ghcr.io/kptdev/krm-functions-catalog/starlark:v0.5"
 // The manager binary runs as deployed, without a function runner: builtin
 // Go functions run in it and starlark in child processes of it.
 func BenchmarkRenderBesideEndlessStarlark(b *testing.B) {
-	const perPhase, block, warmup = 60, 5, 4
+	perPhase, block, warmup := 60, 5, 4
+	if quick {
+		perPhase, warmup = 15, 1
+	}
 	for range b.N {
 		r := newRig(b)
 		for _, name := range []string{"quiet", "noisy"} {

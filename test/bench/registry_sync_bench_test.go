@@ -46,7 +46,7 @@ func (c *registryCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // publication) with its p50 and p95.
 // BenchmarkSyncLargeRepository is the same for git.
 func BenchmarkSyncLargeRegistry(b *testing.B) {
-	const packages = 1000
+	packages := scaled(1000)
 	for range b.N {
 		counter := &registryCounter{next: ociregistry.New(ociregistry.Logger(log.New(io.Discard, "", 0)))}
 		srv := httptest.NewServer(counter)
@@ -56,7 +56,7 @@ func BenchmarkSyncLargeRegistry(b *testing.B) {
 		seedRegistry(b, registryPath, packages)
 		b.Logf("seeded %d images in %v", 3*packages, time.Since(seeded))
 
-		r := newRig(b, "--repository-sync-interval=10s")
+		r := newRig(b, syncInterval(10*time.Second))
 		ns := r.namespace("large")
 		want := 3 * packages
 		repo := &configv1alpha1.Repository{ObjectMeta: metav1.ObjectMeta{Name: "large", Namespace: ns},

@@ -34,6 +34,32 @@ import (
 	"github.com/porch-dev/porch/internal/gitserver"
 )
 
+// quick says make bench runs at a tenth of its scale (BENCH_QUICK=1): to
+// see a change's effect in minutes, not to compare with the targets.
+var quick = os.Getenv("BENCH_QUICK") == "1"
+
+// scaled is n, or a tenth of it (at least 1) in a quick run.
+func scaled(n int) int {
+	if !quick {
+		return n
+	}
+	return max(1, n/10)
+}
+
+// quickly is d, or a fifth of it in a quick run: the periods a benchmark
+// observes, and the sync intervals they are counted in.
+func quickly(d time.Duration) time.Duration {
+	if !quick {
+		return d
+	}
+	return d / 5
+}
+
+// syncInterval is the manager's --repository-sync-interval flag for d, quickly.
+func syncInterval(d time.Duration) string {
+	return "--repository-sync-interval=" + quickly(d).String()
+}
+
 // rig is a control plane, a git server that counts what it is asked, and
 // the manager binary running against them, as in a cluster.
 type rig struct {
@@ -261,6 +287,22 @@ type requestCounter struct {
 	// served is the time spent serving requests, and their count, by
 	// repository and request ("pkgs10.git git-receive-pack").
 	served map[string]*servedRequests
+	// inFlight counts the requests being served; busy is how long at
+	// least one was, before busySince, when the latest such spell began.
+	inFlight  int
+	busy      time.Duration
+	busySince time.Time
+}
+
+// busyFor is how long, in all, the git server has been serving at least
+// one request: what a step that waits on it spent there at most.
+func (c *requestCounter) busyFor() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inFlight > 0 {
+		return c.busy + time.Since(c.busySince)
+	}
+	return c.busy
 }
 
 type servedRequests struct {
@@ -280,13 +322,19 @@ func (c *requestCounter) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		c.inFetch++
 		c.peakFetch = max(c.peakFetch, c.inFetch)
 	}
-	c.mu.Unlock()
 	start := time.Now()
+	if c.inFlight++; c.inFlight == 1 {
+		c.busySince = start
+	}
+	c.mu.Unlock()
 	defer func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if fetch {
 			c.inFetch--
+		}
+		if c.inFlight--; c.inFlight == 0 {
+			c.busy += time.Since(c.busySince)
 		}
 		key := strings.TrimPrefix(req.URL.Path, "/")
 		if svc := req.URL.Query().Get("service"); svc != "" {

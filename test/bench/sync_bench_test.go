@@ -22,9 +22,9 @@ import (
 // placeholders) and measures the first sync, the manager's peak memory, and
 // what a sync that finds no change costs.
 func BenchmarkSyncLargeRepository(b *testing.B) {
-	const packages, revisions = 1000, 3
+	packages, revisions := scaled(1000), 3
 	for range b.N {
-		r := newRig(b, "--repository-sync-interval=10s")
+		r := newRig(b, syncInterval(10*time.Second))
 		if err := Generate(filepath.Join(r.gitRoot, "large.git"), packages, revisions); err != nil {
 			b.Fatal(err)
 		}
@@ -61,9 +61,10 @@ func BenchmarkSyncLargeRepository(b *testing.B) {
 // are Ready and mirrored, the manager's peak memory, and how syncs spread:
 // the most fetches at once and the busiest second of ref listings.
 func BenchmarkSyncManyRepositories(b *testing.B) {
-	const repositories, packages, revisions, maxSyncs = 100, 10, 3, 4
+	const packages, revisions, maxSyncs = 10, 3, 4
+	repositories := scaled(100)
 	for range b.N {
-		r := newRig(b, "--repository-sync-interval=20s", fmt.Sprintf("--max-concurrent-syncs=%d", maxSyncs))
+		r := newRig(b, syncInterval(20*time.Second), fmt.Sprintf("--max-concurrent-syncs=%d", maxSyncs))
 		for i := range repositories {
 			if err := Generate(filepath.Join(r.gitRoot, fmt.Sprintf("r%03d.git", i)), packages, revisions); err != nil {
 				b.Fatal(err)
@@ -86,18 +87,19 @@ func BenchmarkSyncManyRepositories(b *testing.B) {
 		_, _, peakFetches, busiestInitial := r.git.snapshot()
 		peakAfterSync := r.peakRSS()
 
-		// Two more rounds of the 20 s period: every sync lists refs and finds nothing new.
+		// Two more rounds of the sync period: every sync lists refs and finds nothing new.
 		listingsBefore, fetchesBefore, _, _ := r.git.snapshot()
-		time.Sleep(45 * time.Second) // a benchmark observes a period of time; no test waits like this
+		period := quickly(45 * time.Second)
+		time.Sleep(period) // a benchmark observes a period of time; no test waits like this
 		listingsAfter, fetchesAfter, _, busiestSteady := r.git.snapshot()
 
 		b.ReportMetric(initial.Seconds(), "s-to-all-ready")
 		b.ReportMetric(peakAfterSync, "MiB-peak-rss")
 		b.ReportMetric(float64(peakFetches), "max-fetches-at-once")
 		b.ReportMetric(float64(busiestInitial), "max-listings/s-initial")
-		b.ReportMetric(float64(listingsAfter-listingsBefore), "listings-in-45s")
+		b.ReportMetric(float64(listingsAfter-listingsBefore), fmt.Sprintf("listings-in-%.0fs", period.Seconds()))
 		b.ReportMetric(float64(busiestSteady), "max-listings/s-steady")
-		b.ReportMetric(float64(fetchesAfter-fetchesBefore), "fetches-in-45s")
+		b.ReportMetric(float64(fetchesAfter-fetchesBefore), fmt.Sprintf("fetches-in-%.0fs", period.Seconds()))
 		if peakFetches > maxSyncs {
 			b.Errorf("%d fetches ran at once; the limit is %d", peakFetches, maxSyncs)
 		}

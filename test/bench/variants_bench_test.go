@@ -28,7 +28,7 @@ import (
 // with a second set of 50 variants of another upstream in the namespace:
 // they should be the variants of that upstream, not all of the namespace's.
 func BenchmarkPackageVariantSetFleet(b *testing.B) {
-	fleet, others := 500, 50
+	fleet, others := scaled(500), scaled(50)
 	if n := os.Getenv("BENCH_FLEET_SIZE"); n != "" {
 		if _, err := fmt.Sscan(n, &fleet); err != nil || fleet < 1 {
 			b.Fatalf("BENCH_FLEET_SIZE: %q is not a number of repositories", n)

@@ -36,7 +36,7 @@ const (
 // own work for a PackageRevision (a larger object, CEL rules) and the
 // webhook. The mean handler times come from the manager's metrics.
 func BenchmarkWebhookLatency(b *testing.B) {
-	const n = 500
+	n := scaled(500)
 	for range b.N {
 		r := newRig(b)
 		if err := Generate(filepath.Join(r.gitRoot, "r.git"), 1, 1); err != nil {

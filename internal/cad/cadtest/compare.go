@@ -1,9 +1,12 @@
 package cadtest
 
 import (
+	"maps"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
 // Normalise drops trailing whitespace on lines and at both ends of a file:
@@ -45,4 +48,24 @@ func AssertSamePackage(tb testing.TB, want, got map[string]string) {
 		file := strings.TrimSuffix(strings.TrimSuffix(name, " (missing)"), " (unexpected)")
 		tb.Errorf("file %s differs\nwant:\n%s\ngot:\n%s", name, Normalise(want[file]), Normalise(got[file]))
 	}
+}
+
+// rootKptfile is cad.KptfileName, which cad's own tests, users of this
+// package, keep it from importing.
+const rootKptfile = "Kptfile"
+
+// WithoutRenderStatus is pkg with its root Kptfile as it was before the
+// render recorded its outcome in it: what kpt releases before it wrote.
+func WithoutRenderStatus(pkg map[string]string) map[string]string {
+	content, ok := pkg[rootKptfile]
+	if !ok {
+		return pkg
+	}
+	stripped, err := kptfile.WithoutRenderStatus(content)
+	if err != nil {
+		return pkg // a Kptfile that does not parse is left as it is
+	}
+	out := maps.Clone(pkg)
+	out[rootKptfile] = stripped
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	kptfilev1 "github.com/kptdev/kpt/api/kptfile/v1"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
 
@@ -186,7 +187,7 @@ func sum(s []int) int {
 // checkRenderStatus).
 func comparePackages(t *testing.T, got, want cad.Package) {
 	t.Helper()
-	got = withoutRenderStatus(t, got)
+	got = cad.Package(cadtest.WithoutRenderStatus(got))
 	for name, w := range want {
 		g, ok := got[name]
 		if !ok {

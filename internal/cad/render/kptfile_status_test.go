@@ -3,7 +3,6 @@ package render
 import (
 	"context"
 	"errors"
-	"maps"
 	"strings"
 	"testing"
 
@@ -13,23 +12,6 @@ import (
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/cad/kptfile"
 )
-
-// withoutRenderStatus is pkg with its root Kptfile as it was before Render
-// recorded the render's outcome in it.
-func withoutRenderStatus(t *testing.T, pkg cad.Package) cad.Package {
-	t.Helper()
-	content, ok := pkg[cad.KptfileName]
-	if !ok {
-		return pkg
-	}
-	stripped, err := kptfile.WithoutRenderStatus(content)
-	if err != nil {
-		return pkg // a Kptfile that does not parse is left as it is
-	}
-	out := maps.Clone(pkg)
-	out[cad.KptfileName] = stripped
-	return out
-}
 
 // rootStatus is the status of pkg's root Kptfile.
 func rootStatus(t *testing.T, pkg cad.Package) kptfilev1.Status {

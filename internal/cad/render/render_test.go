@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/porch-dev/porch/internal/cad"
+	"github.com/porch-dev/porch/internal/cad/cadtest"
 )
 
 // fakeRunner answers each function by its name: a function named fail-*
@@ -55,7 +56,7 @@ func TestRenderFailureLeavesPackageAndReportsResults(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"fail-two"`) {
 		t.Fatalf("want an error naming the function, got %v", err)
 	}
-	if !reflect.DeepEqual(withoutRenderStatus(t, got), pkg) {
+	if !reflect.DeepEqual(cad.Package(cadtest.WithoutRenderStatus(got)), pkg) {
 		t.Errorf("package changed on failure:\n%v", got)
 	}
 	if !reflect.DeepEqual(runner.calls, []string{"one", "fail-two"}) {
@@ -125,7 +126,7 @@ func TestRenderErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error = %v, want it to mention %q", err, tc.want)
 			}
-			if !reflect.DeepEqual(withoutRenderStatus(t, got), tc.pkg) {
+			if !reflect.DeepEqual(cad.Package(cadtest.WithoutRenderStatus(got)), tc.pkg) {
 				t.Errorf("package changed on error:\n%v", got)
 			}
 		})
