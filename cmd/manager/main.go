@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"flag"
 	"fmt"
@@ -31,6 +32,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller"
 	"github.com/porch-dev/porch/internal/controller/index"
+	"github.com/porch-dev/porch/internal/controller/shard"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/localmode"
 	porchwebhook "github.com/porch-dev/porch/internal/webhook"
@@ -133,6 +135,14 @@ func parseFlags() flags {
 		f.controllers.Reconcilers = names
 		return err
 	})
+	flag.Func("repository-selector", "Label selector of the Repositories this manager owns, when several divide them "+
+		"(e.g. shard=a): it syncs only those, authors only their revisions, keeps the PackageVariants whose downstream "+
+		"and the PackageVariantSets whose upstream is one of them, and elects a leader among the managers of the same selector. "+
+		"Every manager caches everything and serves every webhook. Empty: every Repository.", func(v string) error {
+		s, err := shard.Parse(v)
+		f.controllers.Shard = s
+		return err
+	})
 	flag.BoolVar(&f.controllers.PackageVariantSet.AllowClusterScopedSelectors, "allow-cluster-scoped-selectors", false,
 		"Let a PackageVariantSet's objectSelector name a kind that is not namespaced (Namespaces, say), listed across the cluster; "+
 			"refused at admission and at reconcile when false.")
@@ -220,7 +230,7 @@ func run(f flags) (retErr error) {
 		HealthProbeBindAddress: f.probeAddr,
 		PprofBindAddress:       f.pprofAddr,
 		LeaderElection:         f.leaderElect,
-		LeaderElectionID:       "porch-manager.porch.kpt.dev",
+		LeaderElectionID:       leaderElectionID(f.controllers.Shard),
 		// Out of a cluster there is no namespace of the pod's to hold the Lease.
 		LeaderElectionNamespace: f.leaderElection.namespace,
 		LeaseDuration:           &f.leaderElection.leaseDuration,
@@ -348,6 +358,16 @@ func runnerOptions(f flags) ([]runner.Option, error) {
 		return nil, err
 	}
 	return []runner.Option{runner.WithTLS(cfg)}, nil
+}
+
+// leaderElectionID is the Lease the managers of one shard elect a leader
+// by: the managers of every Repository share one, each selector has its own.
+func leaderElectionID(s shard.Shard) string {
+	if s.String() == "" {
+		return "porch-manager.porch.kpt.dev"
+	}
+	sum := sha256.Sum256([]byte(s.String()))
+	return fmt.Sprintf("porch-manager-%x.porch.kpt.dev", sum[:6])
 }
 
 // defaultSystemUsers is the manager's own service account when the

@@ -13,6 +13,7 @@ import (
 	"github.com/porch-dev/porch/internal/controller/packagevariant"
 	"github.com/porch-dev/porch/internal/controller/packagevariantset"
 	"github.com/porch-dev/porch/internal/controller/repository"
+	"github.com/porch-dev/porch/internal/controller/shard"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/runner"
 	"github.com/porch-dev/porch/runner/builtin"
@@ -48,6 +49,9 @@ type Options struct {
 	// SyncRequests carries the syncs a reconciler asks of the Repository
 	// controller after writing git; created by SetupWithManager when nil.
 	SyncRequests *repository.SyncRequests
+	// Shard is the Repositories this manager owns, when several divide
+	// them (--repository-selector); the zero one is all.
+	Shard shard.Shard
 }
 
 // DefaultOptions are the reconcilers' defaults.
@@ -93,6 +97,7 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Mirrors:      opts.Mirrors,
 		SyncRequests: opts.SyncRequests,
 		Options:      opts.Repository,
+		Shard:        opts.Shard,
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
@@ -111,12 +116,15 @@ func SetupWithManager(mgr ctrl.Manager, opts Options) error {
 		Mirrors:   opts.Mirrors,
 		Syncs:     opts.SyncRequests,
 		Options:   authoring,
+		Shard:     opts.Shard,
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	optional := map[string]interface{ SetupWithManager(ctrl.Manager) error }{
-		"packagevariants":    &packagevariant.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariant},
-		"packagevariantsets": &packagevariantset.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariantSet},
+		"packagevariants": &packagevariant.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariant,
+			Shard: opts.Shard},
+		"packagevariantsets": &packagevariantset.Reconciler{Client: mgr.GetClient(), APIReader: mgr.GetAPIReader(), Options: opts.PackageVariantSet,
+			Shard: opts.Shard},
 	}
 	for _, name := range OptionalReconcilers {
 		if !slices.Contains(opts.Reconcilers, name) {

@@ -146,14 +146,22 @@ func TestTwoManagersOneLeader(t *testing.T) {
 // blueprints (under work/git) and two manager replicas serving its webhooks.
 func startTwoReplicas(t *testing.T, work string) (*controlplane.ControlPlane, *gitserver.Server, []*replica) {
 	t.Helper()
+	return startTwoManagers(t, work, []string{"blueprints"}, nil, nil)
+}
+
+// startTwoManagers starts, in work, a control plane, a git server holding
+// repos (under work/git) and two managers, a with argsA and b with argsB
+// added, serving its webhooks.
+func startTwoManagers(t *testing.T, work string, repos, argsA, argsB []string) (*controlplane.ControlPlane, *gitserver.Server, []*replica) {
+	t.Helper()
 	// Cleanups run last first: the control plane outlives the replicas.
 	plane, kubeconfig := startPlane(t, work)
-	git := startGitServer(t, filepath.Join(work, "git"), "blueprints")
+	git := startGitServer(t, filepath.Join(work, "git"), repos...)
 	bin := buildManager(t)
 	hook := plane.WebhookServerOptions()
 	replicas := []*replica{
-		startReplica(t, "a", bin, kubeconfig, hook.CertDir, filepath.Join(work, "a")),
-		startReplica(t, "b", bin, kubeconfig, hook.CertDir, filepath.Join(work, "b")),
+		startReplica(t, "a", bin, kubeconfig, hook.CertDir, filepath.Join(work, "a"), argsA...),
+		startReplica(t, "b", bin, kubeconfig, hook.CertDir, filepath.Join(work, "b"), argsB...),
 	}
 	// The apiserver calls one address, as it calls a Service: spread the
 	// reviews over the replicas alive, one request to each in turn.
@@ -162,15 +170,15 @@ func startTwoReplicas(t *testing.T, work string) (*controlplane.ControlPlane, *g
 }
 
 // startReplica runs a manager with leader election, its webhook server
-// on a port of its own, its metrics on another.
-func startReplica(t *testing.T, name, bin, kubeconfig, certDir, dir string) *replica {
+// on a port of its own, its metrics on another, and args added.
+func startReplica(t *testing.T, name, bin, kubeconfig, certDir, dir string, args ...string) *replica {
 	t.Helper()
 	webhookPort, metricsPort := freePort(t), freePort(t)
-	r := startManagerProcess(t, name, bin, dir, nil, "--kubeconfig="+kubeconfig, "--leader-elect", "--leader-election-namespace=default",
-		"--leader-election-lease-duration="+leaseDuration.String(), "--leader-election-renew-deadline=4s", "--leader-election-retry-period=1s",
-		"--webhook-cert-path="+certDir, "--webhook-host=127.0.0.1", fmt.Sprintf("--webhook-port=%d", webhookPort),
+	r := startManagerProcess(t, name, bin, dir, nil, append([]string{"--kubeconfig=" + kubeconfig, "--leader-elect", "--leader-election-namespace=default",
+		"--leader-election-lease-duration=" + leaseDuration.String(), "--leader-election-renew-deadline=4s", "--leader-election-retry-period=1s",
+		"--webhook-cert-path=" + certDir, "--webhook-host=127.0.0.1", fmt.Sprintf("--webhook-port=%d", webhookPort),
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", metricsPort), "--metrics-secure=false", "--health-probe-bind-address=0",
-		"--system-users="+controlplane.ManagerUser, "--cache-dir="+filepath.Join(dir, "cache"))
+		"--system-users=" + controlplane.ManagerUser, "--cache-dir=" + filepath.Join(dir, "cache")}, args...)...)
 	r.webhook = fmt.Sprintf("127.0.0.1:%d", webhookPort)
 	r.metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", metricsPort)
 	return r

@@ -29,6 +29,7 @@ import (
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/cad"
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/controller/shard"
 	"github.com/porch-dev/porch/internal/failpoint"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/tracing"
@@ -96,6 +97,9 @@ type Reconciler struct {
 	Mirrors   *git.Mirrors
 	Syncs     SyncRequester
 	Options   Options
+	// Shard is the Repositories whose revisions this manager authors; the
+	// zero one is all.
+	Shard shard.Shard
 
 	// conflicts spaces out the retries of revisions that lose races in git.
 	conflicts *outcome.Backoff

@@ -51,13 +51,17 @@ type scope struct {
 	rendered       bool
 }
 
-// load reads the revision and its resources; nil when the revision is gone.
+// load reads the revision and its resources; nil when the revision is gone
+// or another manager's (see shard).
 // The revision is read from the cache and, when that copy has work in the
 // repository, again from the apiserver (see confirm).
 func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope, error) {
 	pr := &porchv1alpha1.PackageRevision{}
 	if err := r.Get(ctx, key, pr); err != nil {
 		return nil, client.IgnoreNotFound(err)
+	}
+	if owned, err := r.Shard.Owns(ctx, r.Client, pr.Namespace, pr.Spec.RepositoryName); err != nil || !owned {
+		return nil, err
 	}
 	s := &scope{pr: pr, status: outcome.NewPatcher(pr, FieldOwner)}
 	if !s.mayNeedResources() {

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/controller/shard"
 )
 
 // FieldOwner names this controller in the objects' managed fields.
@@ -36,6 +37,9 @@ type Reconciler struct {
 	// the manager does not cache, and the in-cluster objects injected.
 	APIReader client.Reader
 	Options   Options
+	// Shard is the Repositories whose variants (by their downstream) this
+	// manager keeps; the zero one is all.
+	Shard shard.Shard
 
 	report *outcome.Reporter
 }

@@ -39,6 +39,11 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pv); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
+	if pv.Spec.Downstream != nil {
+		if owned, err := r.Shard.Owns(ctx, r.Client, pv.Namespace, pv.Spec.Downstream.Repo); err != nil || !owned {
+			return nil, err
+		}
+	}
 	return &scope{pv: pv, status: outcome.NewPatcher(pv, FieldOwner), renderStatus: map[string]porchv1alpha1.RenderStatus{}}, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/controller/shard"
 )
 
 // FieldOwner names this controller in the objects' managed fields.
@@ -42,6 +43,9 @@ type Reconciler struct {
 	// without making the manager cache every kind.
 	APIReader client.Reader
 	Options   Options
+	// Shard is the Repositories whose sets (by their upstream) this
+	// manager keeps; the zero one is all.
+	Shard shard.Shard
 
 	report *outcome.Reporter
 }

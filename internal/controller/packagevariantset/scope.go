@@ -44,6 +44,11 @@ func (r *Reconciler) load(ctx context.Context, key types.NamespacedName) (*scope
 	if err := r.Get(ctx, key, pvs); err != nil {
 		return nil, client.IgnoreNotFound(err)
 	}
+	if pvs.Spec.Upstream != nil {
+		if owned, err := r.Shard.Owns(ctx, r.Client, pvs.Namespace, pvs.Spec.Upstream.Repo); err != nil || !owned {
+			return nil, err
+		}
+	}
 	return &scope{pvs: pvs, status: outcome.NewPatcher(pvs, FieldOwner)}, nil
 }
 

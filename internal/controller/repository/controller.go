@@ -23,6 +23,7 @@ import (
 	configv1alpha1 "github.com/porch-dev/porch/api/config/v1alpha1"
 	porchv1alpha1 "github.com/porch-dev/porch/api/porch/v1alpha1"
 	"github.com/porch-dev/porch/internal/controller/outcome"
+	"github.com/porch-dev/porch/internal/controller/shard"
 	"github.com/porch-dev/porch/internal/git"
 	"github.com/porch-dev/porch/internal/oci"
 	"github.com/porch-dev/porch/internal/syncschedule"
@@ -97,6 +98,8 @@ type Reconciler struct {
 	// Mirrors hands out the local git mirrors, shared with every other
 	// controller that reads or writes git, so that one lock guards each.
 	Mirrors *git.Mirrors
+	// Shard is the Repositories this manager syncs; the zero one is all.
+	Shard shard.Shard
 	// SyncRequests, when set, enqueues the Repositories other controllers
 	// ask to be reconciled.
 	SyncRequests *SyncRequests
@@ -146,6 +149,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (result ct
 	repo := &configv1alpha1.Repository{}
 	if err := r.Get(ctx, req.NamespacedName, repo); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !r.Shard.OwnsRepository(repo) {
+		return ctrl.Result{}, nil // another manager's: relabelled since queued
 	}
 	if !repo.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, r.finalize(ctx, repo)
@@ -253,7 +259,8 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	r.resyncs = outcome.NewBackoff(resyncDelay, r.Options.RetryInterval)
 	b := ctrl.NewControllerManagedBy(mgr).
 		// An annotation may confirm a held deletion (AllowMassDeletionAnnotation).
-		For(&configv1alpha1.Repository{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		For(&configv1alpha1.Repository{}, builder.WithPredicates(r.Shard.Repositories(),
+			predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Options.Workers, 1)}).
 		Named("repository")
 	if r.SyncRequests != nil {
