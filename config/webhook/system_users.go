@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,12 +32,9 @@ func SkipSystemUsers(validating []*admissionregistrationv1.ValidatingWebhookConf
 	}
 	condition := admissionregistrationv1.MatchCondition{Name: NotTheSystem, Expression: NotTheSystemExpression(users...)}
 	add := func(name string, conditions *[]admissionregistrationv1.MatchCondition) {
-		for _, checks := range ChecksTheSystem {
-			if name == checks {
-				return
-			}
+		if !slices.Contains(ChecksTheSystem, name) {
+			*conditions = append(*conditions, condition)
 		}
-		*conditions = append(*conditions, condition)
 	}
 	for _, cfg := range validating {
 		for i := range cfg.Webhooks {

@@ -16,7 +16,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -110,15 +109,9 @@ func floorPlane(b *testing.B) (client.Client, string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientgoscheme.AddToScheme, porchv1alpha1.AddToScheme} {
-		if err := add(scheme); err != nil {
-			b.Fatal(err)
-		}
-	}
 	cfg := user.Config
 	cfg.QPS, cfg.Burst = -1, 0 // no client-side limit: the floor is the server's
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	c, err := controlplane.NewClient(cfg, clientgoscheme.AddToScheme, porchv1alpha1.AddToScheme)
 	if err != nil {
 		b.Fatal(err)
 	}

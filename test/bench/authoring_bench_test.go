@@ -53,21 +53,21 @@ func BenchmarkAuthoringLatency(b *testing.B) {
 		for i := range warmup {
 			for _, size := range sizes {
 				r.quiet()
-				r.authoringRound(size, fmt.Sprintf("warmup-%d", i))
+				repo := fmt.Sprintf("pkgs%d", size)
+				r.authorIn(repo, repo, fmt.Sprintf("warmup-%d", i))
 			}
 		}
 		syncSum, syncCount := r.metric("porch_repository_sync_duration_seconds", "result", "synced")
 		r.git.takeServed()
 		steps := map[int]*authoringSteps{}
 		for _, size := range sizes {
-			steps[size] = &authoringSteps{}
+			steps[size] = &authoringSteps{withOwn: true}
 		}
 		for i := range rounds {
 			for _, size := range sizes {
 				r.quiet()
-				whole, own := r.authoringRound(size, fmt.Sprintf("new-%d", i))
-				steps[size].add(whole)
-				steps[size].addOwn(own)
+				repo := fmt.Sprintf("pkgs%d", size)
+				steps[size].add(r.authorIn(repo, repo, fmt.Sprintf("new-%d", i)))
 			}
 		}
 		syncSum2, syncCount2 := r.metric("porch_repository_sync_duration_seconds", "result", "synced")
@@ -86,87 +86,81 @@ func BenchmarkAuthoringLatency(b *testing.B) {
 			}
 		}
 		small, large := slices.Min(sizes), slices.Max(sizes)
-		for _, step := range []string{"create", "propose", "approve", "manager-create", "manager-propose", "manager-approve"} {
-			s, l := p50[fmt.Sprintf("%s-%d", step, small)], p50[fmt.Sprintf("%s-%d", step, large)]
+		for _, step := range steps[large].named() {
+			s, l := p50[fmt.Sprintf("%s-%d", step.name, small)], p50[fmt.Sprintf("%s-%d", step.name, large)]
 			if small == large || s == 0 || l == 0 {
 				continue
 			}
-			b.ReportMetric(l/s, fmt.Sprintf("x-p50-%dpkgs/%dpkgs-%s", large, small, step))
+			b.ReportMetric(l/s, fmt.Sprintf("x-p50-%dpkgs/%dpkgs-%s", large, small, step.name))
 		}
 	}
 }
 
-// authoringSteps are the timings of the rounds in one repository: each
-// step's whole, and the manager's own share of it (own), the whole less
-// the time the git server was busy meanwhile.
-type authoringSteps struct{ create, propose, approve, ownCreate, ownPropose, ownApprove []time.Duration }
+// stepNames name the steps of an authoring round, in order.
+var stepNames = [3]string{"create", "propose", "approve"}
 
-func (s *authoringSteps) add(round [3]time.Duration) {
-	s.create, s.propose, s.approve = append(s.create, round[0]), append(s.propose, round[1]), append(s.approve, round[2])
+// stepTime is how long a step took until the revision reported it done,
+// and how long the git server was busy meanwhile.
+type stepTime struct{ whole, git time.Duration }
+
+// authoringSteps are the timings of the rounds in one repository, by step:
+// each step's whole and, withOwn, as "manager-<step>", the manager's own
+// share of it, the whole less the git server's busy time.
+type authoringSteps struct {
+	withOwn bool
+	times   map[string][]time.Duration
 }
 
-func (s *authoringSteps) addOwn(own [3]time.Duration) {
-	s.ownCreate, s.ownPropose, s.ownApprove = append(s.ownCreate, own[0]), append(s.ownPropose, own[1]), append(s.ownApprove, own[2])
+func (s *authoringSteps) add(round [3]stepTime) {
+	if s.times == nil {
+		s.times = map[string][]time.Duration{}
+	}
+	for i, t := range round {
+		s.times[stepNames[i]] = append(s.times[stepNames[i]], t.whole)
+		if s.withOwn {
+			s.times["manager-"+stepNames[i]] = append(s.times["manager-"+stepNames[i]], t.whole-t.git)
+		}
+	}
 }
 
-func (s *authoringSteps) named() []struct {
+// stepTimes are the timings of one step of the rounds.
+type stepTimes struct {
 	name  string
 	times []time.Duration
-} {
-	named := []struct {
-		name  string
-		times []time.Duration
-	}{{"create", s.create}, {"propose", s.propose}, {"approve", s.approve}}
-	if len(s.ownCreate) > 0 {
-		named = append(named, []struct {
-			name  string
-			times []time.Duration
-		}{{"manager-create", s.ownCreate}, {"manager-propose", s.ownPropose}, {"manager-approve", s.ownApprove}}...)
+}
+
+// named lists the timings step by step, the manager's own after the wholes.
+func (s *authoringSteps) named() []stepTimes {
+	var named []stepTimes
+	for _, prefix := range []string{"", "manager-"} {
+		for _, step := range stepNames {
+			if times, ok := s.times[prefix+step]; ok {
+				named = append(named, stepTimes{prefix + step, times})
+			}
+		}
 	}
 	return named
 }
 
-// authoringRound creates package pkg by init in the repository of size
-// packages (and namespace of that name), proposes and approves it, and
-// times the three steps, whole and less the git server's busy time.
-func (r *rig) authoringRound(size int, pkg string) (whole, own [3]time.Duration) {
-	repo := fmt.Sprintf("pkgs%d", size)
-	var git [3]time.Duration
-	whole = r.authorIn(repo, repo, pkg, func(step int, took func() time.Duration) time.Duration {
-		before := r.git.busyFor()
-		d := took()
-		git[step] = r.git.busyFor() - before
-		return d
-	})
-	for i := range whole {
-		own[i] = whole[i] - git[i]
-	}
-	return whole, own
-}
-
 // authorIn creates package pkg by init in Repository repo of namespace ns,
 // proposes and approves it, and times the three steps.
-// Each step runs through around, when given, which may time more of it.
-func (r *rig) authorIn(ns, repo, pkg string, around ...func(step int, took func() time.Duration) time.Duration) [3]time.Duration {
+func (r *rig) authorIn(ns, repo, pkg string) [3]stepTime {
 	pr := &porchv1alpha1.PackageRevision{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: fmt.Sprintf("%s.%s.v1", repo, pkg)},
 		Spec: porchv1alpha1.PackageRevisionSpec{PackageName: pkg, RepositoryName: repo, WorkspaceName: "v1",
 			Lifecycle: porchv1alpha1.PackageRevisionLifecycleDraft,
 			Tasks:     []porchv1alpha1.Task{{Type: porchv1alpha1.TaskTypeInit, Init: &porchv1alpha1.PackageInitTaskSpec{}}}},
 	}
-	steps := []func() error{
+	steps := [3]func() error{
 		func() error { return r.k8s.Create(context.Background(), pr) },
 		func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecycleProposed) },
 		func() error { return r.setLifecycle(pr, porchv1alpha1.PackageRevisionLifecyclePublished) },
 	}
-	var took [3]time.Duration
+	var took [3]stepTime
 	for i, step := range steps {
-		timed := func() time.Duration { return r.authored(pr, step) }
-		if len(around) > 0 {
-			took[i] = around[0](i, timed)
-		} else {
-			took[i] = timed()
-		}
+		git := r.git.busyFor()
+		took[i].whole = r.authored(pr, step)
+		took[i].git = r.git.busyFor() - git
 	}
 	return took
 }

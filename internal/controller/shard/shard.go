@@ -47,15 +47,14 @@ func (s Shard) String() string {
 }
 
 // OwnsRepository says whether repo is this shard's.
-func (s Shard) OwnsRepository(repo *configv1alpha1.Repository) bool {
-	return s.selector == nil || s.selector.Matches(labels.Set(repo.Labels))
-}
+func (s Shard) OwnsRepository(repo *configv1alpha1.Repository) bool { return s.matches(repo) }
 
 // Repositories filters the events of Repositories to this shard's.
-func (s Shard) Repositories() predicate.Predicate {
-	return predicate.NewPredicateFuncs(func(obj client.Object) bool {
-		return s.selector == nil || s.selector.Matches(labels.Set(obj.GetLabels()))
-	})
+func (s Shard) Repositories() predicate.Predicate { return predicate.NewPredicateFuncs(s.matches) }
+
+// matches says whether a Repository's labels are this shard's.
+func (s Shard) matches(repo client.Object) bool {
+	return s.selector == nil || s.selector.Matches(labels.Set(repo.GetLabels()))
 }
 
 // Owns says whether the Repository name of namespace is this shard's. One
